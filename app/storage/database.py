@@ -1,0 +1,261 @@
+"""The one ``Database`` object of a process.
+
+It owns two long-lived aiosqlite connections: a *reader* (snapshots and the
+``PRAGMA data_version`` change counter, which only moves when another
+connection commits) and a *writer* (short ``BEGIN IMMEDIATE`` transactions,
+serialised by a lock). Both are opened by ``open()`` and closed by
+``close()``; use the object as an async context manager so that they are
+closed on error too: an unclosed aiosqlite connection keeps a thread alive
+and the process from exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from app.core.errors import SchemaTooNewError, StorageError
+from app.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+# Below this SQLite has the WAL-reset bug (https://sqlite.org/wal.html).
+MIN_SAFE_SQLITE = (3, 51, 3)
+
+
+def sqlite_version() -> str:
+    return sqlite3.sqlite_version
+
+
+def sqlite_version_is_safe(version: str | None = None) -> bool:
+    parts = tuple(int(p) for p in (version or sqlite3.sqlite_version).split("."))
+    return parts >= MIN_SAFE_SQLITE
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+class Database:
+    def __init__(self, path: Path, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._reader: aiosqlite.Connection | None = None
+        self._writer: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def open(self, *, create: bool = True, migrate: bool = True) -> Database:
+        """Validate the file, refuse a newer schema, then migrate if asked.
+
+        Nothing is written to a file that turns out to be corrupt, a
+        directory, or from a newer schema.
+        """
+        self._check_path(create)
+        try:
+            self._writer = await self._connect()
+            version = await self._user_version(self._writer)
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNewError(version, SCHEMA_VERSION)
+            if version < SCHEMA_VERSION and not migrate:
+                raise StorageError(
+                    f"database {self.path} is at schema version {version}, "
+                    f"this pressbox needs {SCHEMA_VERSION}",
+                    hint="Run `pressbox db migrate`.",
+                )
+            await self._writer.execute("PRAGMA journal_mode=WAL")
+            await self._writer.execute("PRAGMA synchronous=NORMAL")
+            if version < SCHEMA_VERSION:
+                await self._migrate(self._writer)
+            self._reader = await self._connect()
+        except sqlite3.DatabaseError as exc:
+            await self.close()
+            raise StorageError(
+                f"database {self.path} cannot be used ({_describe(exc)})",
+                hint="Restore it from a backup or point --db at another file; nothing was written.",
+            ) from None
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    def _check_path(self, create: bool) -> None:
+        if self.path.is_dir():
+            raise StorageError(
+                f"database path {self.path} is a directory",
+                hint="Point --db (or PRESSBOX_DB__PATH) at a file.",
+            )
+        if not self.path.exists():
+            if not create:
+                raise StorageError(
+                    f"database {self.path} does not exist",
+                    hint="Run `pressbox run` or `pressbox db migrate` to create it, or check --db.",
+                )
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create the directory for {self.path} ({exc.strerror})",
+                    hint="Check the path and its permissions.",
+                ) from None
+        elif self.path.stat().st_size > 0:
+            with self.path.open("rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    raise StorageError(
+                        f"{self.path} is not an SQLite database (corrupt or another kind of file)",
+                        hint="Restore it from a backup or point --db at another file; nothing was written.",
+                    )
+
+    async def _connect(self) -> aiosqlite.Connection:
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"cannot open database {self.path} ({_describe(exc)})",
+                hint="Check the path and its permissions.",
+            ) from None
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @staticmethod
+    async def _user_version(conn: aiosqlite.Connection) -> int:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self, conn: aiosqlite.Connection) -> None:
+        async with self._write_lock:
+            while True:
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    version = await self._user_version(conn)
+                    if version >= SCHEMA_VERSION:
+                        await conn.execute("COMMIT")
+                        return
+                    # executescript would commit our transaction; run statements one by one.
+                    for statement in _split_sql(MIGRATIONS[version]):
+                        await conn.execute(statement)
+                    await conn.execute(f"PRAGMA user_version={version + 1}")
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    await conn.execute("ROLLBACK")
+                    raise
+
+    async def close(self) -> None:
+        for attr in ("_reader", "_writer"):
+            conn = getattr(self, attr)
+            setattr(self, attr, None)
+            if conn is not None:
+                try:
+                    await conn.close()
+                except (sqlite3.Error, ValueError):
+                    pass
+
+    async def __aenter__(self) -> Database:
+        if self._writer is None:
+            await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._writer is not None
+
+    # -- access ----------------------------------------------------------
+
+    def _require(self, conn: aiosqlite.Connection | None) -> aiosqlite.Connection:
+        if conn is None:
+            raise StorageError("database is not open", hint="This is a bug in pressbox.")
+        return conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A short ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on error."""
+        conn = self._require(self._writer)
+        async with self._write_lock:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read snapshot (one deferred transaction)."""
+        conn = self._require(self._reader)
+        async with self._read_lock:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+
+    async def data_version(self) -> int:
+        """Cheap change counter: moves whenever another connection commits."""
+        conn = self._require(self._reader)
+        async with self._read_lock:
+            async with conn.execute("PRAGMA data_version") as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def schema_version(self) -> int:
+        return await self._user_version(self._require(self._reader))
+
+    async def integrity_problems(self) -> list[str]:
+        """Empty when ``PRAGMA integrity_check`` and ``foreign_key_check`` pass."""
+        conn = self._require(self._reader)
+        problems: list[str] = []
+        async with self._read_lock:
+            async with conn.execute("PRAGMA integrity_check") as cursor:
+                rows = await cursor.fetchall()
+            problems.extend(str(r[0]) for r in rows if str(r[0]) != "ok")
+            async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                fk_rows = await cursor.fetchall()
+            problems.extend(f"foreign key violation in {r[0]} row {r[1]}" for r in fk_rows)
+        return problems
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.splitlines():
+        current.append(line)
+        candidate = "\n".join(current).strip()
+        if candidate.endswith(";") and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return [s for s in statements if s.strip(" ;\n")]
+
+
+@asynccontextmanager
+async def open_database(
+    path: Path, *, busy_timeout_ms: int = 5000, create: bool = True, migrate: bool = True
+) -> AsyncIterator[Database]:
+    db = Database(path, busy_timeout_ms=busy_timeout_ms)
+    await db.open(create=create, migrate=migrate)
+    try:
+        yield db
+    finally:
+        await db.close()

@@ -1,0 +1,45 @@
+"""The system mode row: auto / paused / halted, with who set it, when and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import aiosqlite
+
+
+class Mode(StrEnum):
+    AUTO = "auto"
+    PAUSED = "paused"
+    HALTED = "halted"
+
+
+@dataclass(frozen=True)
+class ModeState:
+    mode: Mode
+    set_by: str
+    set_at: str | None
+    reason: str
+
+
+DEFAULT_MODE = ModeState(Mode.AUTO, "default", None, "no override has been made")
+
+
+async def get_mode(conn: aiosqlite.Connection) -> ModeState:
+    async with conn.execute("SELECT mode, set_by, set_at, reason FROM system_mode WHERE id = 1") as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return DEFAULT_MODE
+    return ModeState(Mode(row["mode"]), row["set_by"], row["set_at"], row["reason"])
+
+
+async def set_mode(
+    conn: aiosqlite.Connection, mode: Mode, *, set_by: str, set_at: str, reason: str
+) -> None:
+    """Call inside ``db.write()``."""
+    await conn.execute(
+        "INSERT INTO system_mode (id, mode, set_by, set_at, reason) VALUES (1, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET mode = excluded.mode, set_by = excluded.set_by, "
+        "set_at = excluded.set_at, reason = excluded.reason",
+        (mode.value, set_by, set_at, reason),
+    )

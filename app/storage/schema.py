@@ -1,0 +1,261 @@
+"""Forward-only migrations. ``PRAGMA user_version`` is the index of the last applied one.
+
+Timestamps are ISO-8601 UTC text (see ``app.core.clock.iso``). Prices are
+American odds (integers). Never edit a migration that has shipped: append one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the whole first schema
+    """
+    CREATE TABLE games (
+        game_pk        INTEGER PRIMARY KEY,
+        official_date  TEXT NOT NULL,
+        start_time     TEXT NOT NULL,
+        away_team_id   INTEGER NOT NULL,
+        away_team      TEXT NOT NULL,
+        home_team_id   INTEGER NOT NULL,
+        home_team      TEXT NOT NULL,
+        abstract_state TEXT NOT NULL,          -- Preview / Live / Final
+        status_code    TEXT NOT NULL,          -- codedGameState: S P I M N D C F O T U
+        status         TEXT NOT NULL,          -- detailedState, for people
+        inning         INTEGER,
+        inning_half    TEXT,                   -- Top / Bottom / Middle / End
+        away_score     INTEGER,
+        home_score     INTEGER,
+        double_header  TEXT NOT NULL DEFAULT 'N',
+        game_number    INTEGER NOT NULL DEFAULT 1,
+        odds_event_id  TEXT UNIQUE,            -- The Odds API event matched to this game
+        updated_at     TEXT NOT NULL
+    );
+    CREATE INDEX games_by_date ON games(official_date, start_time);
+
+    -- The current line per (event, book, market, outcome); odds_moves keeps history.
+    CREATE TABLE odds_latest (
+        event_id     TEXT NOT NULL,
+        book         TEXT NOT NULL,
+        market       TEXT NOT NULL,            -- h2h / spreads / totals
+        outcome      TEXT NOT NULL,            -- team name, Over, Under
+        price        INTEGER NOT NULL,         -- American odds
+        point        REAL,                     -- spreads and totals only
+        book_title   TEXT NOT NULL,
+        observed_at  TEXT NOT NULL,
+        PRIMARY KEY (event_id, book, market, outcome)
+    ) WITHOUT ROWID;
+
+    -- A row only when a price or a point changed.
+    CREATE TABLE odds_moves (
+        id              INTEGER PRIMARY KEY,
+        event_id        TEXT NOT NULL,
+        book            TEXT NOT NULL,
+        market          TEXT NOT NULL,
+        outcome         TEXT NOT NULL,
+        price           INTEGER NOT NULL,
+        point           REAL,
+        book_updated_at TEXT,
+        observed_at     TEXT NOT NULL,
+        run_id          INTEGER
+    );
+    CREATE INDEX odds_moves_by_key ON odds_moves(event_id, market, book, outcome, id);
+
+    CREATE TABLE odds_events (
+        event_id       TEXT PRIMARY KEY,
+        commence_time  TEXT NOT NULL,
+        home_team      TEXT NOT NULL,
+        away_team      TEXT NOT NULL,
+        official_date  TEXT NOT NULL,
+        game_pk        INTEGER,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE INDEX odds_events_by_date ON odds_events(official_date);
+
+    -- Consensus fair probability per line (like points only).
+    CREATE TABLE fair_prices (
+        event_id      TEXT NOT NULL,
+        market        TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        point         REAL NOT NULL DEFAULT 0,
+        fair_prob     REAL NOT NULL,
+        fair_american INTEGER NOT NULL,
+        books         INTEGER NOT NULL,
+        method        TEXT NOT NULL,
+        computed_at   TEXT NOT NULL,
+        run_id        INTEGER,
+        PRIMARY KEY (event_id, market, outcome, point)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE value_bets (
+        event_id      TEXT NOT NULL,
+        market        TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        point         REAL NOT NULL DEFAULT 0,
+        book          TEXT NOT NULL,
+        official_date TEXT NOT NULL,
+        game_pk       INTEGER,
+        price         INTEGER NOT NULL,
+        fair_prob     REAL NOT NULL,
+        edge          REAL NOT NULL,           -- EV per unit staked
+        stake         REAL NOT NULL,           -- fractional Kelly, in bankroll units
+        active        INTEGER NOT NULL DEFAULT 1,
+        first_seen_at TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        run_id        INTEGER,
+        PRIMARY KEY (event_id, market, outcome, point, book)
+    ) WITHOUT ROWID;
+    CREATE INDEX value_bets_by_date ON value_bets(official_date, active);
+
+    CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY,
+        trigger       TEXT NOT NULL,           -- schedule / cli / break-glass / request
+        slate_date    TEXT NOT NULL,
+        outcome       TEXT NOT NULL,           -- running / ok / degraded / failed / skipped / abandoned
+        reason        TEXT,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        owner_host    TEXT NOT NULL,
+        owner_pid     INTEGER NOT NULL,
+        lease_token   INTEGER,
+        credits_used  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX runs_by_start ON runs(started_at);
+
+    CREATE TABLE run_stages (
+        run_id        INTEGER NOT NULL REFERENCES runs(id),
+        position      INTEGER NOT NULL,
+        name          TEXT NOT NULL,           -- schedule / odds / match / analytics / record
+        status        TEXT NOT NULL,           -- running / ok / degraded / failed / skipped
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        duration_ms   REAL,
+        error_kind    TEXT,
+        error_summary TEXT,
+        detail        TEXT,
+        PRIMARY KEY (run_id, name)
+    );
+
+    CREATE TABLE source_health (
+        source               TEXT PRIMARY KEY, -- mlb / odds
+        circuit_state        TEXT NOT NULL DEFAULT 'closed',  -- closed / open / half_open
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        opened_at            TEXT,
+        last_error_kind      TEXT,
+        last_error           TEXT,
+        last_error_at        TEXT,
+        last_success_at      TEXT,
+        latency_ms           REAL,
+        quota_remaining      INTEGER,
+        quota_used           INTEGER,
+        quota_last           INTEGER,
+        quota_updated_at     TEXT,
+        updated_at           TEXT NOT NULL
+    );
+
+    CREATE TABLE system_mode (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        mode    TEXT NOT NULL CHECK (mode IN ('auto', 'paused', 'halted')),
+        set_by  TEXT NOT NULL,
+        set_at  TEXT NOT NULL,
+        reason  TEXT NOT NULL
+    );
+
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        target      TEXT,
+        reason      TEXT,
+        outcome     TEXT NOT NULL,
+        detail      TEXT,
+        login_user  TEXT,
+        sudo_user   TEXT,
+        ssh_client  TEXT,
+        tty         TEXT,
+        pid         INTEGER,
+        host        TEXT,
+        app_version TEXT,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+    CREATE TABLE admin_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        algorithm  TEXT NOT NULL,
+        params     TEXT NOT NULL,              -- JSON: n, r, p, dklen
+        salt       BLOB NOT NULL,
+        verifier   BLOB NOT NULL,
+        set_at     TEXT NOT NULL,
+        set_by     TEXT NOT NULL
+    );
+
+    CREATE TABLE auth_failures (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        action TEXT NOT NULL,
+        who    TEXT NOT NULL,
+        host   TEXT NOT NULL,
+        pid    INTEGER NOT NULL
+    );
+    CREATE INDEX auth_failures_by_at ON auth_failures(at);
+
+    CREATE TABLE auth_lockout (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        locked_until TEXT,
+        cleared_at   TEXT                      -- failures before this no longer count
+    );
+
+    CREATE TABLE control_requests (
+        id           INTEGER PRIMARY KEY,
+        action       TEXT NOT NULL,            -- execute
+        reason       TEXT,
+        requested_at TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        status       TEXT NOT NULL,            -- pending / taken / done / failed / expired
+        taken_at     TEXT,
+        finished_at  TEXT,
+        run_id       INTEGER
+    );
+
+    CREATE TABLE daemon_state (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        host         TEXT NOT NULL,
+        pid          INTEGER NOT NULL,
+        started_at   TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        next_run_at  TEXT,
+        stopped_at   TEXT
+    );
+
+    CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        dedupe_key  TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        status      TEXT NOT NULL,             -- pending / sent / failed / suppressed
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        sent_at     TEXT
+    );
+    CREATE INDEX alerts_by_key ON alerts(dedupe_key, created_at);
+
+    CREATE TABLE lease (
+        name         TEXT PRIMARY KEY,         -- 'pipeline'
+        owner_host   TEXT,
+        owner_pid    INTEGER,
+        token        INTEGER NOT NULL DEFAULT 0,  -- fencing token, only ever grows
+        run_id       INTEGER,
+        acquired_at  TEXT,
+        heartbeat_at TEXT,
+        expires_at   TEXT
+    );
+    INSERT INTO lease (name, token) VALUES ('pipeline', 0);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
