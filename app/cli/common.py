@@ -1,0 +1,112 @@
+"""What every command shares: options, settings loading, the async runner and error lines."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from app.core.config import Settings, load_settings
+from app.core.errors import PressboxError
+from app.core.logging import configure_logging, redact
+
+T = TypeVar("T")
+
+# Exit statuses of `pressbox run` (DESIGN.md, command-line contract).
+RUN_EXIT = {"ok": 0, "failed": 1, "degraded": 2, "skipped": 3, "abandoned": 1}
+
+
+@dataclass
+class CliContext:
+    config_path: Path | None = None
+    db_path: Path | None = None
+    demo: bool = False
+    read_only: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        """Load once; ``--demo`` puts the database at ``demo.db`` beside ``db.path``."""
+        if self._settings is None:
+            settings = load_settings(self.config_path)
+            if self.db_path is not None:
+                settings.db.path = self.db_path
+            elif self.demo:
+                settings.db.path = settings.db.path.with_name("demo.db")
+            if self.read_only:
+                settings.dashboard.read_only = True
+            configure_logging(
+                settings.logging.dir,
+                settings.logging.level,
+                settings.logging.max_bytes,
+                settings.logging.backups,
+            )
+            self._settings = settings
+        return self._settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One readable line on stderr, then exit."""
+    click.echo(f"pressbox: {redact(message)}", err=True)
+    sys.exit(code)
+
+
+def run_async(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine; a classified error becomes one line and its exit status."""
+    try:
+        return asyncio.run(coro_fn())
+    except PressboxError as exc:
+        fail(exc.one_line(), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+
+
+def cli_context(ctx: click.Context) -> CliContext:
+    obj = ctx.find_object(CliContext)
+    if obj is None:
+        obj = ctx.ensure_object(CliContext)
+    return obj
+
+
+def with_settings(ctx: click.Context) -> Settings:
+    try:
+        return cli_context(ctx).settings()
+    except PressboxError as exc:
+        fail(exc.one_line(), exc.exit_code)
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db PATH`` on a subcommand overrides the group's and the settings'."""
+
+    def store(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            cli_context(ctx).db_path = value
+
+    return click.option(
+        "--db", "db_path", type=click.Path(path_type=Path), default=None, expose_value=False,
+        callback=store, help="Database file (default: db.path).", is_eager=True,
+    )(fn)
+
+
+def demo_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def store(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            cli_context(ctx).demo = True
+
+    return click.option(
+        "--demo", is_flag=True, expose_value=False, callback=store, is_eager=True,
+        help="Use the demo database and the simulated APIs.",
+    )(fn)
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
+
+
+def echo_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))

@@ -1,0 +1,60 @@
+"""The ``pressbox`` console command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app import __version__
+from app.cli import (
+    admin_cmds,
+    audit_cmds,
+    control_cmds,
+    db_cmds,
+    health_cmds,
+    pipeline_cmds,
+    query_cmds,
+    secrets_cmds,
+)
+from app.cli.common import CliContext, with_settings
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--demo", is_flag=True, help="Demo database, simulated APIs, no credentials.")
+@click.option("--read-only", is_flag=True, help="The desk without break-glass actions.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), help="Database file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML config file.")
+@click.version_option(__version__, prog_name="pressbox")
+@click.pass_context
+def cli(
+    ctx: click.Context, demo: bool, read_only: bool, db_path: Path | None, config_path: Path | None
+) -> None:
+    """pressbox: monitor and control desk for the MLB betting data pipeline.
+
+    With no command, opens the terminal desk.
+    """
+    ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
+    if ctx.invoked_subcommand is None:
+        settings = with_settings(ctx)
+        from app.tui.launch import launch_desk
+
+        ctx.exit(launch_desk(settings, demo=demo))
+
+
+for module in (
+    pipeline_cmds,
+    query_cmds,
+    db_cmds,
+    health_cmds,
+    secrets_cmds,
+    admin_cmds,
+    control_cmds,
+    audit_cmds,
+):
+    for command in module.commands:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="pressbox")
