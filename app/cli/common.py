@@ -88,8 +88,14 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
             cli_context(ctx).db_path = value
 
     return click.option(
-        "--db", "db_path", type=click.Path(path_type=Path), default=None, expose_value=False,
-        callback=store, help="Database file (default: db.path).", is_eager=True,
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=store,
+        help="Database file (default: db.path).",
+        is_eager=True,
     )(fn)
 
 
@@ -99,7 +105,11 @@ def demo_option(fn: Callable[..., Any]) -> Callable[..., Any]:
             cli_context(ctx).demo = True
 
     return click.option(
-        "--demo", is_flag=True, expose_value=False, callback=store, is_eager=True,
+        "--demo",
+        is_flag=True,
+        expose_value=False,
+        callback=store,
+        is_eager=True,
         help="Use the demo database and the simulated APIs.",
     )(fn)
 

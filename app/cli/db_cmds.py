@@ -1,7 +1,131 @@
-"""Commands of this group (filled in by the owner of the area)."""
+"""``pressbox db check`` and ``pressbox db migrate``."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from contextlib import closing
+
 import click
 
-commands: list[click.Command] = []
+from app.cli.common import (
+    db_option,
+    demo_option,
+    echo_json,
+    fail,
+    json_option,
+    run_async,
+    with_settings,
+)
+from app.core.errors import StorageError
+from app.storage.database import (
+    MIN_SAFE_SQLITE,
+    Database,
+    sqlite_version,
+    sqlite_version_is_safe,
+)
+from app.storage.schema import SCHEMA_VERSION
+
+_MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database integrity and schema version."""
+
+
+@db_group.command("check")
+@db_option
+@demo_option
+@json_option
+@click.pass_context
+def check(ctx: click.Context, as_json: bool) -> None:
+    """Integrity check, schema version and the linked SQLite version (exit 1 on a problem)."""
+    settings = with_settings(ctx)
+
+    async def inspect() -> tuple[int, list[str]]:
+        database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+        # A check never migrates: it reports what is there.
+        await database.open(create=False, migrate=False)
+        try:
+            return await database.schema_version(), await database.integrity_problems()
+        finally:
+            await database.close()
+
+    try:
+        version, problems = asyncio.run(inspect())
+    except StorageError as exc:
+        # For `db check` an unusable database is the problem it was asked to find.
+        fail(exc.one_line(), 1)
+    safe = sqlite_version_is_safe()
+    notes = (
+        []
+        if safe
+        else [
+            f"SQLite {sqlite_version()} is older than {_MIN_SAFE} "
+            "(WAL-reset bug, sqlite.org/wal.html); "
+            "upgrade the system SQLite or Python"
+        ]
+    )
+    if as_json:
+        echo_json(
+            {
+                "path": str(settings.db.path),
+                "ok": not problems,
+                "problems": problems,
+                "schema_version": version,
+                "supported_schema_version": SCHEMA_VERSION,
+                "sqlite_version": sqlite_version(),
+                "sqlite_version_ok": safe,
+                "notes": notes,
+            }
+        )
+    else:
+        status = "ok" if not problems else f"{len(problems)} problem(s)"
+        click.echo(
+            f"{settings.db.path}: {status}; schema {version}/{SCHEMA_VERSION}; "
+            f"SQLite {sqlite_version()}"
+        )
+        for problem in problems:
+            click.echo(f"  problem: {problem}")
+        for note in notes:
+            click.echo(f"  warning: {note}")
+    ctx.exit(1 if problems else 0)
+
+
+@db_group.command("migrate")
+@db_option
+@demo_option
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Create the database or bring its schema up to date (forward only)."""
+    settings = with_settings(ctx)
+
+    async def upgrade() -> tuple[int, int]:
+        database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+        before = await _version_before(database)
+        await database.open(create=True, migrate=True)
+        try:
+            return before, await database.schema_version()
+        finally:
+            await database.close()
+
+    before, after = run_async(upgrade)
+    if before == after:
+        click.echo(f"{settings.db.path}: schema {after} is current; nothing to do")
+    else:
+        click.echo(f"{settings.db.path}: migrated schema {before} -> {after}")
+
+
+async def _version_before(database: Database) -> int:
+    """The schema version on disk before migrating (0 for a new file)."""
+    if not database.path.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)) as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return 0  # open() reports the real problem in one line
+
+
+commands: list[click.Command] = [db_group]

@@ -33,7 +33,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigurationError(
-            f"invalid setting pipeline.timezone (PRESSBOX_PIPELINE__TIMEZONE): unknown time zone {name!r}",
+            "invalid setting pipeline.timezone (PRESSBOX_PIPELINE__TIMEZONE): "
+            f"unknown time zone {name!r}",
             hint="Use an IANA name such as America/New_York.",
         ) from None
 

@@ -26,6 +26,9 @@ from app.core.errors import ConfigurationError
 
 ENV_PREFIX = "PRESSBOX_"
 
+Market = Literal["h2h", "spreads", "totals"]
+ALL_MARKETS: tuple[Market, ...] = ("h2h", "spreads", "totals")
+
 # Keys that name a credential. A file that holds one is refused at start.
 _SECRET_KEY_PATTERN = re.compile(
     r"(^|_)(API_KEY|APIKEY|PASSWORD|PASSWD|TOKEN|SECRET|ADMIN_KEY)$|^ODDS_API_KEY$|^EMAIL_APP_PASSWORD$",
@@ -59,9 +62,7 @@ class OddsApiSettings(BaseModel):
     base_url: str = Field("https://api.the-odds-api.com", pattern=r"^https?://")
     sport: str = "baseball_mlb"
     regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
-    markets: list[Literal["h2h", "spreads", "totals"]] = Field(
-        default_factory=lambda: ["h2h", "spreads", "totals"], min_length=1
-    )
+    markets: list[Market] = Field(default_factory=lambda: list(ALL_MARKETS), min_length=1)
     timeout_s: float = Field(10.0, gt=0, le=300)
 
 

@@ -89,8 +89,13 @@ class _RedactingFilter(logging.Filter):
 _configured_path: Path | None = None
 
 
-def configure_logging(log_dir: Path, level: str = "info", max_bytes: int = 5_000_000,
-                      backups: int = 5, filename: str = "pressbox.log") -> Path:
+def configure_logging(
+    log_dir: Path,
+    level: str = "info",
+    max_bytes: int = 5_000_000,
+    backups: int = 5,
+    filename: str = "pressbox.log",
+) -> Path:
     """Send structlog and stdlib logging to ``log_dir/filename`` as JSON lines."""
     global _configured_path
     try:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from app.core.logging import SECRETS
 
 ODDS_API_KEY = "odds-api-key"
-SMTP_PASSWORD = "smtp-password"
+SMTP_PASSWORD = "smtp-password"  # noqa: S105 - a name, not a value
 SECRET_NAMES = (ODDS_API_KEY, SMTP_PASSWORD)
 ENV_NAMES = {ODDS_API_KEY: "PRESSBOX_ODDS_API_KEY", SMTP_PASSWORD: "PRESSBOX_SMTP_PASSWORD"}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -109,7 +109,8 @@ class Database:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise StorageError(
                         f"{self.path} is not an SQLite database (corrupt or another kind of file)",
-                        hint="Restore it from a backup or point --db at another file; nothing was written.",
+                        hint="Restore it from a backup or point --db at another file; "
+                        "nothing was written.",
                     )
 
     async def _connect(self) -> aiosqlite.Connection:
@@ -154,10 +155,8 @@ class Database:
             conn = getattr(self, attr)
             setattr(self, attr, None)
             if conn is not None:
-                try:
+                with suppress(sqlite3.Error, ValueError):
                     await conn.close()
-                except (sqlite3.Error, ValueError):
-                    pass
 
     async def __aenter__(self) -> Database:
         if self._writer is None:
@@ -211,9 +210,8 @@ class Database:
     async def data_version(self) -> int:
         """Cheap change counter: moves whenever another connection commits."""
         conn = self._require(self._reader)
-        async with self._read_lock:
-            async with conn.execute("PRAGMA data_version") as cursor:
-                row = await cursor.fetchone()
+        async with self._read_lock, conn.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def schema_version(self) -> int:

@@ -26,7 +26,9 @@ DEFAULT_MODE = ModeState(Mode.AUTO, "default", None, "no override has been made"
 
 
 async def get_mode(conn: aiosqlite.Connection) -> ModeState:
-    async with conn.execute("SELECT mode, set_by, set_at, reason FROM system_mode WHERE id = 1") as cur:
+    async with conn.execute(
+        "SELECT mode, set_by, set_at, reason FROM system_mode WHERE id = 1"
+    ) as cur:
         row = await cur.fetchone()
     if row is None:
         return DEFAULT_MODE

@@ -109,7 +109,7 @@ MIGRATIONS: list[str] = [
         id            INTEGER PRIMARY KEY,
         trigger       TEXT NOT NULL,           -- schedule / cli / break-glass / request
         slate_date    TEXT NOT NULL,
-        outcome       TEXT NOT NULL,           -- running / ok / degraded / failed / skipped / abandoned
+        outcome       TEXT NOT NULL,  -- running / ok / degraded / failed / skipped / abandoned
         reason        TEXT,
         started_at    TEXT NOT NULL,
         finished_at   TEXT,

@@ -1,0 +1,133 @@
+"""Settings precedence, validation messages and the refusal of secret-bearing files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.config import (
+    default_config_path,
+    is_secret_key_name,
+    load_settings,
+    secret_keys_in_dotenv,
+)
+from app.core.errors import ConfigurationError
+
+
+def test_defaults_have_every_interval_and_url() -> None:
+    settings = load_settings(dotenv_path=None)
+    assert settings.pipeline.interval_s == 300
+    assert settings.dashboard.poll_interval_s == 2
+    assert settings.odds_api.base_url.startswith("https://")
+    assert settings.pipeline.timezone == "America/New_York"
+    assert settings.db.path.name == "pressbox.db"
+
+
+def test_precedence_defaults_toml_dotenv_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    toml = tmp_path / "config.toml"
+    toml.write_text(
+        '[pipeline]\ninterval_s = 111\ntimezone = "America/Chicago"\n'
+        "[dashboard]\npoll_interval_s = 7\n"
+        '[odds_api]\nbase_url = "http://toml.example"\n'
+    )
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PRESSBOX_PIPELINE__INTERVAL_S=222\nPRESSBOX_DASHBOARD__POLL_INTERVAL_S=8\n")
+    monkeypatch.setenv("PRESSBOX_PIPELINE__INTERVAL_S", "333")
+
+    settings = load_settings(toml, dotenv)
+
+    assert settings.pipeline.interval_s == 333  # environment beats .env and TOML
+    assert settings.dashboard.poll_interval_s == 8  # .env beats TOML
+    assert settings.pipeline.timezone == "America/Chicago"  # TOML beats defaults
+    assert settings.odds_api.base_url == "http://toml.example"
+    assert settings.pipeline.value_edge_threshold == 0.02  # default kept
+
+
+def test_xdg_config_file_is_read(isolated_env: Path) -> None:
+    path = default_config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("[pipeline]\ninterval_s = 42\n")
+    assert load_settings(dotenv_path=None).pipeline.interval_s == 42
+
+
+def test_overrides_beat_everything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PRESSBOX_DB__PATH", str(tmp_path / "env.db"))
+    settings = load_settings(dotenv_path=None, db={"path": tmp_path / "flag.db"})
+    assert settings.db.path == tmp_path / "flag.db"
+
+
+def test_invalid_value_is_one_line_naming_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSBOX_PIPELINE__INTERVAL_S", "-5")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(dotenv_path=None)
+    text = str(info.value)
+    assert "\n" not in text
+    assert "pipeline.interval_s" in text
+    assert "PRESSBOX_PIPELINE__INTERVAL_S" in text
+    assert "greater than 0" in text
+
+
+def test_invalid_value_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSBOX_ALERTS__SMTP_PORT", "not-a-port-canary-77")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(dotenv_path=None)
+    assert "canary-77" not in str(info.value)
+    assert "alerts.smtp_port" in str(info.value)
+
+
+def test_missing_explicit_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml", dotenv_path=None)
+
+
+def test_broken_toml_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[pipeline\ninterval_s = 1")
+    with pytest.raises(ConfigurationError, match="not valid TOML"):
+        load_settings(bad, dotenv_path=None)
+
+
+def test_dotenv_with_secret_is_refused_without_repeating_value(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PRESSBOX_PIPELINE__INTERVAL_S=60\nODDS_API_KEY=canary-value-123456\n")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(dotenv_path=dotenv)
+    text = str(info.value)
+    assert "ODDS_API_KEY" in text
+    assert "pressbox secrets import-env" in text
+    assert "canary-value-123456" not in text
+
+
+def test_toml_with_secret_is_refused(tmp_path: Path) -> None:
+    toml = tmp_path / "config.toml"
+    toml.write_text('[alerts]\nsmtp_password = "canary-pw-987654"\n')
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(toml, dotenv_path=None)
+    assert "alerts.smtp_password" in str(info.value)
+    assert "canary-pw-987654" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("ODDS_API_KEY", True),
+        ("EMAIL_APP_PASSWORD", True),
+        ("SMTP_PASSWORD", True),
+        ("GITHUB_TOKEN", True),
+        ("export SLACK_API_KEY", True),
+        ("PRESSBOX_DB__PATH", False),
+        ("PRESSBOX_ALERTS__SMTP_HOST", False),
+        ("TOKENIZER_MODE", False),
+    ],
+)
+def test_secret_key_names(name: str, secret: bool) -> None:
+    assert is_secret_key_name(name.removeprefix("export ")) is secret
+
+
+def test_secret_keys_in_dotenv_ignores_comments(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# ODDS_API_KEY=old\n\nexport SMTP_PASSWORD=x\nPLAIN=1\n")
+    assert secret_keys_in_dotenv(dotenv) == ["SMTP_PASSWORD"]
