@@ -27,7 +27,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 secrets-scan: $(STAMP)
-	$(BIN)/python -m app.security.scan
+	$(BIN)/python scripts/secret-scan
 
 test: lint typecheck secrets-scan
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from fixture_data import load_fixture
 
 from app.core.config import Settings, load_settings
 from app.core.logging import SECRETS
 from app.storage.database import Database
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def load_fixture(name: str) -> Any:
-    """A payload from ../shared/fixtures (falls back to tests/fixtures copies)."""
-    for folder in (FIXTURES, LOCAL_FIXTURES):
-        path = folder / name
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    raise FileNotFoundError(name)
+__all__ = ["load_fixture"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,79 @@
-"""Commands of this group (filled in by the owner of the area)."""
+"""``pressbox admin-key set [--generate]``, and the hidden-input helper of the guarded commands."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-commands: list[click.Command] = []
+from app.cli.common import db_option, fail, run_async, with_settings
+from app.control.service import ControlResult, ControlService, daemon_fresh_s
+from app.core.config import Settings
+from app.core.errors import ControlRefused
+from app.security.admin_key import generate_admin_key
+from app.storage.database import Database
+
+
+def read_hidden(prompt: str, *, confirm: bool = False) -> str:
+    """A value typed without echo (twice if ``confirm``), or one line of stdin when piped.
+
+    Piped input is for scripts and tests: ``printf '%s\\n' "$KEY" | pressbox ...``.
+    """
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            fail(f"{prompt.lower()} expected on stdin, got end of input", 2)
+        return line.rstrip("\r\n")
+    value = click.prompt(
+        prompt,
+        hide_input=True,
+        confirmation_prompt=f"{prompt} (again)" if confirm else False,
+        show_default=False,
+    )
+    return str(value)
+
+
+def open_database(settings: Settings) -> Database:
+    return Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+
+
+def echo_result(result: ControlResult) -> None:
+    """Done: stdout. Refused: one line on stderr and ControlRefused's exit status (4)."""
+    if result.ok:
+        click.echo(result.message)
+    else:
+        fail(result.message, ControlRefused.exit_code)
+
+
+@click.group("admin-key")
+def admin_key_group() -> None:
+    """The admin key that guards break-glass actions (stored only as a scrypt verifier)."""
+
+
+@admin_key_group.command("set")
+@db_option
+@click.option("--generate", is_flag=True, help="Generate a strong random key and show it once.")
+@click.pass_context
+def set_command(ctx: click.Context, generate: bool) -> None:
+    """Set the admin key, or rotate it (rotation asks for the current key first)."""
+    settings = with_settings(ctx)
+
+    async def body() -> ControlResult:
+        async with open_database(settings) as db:
+            service = ControlService(db, settings, daemon_fresh_s=daemon_fresh_s(settings))
+            old_key = None
+            if await service.has_admin_key():
+                old_key = read_hidden("Current admin key")
+            new_key = (
+                generate_admin_key() if generate else read_hidden("New admin key", confirm=True)
+            )
+            result = await service.set_admin_key(new_key, old_key)
+            if result.ok and generate:
+                click.echo("New admin key (shown once; keep it in your password manager):")
+                click.echo(new_key)
+            return result
+
+    echo_result(run_async(body))
+
+
+commands: list[click.Command] = [admin_key_group]

@@ -1,7 +1,81 @@
-"""Commands of this group (filled in by the owner of the area)."""
+"""``pressbox audit [--limit N] [--json] [--verify]``: read and check the audit trail."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
-commands: list[click.Command] = []
+from app.cli.admin_cmds import open_database
+from app.cli.common import db_option, echo_json, fail, json_option, run_async, with_settings
+from app.control import audit
+from app.core.config import Settings
+
+
+def _who(entry: audit.AuditEntry) -> str:
+    text = entry.login_user or "?"
+    if entry.sudo_user and entry.sudo_user != entry.login_user:
+        text += f" (sudo by {entry.sudo_user})"
+    if entry.ssh_client:
+        text += f" ssh {entry.ssh_client}"
+    if entry.tty:
+        text += f" {entry.tty}"
+    return f"{text} pid {entry.pid}@{entry.host}"
+
+
+def _line(entry: audit.AuditEntry) -> str:
+    target = f" {entry.target}" if entry.target else ""
+    # One line per row, whatever the operator typed into the reason.
+    reason = f' reason="{" ".join(entry.reason.split())}"' if entry.reason else ""
+    detail = f" - {' '.join(entry.detail.split())}" if entry.detail else ""
+    return (
+        f"#{entry.id} {entry.at} {entry.action}{target} {entry.outcome.upper()}{reason} "
+        f"by {_who(entry)}{detail}"
+    )
+
+
+async def _recent(settings: Settings, limit: int) -> list[audit.AuditEntry]:
+    async with open_database(settings) as db, db.read() as conn:
+        return await audit.recent(conn, limit)
+
+
+async def _verify(settings: Settings) -> tuple[audit.ChainCheck, str | None]:
+    async with open_database(settings) as db, db.read() as conn:
+        check = await audit.verify_chain(conn)
+        head = await audit.recent(conn, 1)
+    return check, (head[0].hash if head else None)
+
+
+@click.command("audit")
+@db_option
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+@click.option("--verify", is_flag=True, help="Check the hash chain (exit 1 at the first bad row).")
+@click.pass_context
+def audit_command(ctx: click.Context, limit: int, as_json: bool, verify: bool) -> None:
+    """The audit trail of break-glass attempts, newest first."""
+    settings = with_settings(ctx)
+    if verify:
+        check, head = run_async(lambda: _verify(settings))
+        if as_json:
+            echo_json({**asdict(check), "head_hash": head})
+        if not check.ok:
+            fail(
+                f"audit trail broken at row {check.first_broken_id}: {check.problem} "
+                f"({check.checked} rows before it are intact)",
+                1,
+            )
+        if not as_json:
+            click.echo(f"audit trail intact: {check.checked} rows; head hash {head or '-'}")
+        return
+    entries = run_async(lambda: _recent(settings, limit))
+    if as_json:
+        echo_json([asdict(e) for e in entries])
+        return
+    if not entries:
+        click.echo("audit trail is empty")
+    for entry in entries:
+        click.echo(_line(entry))
+
+
+commands: list[click.Command] = [audit_command]

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -54,6 +55,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """One readable line on stderr, then exit."""
     click.echo(f"pressbox: {redact(message)}", err=True)
     sys.exit(code)
+
+
+def parse_slate_date(text: str | None) -> date | None:
+    """``--date YYYY-MM-DD``; a bad value is one line and exit 2."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"invalid --date {text!r}: expected YYYY-MM-DD, e.g. 2025-06-14", 2)
 
 
 def run_async(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:

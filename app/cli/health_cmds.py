@@ -1,7 +1,58 @@
-"""Commands of this group (filled in by the owner of the area)."""
+"""``pressbox health [--json] [--db PATH]``: one Nagios-style line or stable JSON.
+
+Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Whatever goes wrong --
+bad settings, a missing or unreadable database -- the answer is still one line
+(or one JSON document) on stdout with status UNKNOWN, because a monitoring
+system reads stdout and the exit code, not a traceback. The database is opened
+read-only in spirit: never created, never migrated.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import click
 
-commands: list[click.Command] = []
+from app.cli.common import cli_context, db_option, demo_option, json_option
+from app.core.clock import Clock
+from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.logging import redact
+from app.pipeline.health import HealthReport, evaluate_health, unknown
+from app.storage.database import Database
+
+
+async def _evaluate(settings: Settings) -> HealthReport:
+    db = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+    await db.open(create=False, migrate=False)
+    try:
+        return await evaluate_health(db, settings, Clock())
+    finally:
+        await db.close()
+
+
+def health_report(ctx: click.Context) -> HealthReport:
+    try:
+        settings = cli_context(ctx).settings()
+        return asyncio.run(_evaluate(settings))
+    except PressboxError as exc:
+        return unknown(redact(exc.one_line()))
+
+
+@click.command("health")
+@db_option
+@demo_option
+@json_option
+@click.pass_context
+def health(ctx: click.Context, as_json: bool) -> None:
+    """Pipeline health for cron/systemd/Nagios (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)."""
+    report = health_report(ctx)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
+    else:
+        click.echo(redact(report.line()))
+    ctx.exit(report.exit_code)
+
+
+commands: list[click.Command] = [health]

@@ -1,7 +1,261 @@
-"""Commands of this group (filled in by the owner of the area)."""
+"""Read-only views for scripts and people: ``games``, ``bets`` and ``runs``.
+
+The ``--json`` shapes are documented in the README and are stable: fields may
+be added, never renamed or removed.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import click
 
-commands: list[click.Command] = []
+from app.cli.common import (
+    db_option,
+    demo_option,
+    echo_json,
+    json_option,
+    parse_slate_date,
+    run_async,
+    with_settings,
+)
+from app.core.clock import Clock, parse_iso, zone
+from app.core.config import Settings
+from app.storage.database import Database
+from app.storage.snapshot import (
+    GameLine,
+    Price,
+    Run,
+    ValueBet,
+    load_games,
+    load_runs,
+    load_value_bets,
+    matchup,
+)
+
+
+def _slate(settings: Settings, text: str | None) -> date:
+    return parse_slate_date(text) or Clock().official_date(settings.pipeline.timezone)
+
+
+async def _read_only_db(settings: Settings) -> Database:
+    database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+    # Reading never creates or migrates a database.
+    await database.open(create=False, migrate=False)
+    return database
+
+
+def _price(price: Price | None) -> dict[str, Any] | None:
+    if price is None:
+        return None
+    return {"price": price.price, "point": price.point, "book": price.book}
+
+
+def game_json(game: GameLine) -> dict[str, Any]:
+    return {
+        "game_pk": game.game_pk,
+        "official_date": game.official_date,
+        "start_time": game.start_time,
+        "away_team": game.away_team,
+        "home_team": game.home_team,
+        "abstract_state": game.abstract_state,
+        "status_code": game.status_code,
+        "status": game.status,
+        "inning": game.inning,
+        "inning_half": game.inning_half,
+        "away_score": game.away_score,
+        "home_score": game.home_score,
+        "odds_event_id": game.event_id,
+        "moneyline": {"away": _price(game.ml_away), "home": _price(game.ml_home)},
+        "run_line": {"away": _price(game.rl_away), "home": _price(game.rl_home)},
+        "total": {"over": _price(game.total_over), "under": _price(game.total_under)},
+        "value_bets": game.value_bets,
+    }
+
+
+def bet_json(bet: ValueBet) -> dict[str, Any]:
+    return {
+        "event_id": bet.event_id,
+        "game_pk": bet.game_pk,
+        "game": bet.matchup,
+        "market": bet.market,
+        "outcome": bet.outcome,
+        "point": bet.point,
+        "book": bet.book,
+        "price": bet.price,
+        "fair_prob": round(bet.fair_prob, 6),
+        "edge": round(bet.edge, 6),
+        "stake": round(bet.stake, 2),
+        "first_seen_at": bet.first_seen_at,
+        "updated_at": bet.updated_at,
+    }
+
+
+def run_json(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "trigger": run.trigger,
+        "slate_date": run.slate_date,
+        "outcome": run.outcome,
+        "reason": run.reason,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "credits_used": run.credits_used,
+        "stages": [
+            {
+                "name": stage.name,
+                "status": stage.status,
+                "started_at": stage.started_at,
+                "finished_at": stage.finished_at,
+                "duration_ms": stage.duration_ms,
+                "error_kind": stage.error_kind,
+                "error_summary": stage.error_summary,
+            }
+            for stage in run.stages
+        ],
+    }
+
+
+def _fmt_price(price: Price | None, with_point: bool = False) -> str:
+    if price is None:
+        return "-"
+    text = f"{price.price:+d}"
+    if with_point and price.point is not None:
+        text = f"{price.point:+g} {text}"
+    return text
+
+
+def _status(game: GameLine) -> str:
+    if game.abstract_state == "Live" and game.inning:
+        return f"{(game.inning_half or '')[:3]} {game.inning}".strip()
+    return game.status
+
+
+def _score(game: GameLine) -> str:
+    if game.away_score is None or game.home_score is None:
+        return ""
+    return f"{game.away_score}-{game.home_score}"
+
+
+def _outcome_label(bet: ValueBet) -> str:
+    if bet.market == "h2h":
+        return bet.outcome
+    if bet.market == "totals":
+        return f"{bet.outcome} {bet.point:g}"
+    return f"{bet.outcome} {bet.point:+g}"
+
+
+@click.command("games")
+@db_option
+@demo_option
+@json_option
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
+@click.pass_context
+def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
+    """The slate: status, inning, score, best prices, value flags."""
+    settings = with_settings(ctx)
+    day = _slate(settings, date_text)
+
+    async def load() -> tuple[GameLine, ...]:
+        database = await _read_only_db(settings)
+        try:
+            return await load_games(database, day)
+        finally:
+            await database.close()
+
+    games = run_async(load)
+    if as_json:
+        echo_json({"date": day.isoformat(), "games": [game_json(g) for g in games]})
+        return
+    if not games:
+        click.echo(f"No games stored for {day.isoformat()}.")
+        return
+    width = max(len(matchup(g.away_team, g.home_team)) for g in games)
+    click.echo(
+        f"{'time':5}  {'matchup':{width}} {'status':11} {'score':6} {'ML away':>8} {'ML home':>8} "
+        f"{'run line':>11} {'total':>10} value"
+    )
+    local = zone(settings.pipeline.timezone)
+    for game in games:
+        start = parse_iso(game.start_time).astimezone(local).strftime("%H:%M")
+        click.echo(
+            f"{start:5}  {matchup(game.away_team, game.home_team):{width}} {_status(game)[:11]:11} "
+            f"{_score(game):6} {_fmt_price(game.ml_away):>8} {_fmt_price(game.ml_home):>8} "
+            f"{_fmt_price(game.rl_home, True):>11} {_fmt_price(game.total_over, True):>10} "
+            f"{'*' * min(game.value_bets, 3)}"
+        )
+
+
+@click.command("bets")
+@db_option
+@demo_option
+@json_option
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
+@click.pass_context
+def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
+    """Value bets: game, market, outcome, book, price, fair probability, edge, stake."""
+    settings = with_settings(ctx)
+    day = _slate(settings, date_text)
+
+    async def load() -> tuple[ValueBet, ...]:
+        database = await _read_only_db(settings)
+        try:
+            return await load_value_bets(database, day)
+        finally:
+            await database.close()
+
+    bets = run_async(load)
+    if as_json:
+        echo_json({"date": day.isoformat(), "bets": [bet_json(b) for b in bets]})
+        return
+    if not bets:
+        click.echo(f"No value bets for {day.isoformat()}.")
+        return
+    width = max(len(b.matchup) for b in bets)
+    click.echo(
+        f"{'game':{width}} {'market':8} {'outcome':22} {'book':12} {'price':>6} {'fair':>6} "
+        f"{'edge':>6} {'stake':>8}"
+    )
+    for bet in bets:
+        outcome = _outcome_label(bet)
+        click.echo(
+            f"{bet.matchup:{width}} {bet.market:8} {outcome[:22]:22} {bet.book[:12]:12} "
+            f"{bet.price:>+6d} {bet.fair_prob:>6.1%} {bet.edge:>6.1%} {bet.stake:>8.2f}"
+        )
+
+
+@click.command("runs")
+@db_option
+@demo_option
+@json_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.pass_context
+def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
+    """Run history: id, trigger, outcome, started_at, finished_at, stages."""
+    settings = with_settings(ctx)
+
+    async def load() -> tuple[Run, ...]:
+        database = await _read_only_db(settings)
+        try:
+            return await load_runs(database, limit=limit)
+        finally:
+            await database.close()
+
+    runs = run_async(load)
+    if as_json:
+        echo_json({"runs": [run_json(r) for r in runs]})
+        return
+    if not runs:
+        click.echo("No runs yet.")
+        return
+    for run in runs:
+        stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
+        reason = f" ({run.reason})" if run.reason else ""
+        click.echo(
+            f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {run.started_at} -> "
+            f"{run.finished_at or '…'}  {stages}{reason}"
+        )
+
+
+commands: list[click.Command] = [games_command, bets_command, runs_command]

@@ -1,0 +1,189 @@
+"""The append-only, hash-chained audit trail of break-glass attempts.
+
+Each row's ``hash`` is sha256 over the previous row's hash and the canonical
+JSON of the row's own fields (id included, so rows cannot be renumbered).
+Triggers refuse UPDATE and DELETE; the chain catches what triggers cannot
+(someone dropping them, or editing the file). ``append`` must run inside
+``db.write()`` (BEGIN IMMEDIATE): reading the tail and inserting the next row
+in one write transaction is what keeps concurrent writers on one chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from app.core.logging import redact
+from app.security.identity import Actor
+
+GENESIS = "0" * 64
+
+# The hashed columns, in a fixed order; changing this list breaks every existing chain.
+FIELDS = (
+    "id",
+    "at",
+    "action",
+    "target",
+    "reason",
+    "outcome",
+    "detail",
+    "login_user",
+    "sudo_user",
+    "ssh_client",
+    "tty",
+    "pid",
+    "host",
+    "app_version",
+)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    action: str
+    target: str | None
+    reason: str | None
+    outcome: str
+    detail: str | None
+    login_user: str | None
+    sudo_user: str | None
+    ssh_client: str | None
+    tty: str | None
+    pid: int | None
+    host: str | None
+    app_version: str | None
+    prev_hash: str
+    hash: str
+
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        {name: fields[name] for name in FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _clean(text: str | None) -> str | None:
+    # Reasons and details are free text: mask any registered secret that found its way in.
+    return redact(text) if text is not None else None
+
+
+async def append(
+    conn: aiosqlite.Connection,
+    *,
+    at: str,
+    action: str,
+    outcome: str,
+    actor: Actor,
+    target: str | None = None,
+    reason: str | None = None,
+    detail: str | None = None,
+) -> AuditEntry:
+    """Add one row at the end of the chain. Inside ``db.write()``."""
+    async with conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") as cursor:
+        tail = await cursor.fetchone()
+    prev_id, prev_hash = (int(tail["id"]), str(tail["hash"])) if tail else (0, GENESIS)
+    fields: dict[str, Any] = {
+        "id": prev_id + 1,
+        "at": at,
+        "action": action,
+        "target": target,
+        "reason": _clean(reason),
+        "outcome": outcome,
+        "detail": _clean(detail),
+        "login_user": actor.login_user,
+        "sudo_user": actor.sudo_user,
+        "ssh_client": actor.ssh_client,
+        "tty": actor.tty,
+        "pid": actor.pid,
+        "host": actor.host,
+        "app_version": actor.app_version,
+    }
+    digest = chain_hash(prev_hash, fields)
+    await conn.execute(
+        f"INSERT INTO audit_log ({', '.join(FIELDS)}, prev_hash, hash) "
+        f"VALUES ({', '.join('?' for _ in FIELDS)}, ?, ?)",
+        (*(fields[name] for name in FIELDS), prev_hash, digest),
+    )
+    return AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
+
+
+def _entry(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        id=int(row["id"]),
+        at=row["at"],
+        action=row["action"],
+        target=row["target"],
+        reason=row["reason"],
+        outcome=row["outcome"],
+        detail=row["detail"],
+        login_user=row["login_user"],
+        sudo_user=row["sudo_user"],
+        ssh_client=row["ssh_client"],
+        tty=row["tty"],
+        pid=row["pid"],
+        host=row["host"],
+        app_version=row["app_version"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+async def recent(conn: aiosqlite.Connection, limit: int) -> list[AuditEntry]:
+    """The newest ``limit`` rows, newest first."""
+    async with conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)) as cur:
+        rows = await cur.fetchall()
+    return [_entry(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    checked: int
+    first_broken_id: int | None
+    problem: str | None
+
+
+async def verify_chain(conn: aiosqlite.Connection) -> ChainCheck:
+    """Walk the whole trail in id order, recomputing every hash and link."""
+    prev_hash = GENESIS
+    expected_id = 1
+    checked = 0
+    async with conn.execute("SELECT * FROM audit_log ORDER BY id") as cursor:
+        async for row in cursor:
+            entry = _entry(row)
+            problem = None
+            if entry.id != expected_id:
+                problem = f"row {expected_id} is missing (next row is {entry.id})"
+            elif entry.prev_hash != prev_hash:
+                problem = "it does not link to the previous row"
+            elif chain_hash(prev_hash, entry.fields()) != entry.hash:
+                problem = "its contents do not match its hash"
+            if problem is not None:
+                return ChainCheck(False, checked, min(entry.id, expected_id), problem)
+            prev_hash = entry.hash
+            expected_id += 1
+            checked += 1
+    return ChainCheck(True, checked, None, None)
+
+
+async def last_allowed_at(conn: aiosqlite.Connection, action: str) -> str | None:
+    """When ``action`` last passed the gate (rate limits count these rows)."""
+    async with conn.execute(
+        "SELECT at FROM audit_log WHERE action = ? AND outcome IN ('accepted', 'done') "
+        "ORDER BY id DESC LIMIT 1",
+        (action,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row["at"]) if row else None

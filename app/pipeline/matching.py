@@ -1,0 +1,285 @@
+"""Pair MLB games (MLB Stats API) with The Odds API events. Pure; no I/O.
+
+The two sources share no key: an event names its teams and a commence time, a game
+has team ids and a start time. A pair needs the same home and away clubs (names go
+through ``app.sources.teams``) and start times at most ``window_s`` apart.
+
+Doubleheaders put the same two clubs on the slate twice, so team ids alone are not
+enough. Within one matchup the games and the events are each sorted by time and
+aligned in order (crossing pairs never make the total start-time gap smaller, nor
+fit the window better), choosing the alignment with the most pairs and then the
+smallest total gap. So each event gets the game whose start is closest, no event or
+game is used twice, and when game 1 is already over (The Odds API drops completed
+games) the lone remaining event still finds game 2.
+
+Postponed (``D``) and cancelled (``C``) games are never paired. A game left without
+an event is normal (finished games leave the odds feed); the reasons say which case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from app.sources.teams import TEAMS, team_id_for_name
+
+NOT_PLAYED = {"D": "postponed", "C": "cancelled"}
+"""``codedGameState`` values of games that are not matched, with their wording."""
+
+
+class GameLike(Protocol):
+    """What matching needs from an MLB game."""
+
+    @property
+    def game_pk(self) -> int: ...
+    @property
+    def start_time(self) -> datetime: ...
+    @property
+    def away_team_id(self) -> int: ...
+    @property
+    def home_team_id(self) -> int: ...
+    @property
+    def status_code(self) -> str: ...
+
+
+class EventLike(Protocol):
+    """What matching needs from an Odds API event."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def commence_time(self) -> datetime: ...
+    @property
+    def home_team(self) -> str: ...
+    @property
+    def away_team(self) -> str: ...
+
+
+class UnmatchedReason(StrEnum):
+    UNKNOWN_TEAM = "unknown_team"  # event: a team name is not an MLB club
+    NO_GAME = "no_game"  # event: no game between these clubs on the slate
+    NOT_PLAYED = "not_played"  # event: its only games are postponed or cancelled
+    OUTSIDE_WINDOW = "outside_window"  # event or game: the other side starts too far away
+    TAKEN = "taken"  # event or game: every candidate went to a closer pairing
+    NO_EVENT = "no_event"  # game: no event between these clubs (normal once final)
+    POSTPONED = "postponed"  # game: status D
+    CANCELLED = "cancelled"  # game: status C
+
+
+class MatchPair(NamedTuple):
+    game_pk: int
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedGame:
+    game_pk: int
+    reason: UnmatchedReason
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedEvent:
+    event_id: str
+    reason: UnmatchedReason
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Pairs sorted by game_pk; unmatched games by game_pk, events by event_id."""
+
+    pairs: tuple[MatchPair, ...]
+    unmatched_games: tuple[UnmatchedGame, ...]
+    unmatched_events: tuple[UnmatchedEvent, ...]
+
+
+def _gap_s(game: GameLike, event: EventLike) -> float:
+    return abs((game.start_time - event.commence_time).total_seconds())
+
+
+def _check_aware(moment: datetime, what: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} is a naive datetime; matching needs aware times")
+
+
+def _align(
+    games: Sequence[GameLike], events: Sequence[EventLike], window_s: float
+) -> list[tuple[GameLike, EventLike]]:
+    """Order-preserving alignment with the most pairs, then the smallest total gap."""
+    # best[i][j]: (pairs, -total gap) using the first i games and first j events.
+    n, m = len(games), len(events)
+    best = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    move: list[list[str]] = [[""] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            options: list[tuple[tuple[int, float], str]] = []
+            if i > 0:
+                options.append((best[i - 1][j], "skip_game"))
+            if j > 0:
+                options.append((best[i][j - 1], "skip_event"))
+            if i > 0 and j > 0:
+                gap = _gap_s(games[i - 1], events[j - 1])
+                if gap <= window_s:
+                    count, neg_gap = best[i - 1][j - 1]
+                    options.append(((count + 1, neg_gap - gap), "pair"))
+            # max over (pairs, -gap); ties resolved by the fixed option order above.
+            best[i][j], move[i][j] = max(options, key=lambda option: option[0])
+    pairs: list[tuple[GameLike, EventLike]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        step = move[i][j]
+        if step == "pair":
+            pairs.append((games[i - 1], events[j - 1]))
+            i, j = i - 1, j - 1
+        elif step == "skip_game":
+            i -= 1
+        else:
+            j -= 1
+    return pairs
+
+
+def match_games(
+    games: Iterable[GameLike], events: Iterable[EventLike], *, window_s: float
+) -> MatchResult:
+    """Pair games with events one-to-one (see the module docstring for the rules).
+
+    ``window_s`` is ``pipeline.match_window_s``: the largest start-time gap, in seconds,
+    between a game and its event. Duplicate game_pks or event_ids, naive datetimes and a
+    non-positive window are programming errors (``ValueError``).
+    """
+    if not (math.isfinite(window_s) and window_s > 0):
+        raise ValueError(f"window_s {window_s!r} is invalid: it must be a positive number")
+    game_list = list(games)
+    event_list = list(events)
+    if len({game.game_pk for game in game_list}) != len(game_list):
+        raise ValueError("match_games got the same game_pk twice")
+    if len({event.event_id for event in event_list}) != len(event_list):
+        raise ValueError("match_games got the same event_id twice")
+
+    unmatched_games: list[UnmatchedGame] = []
+    unmatched_events: list[UnmatchedEvent] = []
+    playable: dict[tuple[int, int], list[GameLike]] = defaultdict(list)
+    not_played: dict[tuple[int, int], list[GameLike]] = defaultdict(list)
+    for game in game_list:
+        _check_aware(game.start_time, f"start_time of game {game.game_pk}")
+        matchup = (game.home_team_id, game.away_team_id)
+        wording = NOT_PLAYED.get(game.status_code)
+        if wording is None:
+            playable[matchup].append(game)
+            continue
+        not_played[matchup].append(game)
+        unmatched_games.append(
+            UnmatchedGame(game.game_pk, UnmatchedReason(wording), f"game is {wording}")
+        )
+
+    events_by_matchup: dict[tuple[int, int], list[EventLike]] = defaultdict(list)
+    for event in event_list:
+        _check_aware(event.commence_time, f"commence_time of event {event.event_id}")
+        home_id = team_id_for_name(event.home_team)
+        away_id = team_id_for_name(event.away_team)
+        unknown = [
+            name
+            for name, team in ((event.home_team, home_id), (event.away_team, away_id))
+            if team is None
+        ]
+        if home_id is None or away_id is None:
+            unmatched_events.append(
+                UnmatchedEvent(
+                    event.event_id,
+                    UnmatchedReason.UNKNOWN_TEAM,
+                    "not an MLB club: " + ", ".join(repr(name) for name in unknown),
+                )
+            )
+            continue
+        events_by_matchup[(home_id, away_id)].append(event)
+
+    pairs: list[MatchPair] = []
+    for matchup in sorted(set(playable) | set(events_by_matchup)):
+        matchup_games = sorted(playable.get(matchup, []), key=lambda g: (g.start_time, g.game_pk))
+        matchup_events = sorted(
+            events_by_matchup.get(matchup, []), key=lambda e: (e.commence_time, e.event_id)
+        )
+        aligned = _align(matchup_games, matchup_events, window_s)
+        pairs.extend(MatchPair(game.game_pk, event.event_id) for game, event in aligned)
+        paired_games = {id(game) for game, _ in aligned}
+        paired_events = {id(event) for _, event in aligned}
+        label = f"{_club(matchup[1])} at {_club(matchup[0])}"
+        for game in matchup_games:
+            if id(game) not in paired_games:
+                unmatched_games.append(_why_game(game, matchup_events, window_s, label))
+        for event in matchup_events:
+            if id(event) not in paired_events:
+                unmatched_events.append(
+                    _why_event(event, matchup_games, not_played.get(matchup, []), window_s, label)
+                )
+
+    return MatchResult(
+        tuple(sorted(pairs)),
+        tuple(sorted(unmatched_games, key=lambda g: g.game_pk)),
+        tuple(sorted(unmatched_events, key=lambda e: e.event_id)),
+    )
+
+
+def _club(team_id: int) -> str:
+    # Not every MLB schedule id is a club (the All-Star teams are 159 and 160).
+    team = TEAMS.get(team_id)
+    return team.name if team is not None else f"team {team_id}"
+
+
+def _nearest_h(gaps: Iterable[float]) -> str:
+    return f"{min(gaps) / 3600:.1f} h"
+
+
+def _why_game(
+    game: GameLike, events: Sequence[EventLike], window_s: float, label: str
+) -> UnmatchedGame:
+    if not events:
+        return UnmatchedGame(game.game_pk, UnmatchedReason.NO_EVENT, f"no odds event for {label}")
+    gaps = [_gap_s(game, event) for event in events]
+    if min(gaps) > window_s:
+        return UnmatchedGame(
+            game.game_pk,
+            UnmatchedReason.OUTSIDE_WINDOW,
+            f"nearest odds event for {label} starts {_nearest_h(gaps)} away",
+        )
+    return UnmatchedGame(
+        game.game_pk,
+        UnmatchedReason.TAKEN,
+        f"every odds event for {label} paired with another game",
+    )
+
+
+def _why_event(
+    event: EventLike,
+    games: Sequence[GameLike],
+    not_played: Sequence[GameLike],
+    window_s: float,
+    label: str,
+) -> UnmatchedEvent:
+    if not games:
+        if not_played:
+            states = sorted({NOT_PLAYED[game.status_code] for game in not_played})
+            return UnmatchedEvent(
+                event.event_id,
+                UnmatchedReason.NOT_PLAYED,
+                f"{label} is {' / '.join(states)}",
+            )
+        return UnmatchedEvent(event.event_id, UnmatchedReason.NO_GAME, f"no game {label}")
+    gaps = [_gap_s(game, event) for game in games]
+    if min(gaps) > window_s:
+        return UnmatchedEvent(
+            event.event_id,
+            UnmatchedReason.OUTSIDE_WINDOW,
+            f"nearest game {label} starts {_nearest_h(gaps)} away",
+        )
+    return UnmatchedEvent(
+        event.event_id, UnmatchedReason.TAKEN, f"every game {label} paired with another event"
+    )

@@ -1,0 +1,339 @@
+"""One pipeline run under the lease: gate, stages, outcome, hooks.
+
+``PipelineRunner.run`` decides in one ``BEGIN IMMEDIATE`` transaction whether the
+run may happen (the system mode, then the lease), records a run row either way,
+then runs schedule -> odds -> match -> analytics -> record. Outcomes:
+
+* ``ok`` -- every stage did its job (a replay of another date skips the odds: ok);
+* ``degraded`` -- one source (or a later stage) failed, the rest landed;
+* ``failed`` -- neither the schedule nor the odds could be fetched;
+* ``skipped`` -- the mode forbids it, or another live run holds the lease;
+* ``abandoned`` -- this run lost its lease mid-way and stopped writing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+
+from app.core.clock import Clock, iso
+from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.logging import get_logger, redact
+from app.core.secrets import SecretProvider
+from app.pipeline.stages import (
+    FAILED,
+    ODDS_ONLY_TODAY,
+    RunState,
+    StageReport,
+    analytics_stage,
+    match_stage,
+    odds_stage,
+    record_stage,
+    schedule_stage,
+)
+from app.storage import runs
+from app.storage.database import Database
+from app.storage.lease import (
+    Lease,
+    LeaseLost,
+    attach_run,
+    heartbeat,
+    release,
+    this_host,
+    try_acquire,
+)
+from app.storage.mode import Mode, ModeState, get_mode
+
+log = get_logger("pressbox.pipeline")
+
+Stage = Callable[[RunState], Awaitable[StageReport]]
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("schedule", schedule_stage),
+    ("odds", odds_stage),
+    ("match", match_stage),
+    ("analytics", analytics_stage),
+    ("record", record_stage),
+)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    name: str
+    status: str
+    duration_ms: float
+    error_kind: str | None = None
+    error_summary: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int | None
+    outcome: str
+    reason: str | None
+    credits_used: int
+    stages: tuple[StageResult, ...]
+    trigger: str = "cli"
+    slate_date: date | None = None
+    games: int = 0
+    moves: int = 0
+    value_bets: int = 0
+
+    def summary(self) -> str:
+        """One line for a terminal: outcome, run id, counts, reason."""
+        text = (
+            f"run {self.run_id if self.run_id is not None else '-'} {self.outcome}: "
+            f"{self.games} games, {self.moves} moves, {self.value_bets} value bets"
+        )
+        return f"{text} ({self.reason})" if self.reason else text
+
+
+AfterRun = Callable[[RunResult], Awaitable[None]]
+
+
+def _one_line(text: str) -> str:
+    return redact(" ".join(text.split()))
+
+
+def refusal(mode: ModeState, *, scheduled: bool) -> str | None:
+    """Why the mode forbids this run, or None."""
+    if mode.mode is Mode.HALTED:
+        return f"system is halted (set by {mode.set_by}: {mode.reason}); only an override lifts it"
+    if scheduled and mode.mode is Mode.PAUSED:
+        return f"system is paused (set by {mode.set_by}: {mode.reason}); scheduled runs wait"
+    return None
+
+
+def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[str, str | None]:
+    """The run's outcome and reason from its stages."""
+    failed = [r for r in reports.values() if r.status == FAILED or r.name in degrading]
+    schedule = reports.get("schedule")
+    odds = reports.get("odds")
+    schedule_down = schedule is None or schedule.status == FAILED
+    odds_down = odds is None or odds.status == FAILED or "odds" in degrading
+    odds_not_needed = odds is not None and odds.detail == ODDS_ONLY_TODAY
+    reason = "; ".join(f"{r.name}: {r.error_summary or r.detail}" for r in failed) or None
+    if schedule_down and (odds_down or odds_not_needed):
+        return "failed", reason
+    if failed:
+        return "degraded", reason
+    if odds_not_needed:
+        return "ok", f"replay: {ODDS_ONLY_TODAY}"
+    return "ok", None
+
+
+class PipelineRunner:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        secrets: SecretProvider,
+        clock: Clock,
+        after_run: AfterRun | None = None,
+        host: str | None = None,
+        pid: int | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.transport = transport
+        self.secrets = secrets
+        self.clock = clock
+        self.after_run = after_run
+        self.host = host or this_host()
+        self.pid = pid if pid is not None else os.getpid()
+
+    async def run(
+        self, trigger: str, slate_date: date | None = None, *, scheduled: bool = True
+    ) -> RunResult:
+        """One run; never raises for a source failure (see the outcome instead)."""
+        today = self.clock.official_date(self.settings.pipeline.timezone)
+        day = slate_date or today
+        gate = await self._gate(trigger, day, scheduled)
+        if isinstance(gate, RunResult):
+            await self._after(gate)
+            return gate
+        lease, run_id = gate
+        try:
+            result = await self._execute(trigger, lease, run_id, day, today)
+        finally:
+            await release(self.db, lease)
+        log.info("run finished", run_id=run_id, outcome=result.outcome, reason=result.reason)
+        await self._after(result)
+        return result
+
+    async def _gate(
+        self, trigger: str, day: date, scheduled: bool
+    ) -> RunResult | tuple[Lease, int]:
+        """Mode check, lease and run row in one transaction: no race between them."""
+        async with self.db.write() as conn:
+            # Read the time once the write lock is ours: a run that waited for the
+            # previous one to release must not start before that one finished.
+            now = self.clock.now()
+            why = refusal(await get_mode(conn), scheduled=scheduled)
+            attempt = None
+            if why is None:
+                attempt = await try_acquire(
+                    conn,
+                    owner_host=self.host,
+                    owner_pid=self.pid,
+                    ttl_s=self.settings.pipeline.lease_ttl_s,
+                    now=now,
+                )
+                if attempt.lease is None and attempt.holder is not None:
+                    why = f"another run is in progress ({attempt.holder.describe()})"
+            if why is not None or attempt is None or attempt.lease is None:
+                reason = why or "the run lease is not available"
+                run_id = await runs.record_skipped(
+                    conn,
+                    trigger=trigger,
+                    slate_date=day.isoformat(),
+                    at=iso(now),
+                    owner_host=self.host,
+                    owner_pid=self.pid,
+                    reason=reason,
+                )
+                return RunResult(run_id, "skipped", reason, 0, (), trigger, day)
+            run_id = await runs.create_run(
+                conn,
+                trigger=trigger,
+                slate_date=day.isoformat(),
+                started_at=iso(now),
+                owner_host=self.host,
+                owner_pid=self.pid,
+                lease_token=attempt.lease.token,
+            )
+            lease = await attach_run(conn, attempt.lease, run_id)
+        if attempt.abandoned_run_ids:
+            log.warning(
+                "took over the run lease",
+                abandoned=list(attempt.abandoned_run_ids),
+                reason=attempt.takeover_reason,
+            )
+        return lease, run_id
+
+    async def _execute(
+        self, trigger: str, lease: Lease, run_id: int, day: date, today: date
+    ) -> RunResult:
+        api = self.settings
+        timeout = httpx.Timeout(max(api.mlb_api.timeout_s, api.odds_api.timeout_s))
+        keeper = asyncio.create_task(self._keep_lease(lease))
+        results: dict[str, StageResult] = {}
+        degrading: set[str] = set()
+        try:
+            async with httpx.AsyncClient(transport=self.transport, timeout=timeout) as http:
+                state = RunState(
+                    db=self.db,
+                    settings=self.settings,
+                    clock=self.clock,
+                    http=http,
+                    secrets=self.secrets,
+                    lease=lease,
+                    run_id=run_id,
+                    slate_date=day,
+                    today=today,
+                )
+                for position, (name, stage) in enumerate(STAGES):
+                    result, degrades = await self._stage(state, position, name, stage)
+                    results[name] = result
+                    if degrades:
+                        degrading.add(name)
+                outcome, reason = decide(results, degrading)
+                credits = (state.quota.last or 0) if state.quota is not None else 0
+                async with state.fenced_write() as conn:
+                    await runs.finish_run(
+                        conn,
+                        run_id,
+                        outcome=outcome,
+                        reason=reason,
+                        credits_used=credits,
+                        finished_at=self.clock.now_iso(),
+                    )
+        except LeaseLost as exc:
+            # Whoever took the lease over has marked this run abandoned: write nothing more.
+            log.warning("run lost its lease", run_id=run_id)
+            return RunResult(
+                run_id, "abandoned", exc.one_line(), 0, tuple(results.values()), trigger, day
+            )
+        finally:
+            keeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await keeper
+        return RunResult(
+            run_id,
+            outcome,
+            reason,
+            credits,
+            tuple(results.values()),
+            trigger,
+            day,
+            games=state.games_written,
+            moves=state.moves_written,
+            value_bets=state.value_bets_active,
+        )
+
+    async def _stage(
+        self, state: RunState, position: int, name: str, stage: Stage
+    ) -> tuple[StageResult, bool]:
+        async with state.fenced_write() as conn:
+            await runs.start_stage(conn, state.run_id, position, name, self.clock.now_iso())
+        started = time.perf_counter()
+        kind: str | None = None
+        summary: str | None = None
+        detail: str | None = None
+        degrades = False
+        try:
+            report = await stage(state)
+        except LeaseLost:
+            raise
+        except PressboxError as exc:
+            status, kind, summary = FAILED, exc.kind.value, _one_line(exc.one_line())
+            log.warning("stage failed", run_id=state.run_id, stage=name, kind=kind, error=summary)
+        else:
+            status, detail, degrades = report.status, report.detail, report.degrades
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        async with state.fenced_write() as conn:
+            await runs.finish_stage(
+                conn,
+                state.run_id,
+                name,
+                status=status,
+                finished_at=self.clock.now_iso(),
+                duration_ms=duration_ms,
+                error_kind=kind,
+                error_summary=summary,
+                detail=detail,
+            )
+        return StageResult(name, status, duration_ms, kind, summary, detail), degrades
+
+    async def _keep_lease(self, lease: Lease) -> None:
+        """Renew the lease every ``pipeline.lease_heartbeat_s`` until cancelled or lost."""
+        pipeline = self.settings.pipeline
+        while True:
+            await asyncio.sleep(pipeline.lease_heartbeat_s)
+            try:
+                lease = await heartbeat(self.db, lease, self.clock.now(), pipeline.lease_ttl_s)
+            except LeaseLost:
+                log.warning("lease lost during heartbeat", token=lease.token)
+                return
+            except sqlite3.OperationalError as exc:
+                # A busy database delays one beat; the TTL leaves room for several misses.
+                log.warning("lease heartbeat delayed", error=type(exc).__name__)
+
+    async def _after(self, result: RunResult) -> None:
+        if self.after_run is None:
+            return
+        try:
+            await self.after_run(result)
+        except PressboxError as exc:
+            log.warning("after-run hook failed", run_id=result.run_id, error=exc.one_line())

@@ -1,0 +1,167 @@
+"""The daemon loop: heartbeat, hand-over requests, scheduled runs, clean stop.
+
+Every tick (at most ``tick_s`` apart) the scheduler records its heartbeat and its
+next run in ``daemon_state``, runs any break-glass request a desk handed over
+(``control_requests``, trigger 'request', allowed while paused), and starts the
+scheduled run when it is due. The mode is read by the runner at every run; a
+change back to ``auto`` is noticed within one tick and runs at once rather than
+waiting out the interval. ``stop`` (an ``asyncio.Event``, set from SIGTERM/SIGINT
+by the CLI) ends the loop between steps; a run in progress finishes first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from app.core.clock import Clock, iso
+from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.logging import get_logger, redact
+from app.pipeline.runner import PipelineRunner, RunResult
+from app.storage import control_requests, daemon_state
+from app.storage.database import Database
+from app.storage.lease import this_host
+from app.storage.mode import Mode, get_mode
+
+log = get_logger("pressbox.daemon")
+
+Hook = Callable[[], Awaitable[None]]
+# Runs that actually happened: a request that ended in one of these is 'done'.
+DELIVERED = ("ok", "degraded")
+
+
+class Scheduler:
+    def __init__(
+        self,
+        runner: PipelineRunner,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        interval_s: float,
+        *,
+        tick_s: float | None = None,
+        on_tick: Hook | None = None,
+        before_run: Hook | None = None,
+    ) -> None:
+        self.runner = runner
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.interval_s = interval_s
+        # Requests and mode changes are noticed within one tick; a beat is also a tick.
+        self.tick_s = (
+            tick_s if tick_s is not None else min(interval_s, settings.pipeline.lease_heartbeat_s)
+        )
+        self.on_tick = on_tick
+        self.before_run = before_run
+        self.host = this_host()
+        self.pid = os.getpid()
+        self.results: list[RunResult] = []
+        self._next_run: datetime | None = None
+        self._last_mode: Mode | None = None
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Loop until ``stop`` is set; records a clean stop in ``daemon_state``."""
+        started_at = self.clock.now_iso()
+        self._next_run = self.clock.now()
+        log.info("daemon started", host=self.host, pid=self.pid, interval_s=self.interval_s)
+        try:
+            while not stop.is_set():
+                await self.tick(started_at, stop)
+                if stop.is_set():
+                    break
+                await self._wait(stop)
+        finally:
+            async with self.db.write() as conn:
+                await daemon_state.mark_stopped(
+                    conn, host=self.host, pid=self.pid, now=self.clock.now_iso()
+                )
+            log.info("daemon stopped", host=self.host, pid=self.pid)
+
+    async def tick(self, started_at: str, stop: asyncio.Event) -> None:
+        """One pass: beat, requests, the scheduled run if due (or just unpaused)."""
+        await self._beat(started_at)
+        while not stop.is_set() and await self._serve_request():
+            pass
+        if stop.is_set():
+            return
+        now = self.clock.now()
+        async with self.db.read() as conn:
+            mode = (await get_mode(conn)).mode
+        resumed = mode is Mode.AUTO and self._last_mode not in (None, Mode.AUTO)
+        self._last_mode = mode
+        if resumed or self._next_run is None or now >= self._next_run:
+            if self.before_run is not None:
+                await self.before_run()
+            await self._run_guarded("schedule", scheduled=True)
+            self._next_run = self.clock.now() + timedelta(seconds=self.interval_s)
+            await self._beat(started_at)
+        if self.on_tick is not None:
+            await self.on_tick()
+
+    async def _beat(self, started_at: str) -> None:
+        async with self.db.write() as conn:
+            await daemon_state.beat(
+                conn,
+                host=self.host,
+                pid=self.pid,
+                started_at=started_at,
+                now=self.clock.now_iso(),
+                next_run_at=iso(self._next_run) if self._next_run is not None else None,
+            )
+
+    async def _serve_request(self) -> bool:
+        """Run the oldest pending hand-over request; False when there is none."""
+        async with self.db.write() as conn:
+            request = await control_requests.take_next(conn, self.clock.now_iso())
+        if request is None:
+            return False
+        log.info("running a handed-over request", request_id=request.id, by=request.requested_by)
+        if self.before_run is not None:
+            await self.before_run()
+        result = await self._run_guarded("request", scheduled=False)
+        delivered = result is not None and result.outcome in DELIVERED
+        async with self.db.write() as conn:
+            await control_requests.finish(
+                conn,
+                request.id,
+                status="done" if delivered else "failed",
+                run_id=result.run_id if result is not None else None,
+                now=self.clock.now_iso(),
+            )
+        return True
+
+    async def _run_guarded(self, trigger: str, *, scheduled: bool) -> RunResult | None:
+        """One run; a database or configuration failure is logged and the daemon lives on.
+
+        A run interrupted this way stays 'running' until the next run takes the lease
+        and marks it abandoned.
+        """
+        try:
+            result = await self.runner.run(trigger, scheduled=scheduled)
+        except (PressboxError, sqlite3.OperationalError) as exc:
+            log.error("run could not complete", trigger=trigger, error=_describe(exc))
+            return None
+        self.results.append(result)
+        return result
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        """Sleep until the next tick, the next run, or the stop event, whichever is first."""
+        delay = self.tick_s
+        if self._next_run is not None:
+            until = (self._next_run - self.clock.now()).total_seconds()
+            delay = max(0.0, min(delay, until))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        except TimeoutError:
+            return
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PressboxError):
+        return exc.one_line()
+    return redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

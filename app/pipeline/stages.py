@@ -1,0 +1,254 @@
+"""The five stages of a run: schedule -> odds -> match -> analytics -> record.
+
+Each stage is a coroutine taking the run's ``RunState`` and returning a
+``StageReport`` (status and a short detail) or raising a classified
+``PressboxError``, which the runner records as the stage's failure. Every write
+goes through ``RunState.fenced_write()``, which checks the lease's fencing token
+inside the same transaction: a run that lost its lease cannot write again.
+
+The odds of The Odds API are *current* odds only, so the odds stage runs only
+for today's slate; a replay or backfill of another date refreshes the schedule
+and re-pairs what is stored, and says why the odds were skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+import aiosqlite
+import httpx
+
+from app.core.clock import Clock, parse_iso, zone
+from app.core.config import Settings
+from app.core.errors import AuthError
+from app.core.secrets import ODDS_API_KEY, SecretProvider
+from app.pipeline.analytics import EventAnalysis, evaluate_event
+from app.pipeline.matching import match_games
+from app.resilience import quota
+from app.resilience.guard import GuardContext, guarded_call
+from app.sources.mlb_api import MlbClient, MlbGame
+from app.sources.odds_api import OddsClient, OddsEvent, OddsResult, QuotaHeaders
+from app.storage import analytics_store, games, odds
+from app.storage.database import Database
+from app.storage.lease import Lease, check_token
+
+NO_KEY_REASON = "no Odds API key: set it with `pressbox secrets set odds-api-key`"
+ODDS_ONLY_TODAY = "odds are only available for today"
+
+# Stage statuses (run_stages.status).
+OK = "ok"
+FAILED = "failed"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class StageReport:
+    status: str
+    detail: str
+    # Counted toward the run's outcome like a failure (e.g. the quota guard held the call).
+    degrades: bool = False
+
+
+@dataclass
+class RunState:
+    """What one run knows and has done so far; stages read and fill it in order."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    http: httpx.AsyncClient
+    secrets: SecretProvider
+    lease: Lease
+    run_id: int
+    slate_date: date
+    today: date
+    games: list[MlbGame] | None = None
+    events: list[OddsEvent] | None = None
+    quota: QuotaHeaders | None = None
+    games_written: int = 0
+    moves_written: int = 0
+    pairs: int = 0
+    analyses: list[EventAnalysis] = field(default_factory=list)
+    value_bets_active: int = 0
+
+    @asynccontextmanager
+    async def fenced_write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``db.write()`` that first proves the lease is still ours."""
+        async with self.db.write() as conn:
+            await check_token(conn, self.lease)
+            yield conn
+
+    @property
+    def guard(self) -> GuardContext:
+        return GuardContext(self.db, self.settings, self.clock)
+
+    def official_date_of(self, event: OddsEvent) -> date:
+        return event.commence_time.astimezone(zone(self.settings.pipeline.timezone)).date()
+
+
+async def schedule_stage(state: RunState) -> StageReport:
+    client = MlbClient(
+        state.http,
+        state.settings.mlb_api,
+        max_bytes=state.settings.resilience.max_response_bytes,
+        clock=state.clock,
+    )
+    slate = await guarded_call("mlb", lambda: client.schedule(state.slate_date), state.guard)
+    async with state.fenced_write() as conn:
+        state.games_written = await games.upsert_games(conn, slate, state.clock.now_iso())
+    state.games = slate
+    if not slate:
+        return StageReport(OK, f"no games on {state.slate_date.isoformat()}")
+    return StageReport(OK, f"{len(slate)} games")
+
+
+async def quota_allows(state: RunState) -> tuple[bool, str]:
+    """The quota guard's word, before the request: may this run spend the call's credits?"""
+    decision = await quota.check_budget(
+        state.db, state.settings, state.clock, quota.call_cost(state.settings)
+    )
+    return decision.allowed, decision.reason
+
+
+async def record_quota(state: RunState, headers: QuotaHeaders) -> None:
+    """Keep the x-requests-* headers: in source_health for the guard, on the run for credits."""
+    state.quota = headers
+    await quota.record_quota(state.db, state.clock, headers)
+
+
+async def odds_stage(state: RunState) -> StageReport:
+    if state.slate_date != state.today:
+        return StageReport(SKIPPED, ODDS_ONLY_TODAY)
+    key = await state.secrets.get(ODDS_API_KEY)
+    if key is None:
+        raise AuthError(NO_KEY_REASON, hint="")
+    allowed, why = await quota_allows(state)
+    if not allowed:
+        return StageReport(SKIPPED, f"quota guard: {why}", degrades=True)
+    client = OddsClient(
+        state.http,
+        state.settings.odds_api,
+        key,
+        max_bytes=state.settings.resilience.max_response_bytes,
+        clock=state.clock,
+    )
+    try:
+        result: OddsResult = await guarded_call("odds", client.odds, state.guard)
+    finally:
+        # Error answers report the credits too (a 401 may not): keep the last ones seen.
+        if client.last_quota is not None:
+            await record_quota(state, client.last_quota)
+    now = state.clock.now_iso()
+    quotes = [q for event in result.events for q in event.quotes]
+    async with state.fenced_write() as conn:
+        await games.upsert_odds_events(
+            conn, [(e, state.official_date_of(e)) for e in result.events], now
+        )
+        state.moves_written = await odds.record_quotes(conn, quotes, now, state.run_id)
+    state.events = result.events
+    return StageReport(
+        OK, f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves"
+    )
+
+
+def _stored_game(row: aiosqlite.Row) -> MlbGame:
+    return MlbGame(
+        game_pk=row["game_pk"],
+        official_date=date.fromisoformat(row["official_date"]),
+        start_time=parse_iso(row["start_time"]),
+        away_team_id=row["away_team_id"],
+        away_team=row["away_team"],
+        home_team_id=row["home_team_id"],
+        home_team=row["home_team"],
+        abstract_state=row["abstract_state"],
+        status_code=row["status_code"],
+        status=row["status"],
+        inning=row["inning"],
+        inning_half=row["inning_half"],
+        away_score=row["away_score"],
+        home_score=row["home_score"],
+        double_header=row["double_header"],
+        game_number=row["game_number"],
+    )
+
+
+def _stored_event(row: aiosqlite.Row) -> OddsEvent:
+    return OddsEvent(
+        event_id=row["event_id"],
+        commence_time=parse_iso(row["commence_time"]),
+        home_team=row["home_team"],
+        away_team=row["away_team"],
+        quotes=[],
+    )
+
+
+async def match_stage(state: RunState) -> StageReport:
+    """Pair the slate's stored games and events (what this run fetched is stored by now).
+
+    Reading the stored side means a run whose schedule call failed still pairs the
+    fresh odds with the games an earlier run stored, and the reverse.
+    """
+    async with state.db.read() as conn:
+        game_rows = await games.games_on(conn, state.slate_date)
+        event_rows = await games.events_on(conn, state.slate_date)
+    if not game_rows or not event_rows:
+        return StageReport(
+            SKIPPED, f"nothing to pair ({len(game_rows)} games, {len(event_rows)} events)"
+        )
+    result = match_games(
+        [_stored_game(r) for r in game_rows],
+        [_stored_event(r) for r in event_rows],
+        window_s=state.settings.pipeline.match_window_s,
+    )
+    pairs = [(p.game_pk, p.event_id) for p in result.pairs]
+    async with state.fenced_write() as conn:
+        state.pairs = await games.link_matches(conn, pairs, state.clock.now_iso())
+    return StageReport(
+        OK,
+        f"{len(pairs)} pairs, {len(result.unmatched_games)} games and "
+        f"{len(result.unmatched_events)} events unmatched",
+    )
+
+
+async def analytics_stage(state: RunState) -> StageReport:
+    if state.events is None:
+        return StageReport(SKIPPED, "no fresh odds in this run")
+    pipeline = state.settings.pipeline
+    state.analyses = [
+        evaluate_event(
+            event.quotes,
+            method=pipeline.devig_method,
+            threshold=pipeline.value_edge_threshold,
+            kelly_fraction=pipeline.kelly_fraction,
+            bankroll=pipeline.bankroll,
+        )
+        for event in state.events
+        if event.quotes
+    ]
+    fair = sum(len(a.fair_prices) for a in state.analyses)
+    bets = sum(len(a.value_bets) for a in state.analyses)
+    return StageReport(OK, f"{len(state.analyses)} events priced, {fair} fair prices, {bets} value")
+
+
+async def record_stage(state: RunState) -> StageReport:
+    if state.events is None:
+        return StageReport(SKIPPED, "no fresh analytics in this run")
+    event_ids = [a.event_id for a in state.analyses]
+    fair = [p for a in state.analyses for p in a.fair_prices]
+    bets = [b for a in state.analyses for b in a.value_bets]
+    now = state.clock.now_iso()
+    async with state.fenced_write() as conn:
+        info = await analytics_store.event_info(conn, event_ids)
+        await analytics_store.replace_fair_prices(conn, event_ids, fair, now, state.run_id)
+        changes = await analytics_store.upsert_value_bets(
+            conn, event_ids, bets, info, now, state.run_id
+        )
+    state.value_bets_active = changes.active
+    return StageReport(
+        OK,
+        f"{len(fair)} fair prices, {changes.active} value bets "
+        f"({changes.new} new, {changes.deactivated} no longer value)",
+    )

@@ -1,0 +1,127 @@
+"""The Odds API budget: keep a reserve, spread the rest over the days left in the month.
+
+Every answer from The Odds API reports the account's credits in ``x-requests-*``
+headers; ``record_quota`` keeps the last ones in ``source_health``. Before the
+odds call the runner asks ``check_budget`` with the call's cost
+(``len(markets) * len(regions)``):
+
+    spendable   = remaining + used_today - reserve_credits
+    daily budget = spendable / days left in the month (today included)
+
+``used_today`` is the sum of ``runs.credits_used`` for runs started since local
+midnight in ``pipeline.timezone``; adding it back gives the credits the day
+started with, so the budget does not shrink as the day goes by. The call is
+refused when it would take today's spending over the daily budget or touch
+the reserve. With no quota information yet (the very first call) it is allowed:
+the answer's headers start the bookkeeping. The month is the calendar month in
+``pipeline.timezone``; The Odds API renews on the subscription date, so near a
+renewal the guard is conservative, never lavish.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Protocol
+
+from app.core.clock import Clock, iso, zone
+from app.core.config import Settings
+from app.storage import source_health
+from app.storage.database import Database
+
+ODDS = "odds"
+
+
+class QuotaInfo(Protocol):
+    """The parts of ``QuotaHeaders`` this module reads."""
+
+    @property
+    def remaining(self) -> int | None: ...
+    @property
+    def used(self) -> int | None: ...
+    @property
+    def last(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class QuotaDecision:
+    allowed: bool
+    reason: str
+    remaining: int | None
+    daily_budget: float | None
+
+
+def call_cost(settings: Settings) -> int:
+    return len(settings.odds_api.markets) * len(settings.odds_api.regions)
+
+
+def days_left_in_month(local_day: datetime) -> int:
+    last = calendar.monthrange(local_day.year, local_day.month)[1]
+    return last - local_day.day + 1
+
+
+def start_of_local_day(clock: Clock, tz_name: str) -> datetime:
+    local = clock.now().astimezone(zone(tz_name))
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+
+async def credits_used_today(db: Database, settings: Settings, clock: Clock) -> int:
+    since = iso(start_of_local_day(clock, settings.pipeline.timezone))
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT COALESCE(SUM(credits_used), 0) FROM runs WHERE started_at >= ?", (since,)
+        ) as cur,
+    ):
+        row = await cur.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+async def check_budget(db: Database, settings: Settings, clock: Clock, cost: int) -> QuotaDecision:
+    """May the next odds call (costing ``cost`` credits) be made now?"""
+    async with db.read() as conn:
+        row = await source_health.get_source(conn, ODDS)
+    remaining = row.quota_remaining if row is not None else None
+    if remaining is None:
+        return QuotaDecision(True, "no quota information yet; this call will report it", None, None)
+    reserve = settings.quota.reserve_credits
+    used_today = await credits_used_today(db, settings, clock)
+    local_now = clock.now().astimezone(zone(settings.pipeline.timezone))
+    days = days_left_in_month(local_now)
+    budget = max(remaining + used_today - reserve, 0) / days
+    if remaining - cost < reserve:
+        return QuotaDecision(
+            False,
+            f"the call costs {cost} credits and only {remaining} remain, "
+            f"which would touch the reserve of {reserve}",
+            remaining,
+            budget,
+        )
+    if used_today + cost > budget:
+        return QuotaDecision(
+            False,
+            f"today's budget is {budget:.0f} credits ({remaining} remain, reserve {reserve}, "
+            f"{days} days left this month) and {used_today} are spent; the call costs {cost}",
+            remaining,
+            budget,
+        )
+    return QuotaDecision(
+        True,
+        f"{used_today + cost} of today's {budget:.0f} credits after this call",
+        remaining,
+        budget,
+    )
+
+
+async def record_quota(db: Database, clock: Clock, quota_headers: QuotaInfo | None) -> None:
+    """Remember the last quota headers; missing values keep what was known."""
+    if quota_headers is None:
+        return
+    remaining, used, last = quota_headers.remaining, quota_headers.used, quota_headers.last
+    if remaining is None and used is None and last is None:
+        return
+    async with db.write() as conn:
+        await source_health.record_quota(
+            conn, ODDS, remaining=remaining, used=used, last=last, at=clock.now_iso()
+        )

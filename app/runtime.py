@@ -1,0 +1,135 @@
+"""The composition root: one place that wires a process's parts together.
+
+``pressbox run``, ``pressbox daemon``, ``pressbox control ...`` and the desk all
+need the same graph — secrets, the pipeline runner with its alert hook, the
+control service with the runner and the breaker reset — built either for
+production (keyring, real upstreams) or for the demo (in-memory keyring,
+simulated upstreams, a known admin key). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.alerts.service import AlertService
+from app.control.service import ControlService, daemon_fresh_s
+from app.core.clock import Clock
+from app.core.config import Settings
+from app.core.secrets import ODDS_API_KEY, SecretProvider
+from app.pipeline.runner import PipelineRunner, RunResult
+from app.pipeline.scheduler import Scheduler
+from app.resilience.breaker import reset_breaker
+from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
+from app.sources.simulated import SimulatedUpstream
+from app.storage.database import Database
+
+# The simulated Odds API accepts any non-empty key; this one is not a secret.
+DEMO_ODDS_KEY = "demo-key"  # pragma: allowlist secret
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    clock: Clock
+    secrets: SecretProvider
+    runner: PipelineRunner
+    alerts: AlertService
+    control: ControlService
+    upstream: SimulatedUpstream | None = None
+    _runs_started: int = field(default=0, init=False, repr=False)
+
+    @property
+    def demo(self) -> bool:
+        return self.upstream is not None
+
+    @property
+    def insecure_env(self) -> bool:
+        """True when credentials may come from environment variables (the INSECURE flag)."""
+        return bool(getattr(self.secrets, "insecure_env_in_use", False))
+
+    def scheduler(self) -> Scheduler:
+        """The daemon loop; in the demo the simulation moves before every run but the first."""
+        interval = self.settings.demo.interval_s if self.demo else self.settings.pipeline.interval_s
+        return Scheduler(
+            self.runner,
+            self.db,
+            self.settings,
+            self.clock,
+            interval,
+            before_run=self._advance_demo if self.demo else None,
+        )
+
+    async def _advance_demo(self) -> None:
+        assert self.upstream is not None
+        if self._runs_started:
+            self.upstream.advance()
+        self._runs_started += 1
+
+    async def run_break_glass(self) -> RunResult:
+        return await self.runner.run("break-glass", scheduled=False)
+
+
+def build_secrets(settings: Settings) -> SecretProvider:
+    """The vetted OS keyring (plus the environment only with ``secrets.allow_env``)."""
+    return KeyringSecretStore(settings.secrets)
+
+
+async def build_runtime(
+    settings: Settings,
+    db: Database,
+    *,
+    demo: bool,
+    clock: Clock | None = None,
+    secrets: SecretProvider | None = None,
+    demo_steps: int = 0,
+) -> Runtime:
+    """Wire the parts on an open database.
+
+    ``demo_steps`` replays the simulation that far, so that successive
+    ``pressbox run --demo`` processes see prices and scores move.
+    """
+    clock = clock or Clock()
+    upstream: SimulatedUpstream | None = None
+    if demo:
+        upstream = SimulatedUpstream(
+            settings.demo.seed,
+            clock,
+            fault_every=settings.demo.fault_every,
+            timezone=settings.pipeline.timezone,
+        )
+        if demo_steps:
+            upstream.advance(demo_steps)
+        secrets = secrets or InMemorySecretStore({ODDS_API_KEY: DEMO_ODDS_KEY})
+    secrets = secrets or build_secrets(settings)
+    alerts = AlertService(db, settings, clock, secrets)
+    runner = PipelineRunner(
+        db, settings, transport=upstream, secrets=secrets, clock=clock, after_run=alerts.after_run
+    )
+
+    async def reset(source: str) -> None:
+        change = await reset_breaker(db, source, clock)
+        if change is not None:
+            await alerts.breaker_changed(change)
+
+    control = ControlService(
+        db,
+        settings,
+        daemon_fresh_s=daemon_fresh_s(settings),
+        run_now=lambda: runner.run("break-glass", scheduled=False),
+        reset_breaker_fn=reset,
+        clock=clock,
+        on_override=alerts.override_executed,
+    )
+    if demo and not await control.has_admin_key():
+        await control.set_admin_key(settings.demo.admin_key)
+    return Runtime(settings, db, clock, secrets, runner, alerts, control, upstream)
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a database and its WAL/SHM companions (a fresh demo database)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.is_file():
+            candidate.unlink()

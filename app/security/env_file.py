@@ -1,0 +1,140 @@
+"""Find the credentials in a legacy ``.env`` and rewrite the file without them.
+
+Parsing uses python-dotenv's own parser (the one pydantic-settings reads the
+file with), so we see exactly the values and lines the loader would. The
+rewrite keeps every other byte: comments, blank lines, order, quoting.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv.parser import Binding, parse_stream
+
+from app.core.config import is_secret_key_name
+from app.core.errors import ConfigurationError
+from app.core.secrets import ODDS_API_KEY, SMTP_PASSWORD
+
+# Legacy key -> our keyring name. Other secret-named keys have no home here.
+KEYRING_NAME_FOR = {
+    "ODDS_API_KEY": ODDS_API_KEY,
+    "THE_ODDS_API_KEY": ODDS_API_KEY,
+    "PRESSBOX_ODDS_API_KEY": ODDS_API_KEY,
+    "EMAIL_APP_PASSWORD": SMTP_PASSWORD,
+    "EMAIL_PASSWORD": SMTP_PASSWORD,
+    "SMTP_PASSWORD": SMTP_PASSWORD,
+    "PRESSBOX_SMTP_PASSWORD": SMTP_PASSWORD,
+}
+
+
+@dataclass(frozen=True)
+class EnvSecret:
+    key: str  # as written in the file
+    name: str  # our keyring name
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class EnvScan:
+    path: Path
+    secrets: tuple[EnvSecret, ...]
+    empty: tuple[str, ...]  # secret-named keys with no value: removed, nothing to store
+    unknown: tuple[str, ...]  # secret-named keys we have no keyring name for
+
+    def values_by_name(self) -> dict[str, str]:
+        """One value per keyring name; ConfigurationError when the file disagrees with itself."""
+        chosen: dict[str, EnvSecret] = {}
+        for secret in self.secrets:
+            previous = chosen.get(secret.name)
+            if previous is not None and previous.value != secret.value:
+                raise ConfigurationError(
+                    f"{self.path} sets {secret.name} twice with different values "
+                    f"({previous.key} on line {previous.line}, {secret.key} on line {secret.line})",
+                    hint="Delete the stale line, then run import-env again; nothing was changed.",
+                )
+            chosen[secret.name] = secret
+        return {name: s.value for name, s in chosen.items()}
+
+
+def _bindings(path: Path) -> list[Binding]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"{path} does not exist", hint="Pass the path of the .env file to import."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"{path} cannot be read ({type(exc).__name__})",
+            hint="Check the path and its permissions.",
+        ) from None
+    return list(parse_stream(io.StringIO(text)))
+
+
+def _is_secret(binding: Binding) -> bool:
+    return binding.key is not None and is_secret_key_name(binding.key)
+
+
+def scan_env_file(path: Path) -> EnvScan:
+    secrets: list[EnvSecret] = []
+    empty: list[str] = []
+    unknown: list[str] = []
+    for binding in _bindings(path):
+        if not _is_secret(binding):
+            continue
+        key = binding.key or ""
+        name = KEYRING_NAME_FOR.get(key.upper())
+        if name is None:
+            unknown.append(key)
+        elif not binding.value:
+            empty.append(key)
+        else:
+            secrets.append(EnvSecret(key, name, binding.value, binding.original.line))
+    return EnvScan(path, tuple(secrets), tuple(empty), tuple(unknown))
+
+
+def _kept_text(binding: Binding) -> str:
+    """What stays of a removed binding: the blank lines python-dotenv glued to its front."""
+    text = binding.original.string
+    body = text.lstrip(" \t\r\n")
+    prefix = text[: len(text) - len(body)]
+    return prefix[: prefix.rfind("\n") + 1]
+
+
+def text_without_secrets(path: Path) -> str:
+    return "".join(_kept_text(b) if _is_secret(b) else b.original.string for b in _bindings(path))
+
+
+def rewrite_without_secrets(path: Path, *, backup: bool) -> Path | None:
+    """Atomically replace ``path`` with its secret-free text; returns the backup's path if kept.
+
+    The new file gets the old one's permission bits; the backup (holding the old
+    secrets) is readable by the owner only.
+    """
+    new_text = text_without_secrets(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    backup_path: Path | None = None
+    if backup:
+        backup_path = path.with_name(path.name + ".bak")
+        shutil.copyfile(path, backup_path)
+        os.chmod(backup_path, 0o600)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return backup_path

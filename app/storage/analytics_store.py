@@ -1,0 +1,200 @@
+"""Write side of the analytics: fair prices and value bets of the events just evaluated.
+
+Only the evaluated events are touched: another event's rows (a game whose odds were
+not fetched this run) stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiosqlite
+
+_CHUNK = 500
+
+
+class FairPriceRecord(Protocol):
+    """``app.pipeline.analytics.FairPrice`` fits."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def market(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def point(self) -> float: ...
+    @property
+    def fair_prob(self) -> float: ...
+    @property
+    def fair_american(self) -> int: ...
+    @property
+    def books(self) -> int: ...
+    @property
+    def method(self) -> str: ...
+
+
+class ValueBetRecord(Protocol):
+    """``app.pipeline.analytics.ValueBet`` fits."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def market(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def point(self) -> float: ...
+    @property
+    def book(self) -> str: ...
+    @property
+    def price(self) -> int: ...
+    @property
+    def fair_prob(self) -> float: ...
+    @property
+    def edge(self) -> float: ...
+    @property
+    def stake(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """Where a value bet belongs on the slate."""
+
+    official_date: str
+    game_pk: int | None
+
+
+@dataclass(frozen=True)
+class ValueBetChanges:
+    active: int  # value bets of the evaluated events that qualify now
+    new: int  # of which first seen in this run
+    deactivated: int  # previously active, no longer qualifying
+
+
+def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+async def replace_fair_prices(
+    conn: aiosqlite.Connection,
+    event_ids: Sequence[str],
+    prices: Sequence[FairPriceRecord],
+    computed_at: str,
+    run_id: int | None,
+) -> int:
+    """The evaluated events' fair prices become exactly ``prices``. Inside ``db.write()``."""
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        await conn.execute(
+            f"DELETE FROM fair_prices WHERE event_id IN ({marks})",
+            tuple(chunk),
+        )
+    await conn.executemany(
+        "INSERT OR REPLACE INTO fair_prices (event_id, market, outcome, point, fair_prob, "
+        "fair_american, books, method, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                p.event_id,
+                p.market,
+                p.outcome,
+                p.point,
+                p.fair_prob,
+                p.fair_american,
+                p.books,
+                p.method,
+                computed_at,
+                run_id,
+            )
+            for p in prices
+        ],
+    )
+    return len(prices)
+
+
+async def upsert_value_bets(
+    conn: aiosqlite.Connection,
+    event_ids: Sequence[str],
+    bets: Sequence[ValueBetRecord],
+    events: Mapping[str, EventInfo],
+    now: str,
+    run_id: int,
+) -> ValueBetChanges:
+    """Refresh the evaluated events' value bets. Inside ``db.write()``.
+
+    A bet seen before keeps its ``first_seen_at`` (the desk shows how long a price
+    has been value); a previously active bet of an evaluated event that no longer
+    qualifies is deactivated, not deleted, so its history stays visible.
+    """
+    keys = [(b.event_id, b.market, b.outcome, b.point, b.book) for b in bets]
+    known: set[tuple[object, ...]] = set()
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            "SELECT event_id, market, outcome, point, book FROM value_bets "
+            f"WHERE event_id IN ({marks})",
+            tuple(chunk),
+        ) as cursor:
+            known.update(tuple(r) for r in await cursor.fetchall())
+    rows = []
+    for bet in bets:
+        info = events.get(bet.event_id)
+        if info is None:
+            raise KeyError(f"value bet for event {bet.event_id!r} without its slate date")
+        rows.append(
+            (
+                bet.event_id,
+                bet.market,
+                bet.outcome,
+                bet.point,
+                bet.book,
+                info.official_date,
+                info.game_pk,
+                bet.price,
+                bet.fair_prob,
+                bet.edge,
+                bet.stake,
+                now,
+                now,
+                run_id,
+            )
+        )
+    await conn.executemany(
+        "INSERT INTO value_bets (event_id, market, outcome, point, book, official_date, game_pk, "
+        "price, fair_prob, edge, stake, active, first_seen_at, updated_at, run_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
+        "ON CONFLICT(event_id, market, outcome, point, book) DO UPDATE SET "
+        "official_date = excluded.official_date, game_pk = excluded.game_pk, "
+        "price = excluded.price, fair_prob = excluded.fair_prob, edge = excluded.edge, "
+        "stake = excluded.stake, active = 1, updated_at = excluded.updated_at, "
+        "run_id = excluded.run_id",
+        rows,
+    )
+    deactivated = 0
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        cursor = await conn.execute(
+            "UPDATE value_bets SET active = 0, updated_at = ? "
+            f"WHERE event_id IN ({marks}) AND active = 1 AND run_id IS NOT ?",
+            (now, *chunk, run_id),
+        )
+        deactivated += cursor.rowcount
+        await cursor.close()
+    new = sum(1 for key in keys if key not in known)
+    return ValueBetChanges(active=len(rows), new=new, deactivated=deactivated)
+
+
+async def event_info(conn: aiosqlite.Connection, event_ids: Sequence[str]) -> dict[str, EventInfo]:
+    """The slate date and paired game of each stored event."""
+    info: dict[str, EventInfo] = {}
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT event_id, official_date, game_pk FROM odds_events WHERE event_id IN ({marks})",
+            tuple(chunk),
+        ) as cursor:
+            for row in await cursor.fetchall():
+                info[row[0]] = EventInfo(row[1], row[2])
+    return info

@@ -1,0 +1,95 @@
+"""Break-glass requests handed from a desk to the daemon (which holds the credentials).
+
+Statuses: pending -> taken -> done / failed; a pending request nobody took in time
+becomes expired. Taking is one UPDATE ... RETURNING, so two daemons cannot take the
+same request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+PENDING = "pending"
+TAKEN = "taken"
+FINISHED = ("done", "failed", "expired")
+
+
+@dataclass(frozen=True)
+class ControlRequest:
+    id: int
+    action: str
+    reason: str | None
+    requested_at: str
+    requested_by: str
+    status: str
+    run_id: int | None
+
+
+def _request(row: aiosqlite.Row) -> ControlRequest:
+    return ControlRequest(
+        id=int(row["id"]),
+        action=row["action"],
+        reason=row["reason"],
+        requested_at=row["requested_at"],
+        requested_by=row["requested_by"],
+        status=row["status"],
+        run_id=row["run_id"],
+    )
+
+
+async def submit(
+    conn: aiosqlite.Connection, *, action: str, reason: str | None, requested_by: str, now: str
+) -> int:
+    """A new pending request. Inside ``db.write()``."""
+    cursor = await conn.execute(
+        "INSERT INTO control_requests (action, reason, requested_at, requested_by, status) "
+        "VALUES (?, ?, ?, ?, 'pending')",
+        (action, reason, now, requested_by),
+    )
+    request_id = cursor.lastrowid
+    await cursor.close()
+    assert request_id is not None
+    return int(request_id)
+
+
+async def take_next(conn: aiosqlite.Connection, now: str) -> ControlRequest | None:
+    """Claim the oldest pending request, atomically. Inside ``db.write()``."""
+    async with conn.execute(
+        "UPDATE control_requests SET status = 'taken', taken_at = ? WHERE id = "
+        "(SELECT id FROM control_requests WHERE status = 'pending' ORDER BY id LIMIT 1) "
+        "RETURNING *",
+        (now,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _request(row) if row is not None else None
+
+
+async def finish(
+    conn: aiosqlite.Connection, request_id: int, *, status: str, run_id: int | None, now: str
+) -> None:
+    if status not in FINISHED:
+        raise ValueError(f"not a final request status: {status!r}")
+    await conn.execute(
+        "UPDATE control_requests SET status = ?, finished_at = ?, run_id = ? WHERE id = ?",
+        (status, now, run_id, request_id),
+    )
+
+
+async def expire_pending(conn: aiosqlite.Connection, *, older_than: str, now: str) -> int:
+    """Pending requests made before ``older_than`` will not run any more (the desk gave up)."""
+    cursor = await conn.execute(
+        "UPDATE control_requests SET status = 'expired', finished_at = ? "
+        "WHERE status = 'pending' AND requested_at < ?",
+        (now, older_than),
+    )
+    count = cursor.rowcount
+    await cursor.close()
+    return count
+
+
+async def get_request(conn: aiosqlite.Connection, request_id: int) -> ControlRequest | None:
+    async with conn.execute("SELECT * FROM control_requests WHERE id = ?", (request_id,)) as cur:
+        row = await cur.fetchone()
+    return _request(row) if row is not None else None

@@ -1,0 +1,116 @@
+"""Line moves: ``odds_latest`` holds the current price per line, ``odds_moves`` its history.
+
+A row goes into ``odds_moves`` only when a quote's price or point differs from the
+current one (or the line is new), so a run that sees no change writes no history.
+The current rows of every event in the batch are loaded with one query per chunk
+and compared in Python; the writes are two ``executemany`` calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+import aiosqlite
+
+from app.core.clock import iso
+
+# Well under SQLite's host-parameter limit, whatever the build.
+_CHUNK = 500
+
+LineKey = tuple[str, str, str, str]  # event_id, book, market, outcome
+
+
+class QuoteRecord(Protocol):
+    """What the store needs of a quote (``app.sources.odds_api.OddsQuote`` fits)."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def book(self) -> str: ...
+    @property
+    def book_title(self) -> str: ...
+    @property
+    def market(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def price(self) -> int: ...
+    @property
+    def point(self) -> float | None: ...
+    @property
+    def book_updated_at(self) -> datetime | None: ...
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+async def latest_lines(
+    conn: aiosqlite.Connection, event_ids: Sequence[str]
+) -> dict[LineKey, tuple[int, float | None]]:
+    """The current (price, point) of every line of the given events."""
+    current: dict[LineKey, tuple[int, float | None]] = {}
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            "SELECT event_id, book, market, outcome, price, point FROM odds_latest "
+            f"WHERE event_id IN ({marks})",
+            tuple(chunk),
+        ) as cursor:
+            for row in await cursor.fetchall():
+                current[(row[0], row[1], row[2], row[3])] = (row[4], row[5])
+    return current
+
+
+async def record_quotes(
+    conn: aiosqlite.Connection,
+    quotes: Sequence[QuoteRecord],
+    observed_at: str,
+    run_id: int | None,
+) -> int:
+    """Store a full fetch of the given events' quotes; returns the number of moves written.
+
+    Call inside ``db.write()``. Lines of these events that are no longer quoted (a book
+    pulled its line) leave ``odds_latest`` so that the desk does not show a price nobody
+    offers; events absent from the batch (games over) keep their last lines.
+    """
+    event_ids = [q.event_id for q in quotes]
+    current = await latest_lines(conn, event_ids)
+    moves: list[tuple[object, ...]] = []
+    latest: list[tuple[object, ...]] = []
+    seen: set[LineKey] = set()
+    for q in quotes:
+        key = (q.event_id, q.book, q.market, q.outcome)
+        if key in seen:
+            continue  # a duplicate within one fetch is not a move
+        seen.add(key)
+        if current.get(key) == (q.price, q.point):
+            continue
+        updated = iso(q.book_updated_at) if q.book_updated_at is not None else None
+        moves.append((*key, q.price, q.point, updated, observed_at, run_id))
+        latest.append((*key, q.price, q.point, q.book_title, observed_at))
+    if moves:
+        await conn.executemany(
+            "INSERT INTO odds_moves (event_id, book, market, outcome, price, point, "
+            "book_updated_at, observed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            moves,
+        )
+        await conn.executemany(
+            "INSERT INTO odds_latest (event_id, book, market, outcome, price, point, "
+            "book_title, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(event_id, book, market, outcome) DO UPDATE SET "
+            "price = excluded.price, point = excluded.point, "
+            "book_title = excluded.book_title, observed_at = excluded.observed_at",
+            latest,
+        )
+    gone = [key for key in current if key not in seen]
+    if gone:
+        await conn.executemany(
+            "DELETE FROM odds_latest WHERE event_id = ? AND book = ? AND market = ? "
+            "AND outcome = ?",
+            gone,
+        )
+    return len(moves)

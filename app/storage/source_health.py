@@ -1,0 +1,144 @@
+"""The ``source_health`` rows: circuit breaker state, last error, latency and quota per source.
+
+Plain functions on a connection from ``db.read()`` / ``db.write()``. The
+breaker's rules live in ``app.resilience.breaker``; this module only reads
+and writes the row. Text written here is shown on every desk and by
+``health``: callers pass one-line, already redacted messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+CLOSED = "closed"
+OPEN = "open"
+HALF_OPEN = "half_open"
+
+
+@dataclass(frozen=True)
+class SourceHealthRow:
+    source: str
+    circuit_state: str
+    consecutive_failures: int
+    opened_at: str | None
+    last_error_kind: str | None
+    last_error: str | None
+    last_error_at: str | None
+    last_success_at: str | None
+    latency_ms: float | None
+    quota_remaining: int | None
+    quota_used: int | None
+    quota_last: int | None
+    quota_updated_at: str | None
+    updated_at: str
+
+
+def _row(r: aiosqlite.Row) -> SourceHealthRow:
+    return SourceHealthRow(
+        source=r["source"],
+        circuit_state=r["circuit_state"],
+        consecutive_failures=int(r["consecutive_failures"]),
+        opened_at=r["opened_at"],
+        last_error_kind=r["last_error_kind"],
+        last_error=r["last_error"],
+        last_error_at=r["last_error_at"],
+        last_success_at=r["last_success_at"],
+        latency_ms=r["latency_ms"],
+        quota_remaining=r["quota_remaining"],
+        quota_used=r["quota_used"],
+        quota_last=r["quota_last"],
+        quota_updated_at=r["quota_updated_at"],
+        updated_at=r["updated_at"],
+    )
+
+
+async def get_source(conn: aiosqlite.Connection, source: str) -> SourceHealthRow | None:
+    async with conn.execute("SELECT * FROM source_health WHERE source = ?", (source,)) as cur:
+        row = await cur.fetchone()
+    return _row(row) if row is not None else None
+
+
+async def all_sources(conn: aiosqlite.Connection) -> list[SourceHealthRow]:
+    async with conn.execute("SELECT * FROM source_health ORDER BY source") as cur:
+        rows = await cur.fetchall()
+    return [_row(r) for r in rows]
+
+
+async def ensure_source(conn: aiosqlite.Connection, source: str, at: str) -> None:
+    await conn.execute(
+        "INSERT INTO source_health (source, updated_at) VALUES (?, ?) "
+        "ON CONFLICT(source) DO NOTHING",
+        (source, at),
+    )
+
+
+async def set_circuit(
+    conn: aiosqlite.Connection,
+    source: str,
+    *,
+    state: str,
+    consecutive_failures: int,
+    opened_at: str | None,
+    at: str,
+) -> None:
+    await ensure_source(conn, source, at)
+    await conn.execute(
+        "UPDATE source_health SET circuit_state = ?, consecutive_failures = ?, opened_at = ?, "
+        "updated_at = ? WHERE source = ?",
+        (state, consecutive_failures, opened_at, at, source),
+    )
+
+
+async def record_success(
+    conn: aiosqlite.Connection, source: str, *, at: str, latency_ms: float | None
+) -> None:
+    """A good answer: the circuit closes and the failure count starts again."""
+    await ensure_source(conn, source, at)
+    await conn.execute(
+        "UPDATE source_health SET circuit_state = ?, consecutive_failures = 0, opened_at = NULL, "
+        "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), updated_at = ? "
+        "WHERE source = ?",
+        (CLOSED, at, latency_ms, at, source),
+    )
+
+
+async def record_failure(
+    conn: aiosqlite.Connection,
+    source: str,
+    *,
+    state: str,
+    consecutive_failures: int,
+    opened_at: str | None,
+    error_kind: str,
+    error: str,
+    at: str,
+    latency_ms: float | None,
+) -> None:
+    await ensure_source(conn, source, at)
+    await conn.execute(
+        "UPDATE source_health SET circuit_state = ?, consecutive_failures = ?, opened_at = ?, "
+        "last_error_kind = ?, last_error = ?, last_error_at = ?, "
+        "latency_ms = COALESCE(?, latency_ms), updated_at = ? WHERE source = ?",
+        (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms, at, source),
+    )
+
+
+async def record_quota(
+    conn: aiosqlite.Connection,
+    source: str,
+    *,
+    remaining: int | None,
+    used: int | None,
+    last: int | None,
+    at: str,
+) -> None:
+    """Quota headers; a value the answer did not carry keeps the one known before."""
+    await ensure_source(conn, source, at)
+    await conn.execute(
+        "UPDATE source_health SET quota_remaining = COALESCE(?, quota_remaining), "
+        "quota_used = COALESCE(?, quota_used), quota_last = COALESCE(?, quota_last), "
+        "quota_updated_at = ?, updated_at = ? WHERE source = ?",
+        (remaining, used, last, at, at, source),
+    )

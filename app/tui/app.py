@@ -1,0 +1,338 @@
+"""PressboxApp: the terminal desk.
+
+Data flow (DESIGN.md, TUI): a one-shot timer starts a poll worker; the worker
+asks the database's change counter and, only if it moved, loads a snapshot and
+hands it to the dashboard, which pushes the differences into its widgets; the
+next timer is armed only after the worker finished. A minute timer re-renders
+relative times. Nothing else writes to the terminal while the database is still.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import termios
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from pathlib import Path
+
+from rich.markup import escape
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+import styles
+from app.core.clock import Clock
+from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.logging import get_logger, redact
+from app.storage.database import Database
+from app.storage.snapshot import DashboardSnapshot, load_dashboard
+from app.tui.actions import MODES, ActionResult, ControlActions
+from app.tui.banner import BannerFlags
+from app.tui.commands import DeskCommands
+from app.tui.context import DeskContext
+from app.tui.poller import ChangePoller
+from app.tui.screens.audit import AuditScreen
+from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+from app.tui.screens.dashboard import DashboardScreen
+from app.tui.screens.game_detail import GameDetailScreen
+from app.tui.screens.help import HelpScreen
+from app.tui.screens.runs import RunsScreen
+
+STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
+MINUTE_S = 60.0
+BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
+DEFAULT_SOURCES = ("mlb", "odds")
+
+log = get_logger(__name__)
+
+Background = Callable[[], Awaitable[None]]
+
+
+class PressboxApp(App[int]):
+    CSS_PATH = STYLE_PATH
+    TITLE = "pressbox"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("X", "run_now", "Run now"),
+        Binding("O", "override", "Override"),
+        Binding("B", "reset_breaker", "Reset breaker"),
+        Binding("r", "runs", "Runs"),
+        Binding("a", "audit", "Audit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        demo: bool = False,
+        control: ControlActions | None = None,
+        background: Background | None = None,
+        notices: tuple[str, ...] = (),
+        watch_terminal: bool = False,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.ctx = DeskContext(settings, db, clock or Clock())
+        self.control = control or ControlActions()
+        self.read_only = settings.dashboard.read_only
+        self.flags = BannerFlags(
+            demo=demo,
+            demo_admin_key=settings.demo.admin_key,
+            read_only=self.read_only,
+            insecure=settings.secrets.allow_env,
+            notices=notices,
+        )
+        self._background = background
+        self._watch_terminal = watch_terminal
+        self.poller: ChangePoller[DashboardSnapshot] = ChangePoller(
+            self.poll_version, self.load_snapshot
+        )
+        self.poll_skips = 0
+        self._owns_db = False
+        self._poll_timer: Timer | None = None
+        self.dashboard = self.make_dashboard()
+
+    # -- hooks (the idle benchmark's baseline overrides these) ----------------
+
+    def make_dashboard(self) -> DashboardScreen:
+        return DashboardScreen(self.ctx, self.flags)
+
+    async def poll_version(self) -> int:
+        return await self.ctx.db.data_version()
+
+    async def load_snapshot(self) -> DashboardSnapshot:
+        return await load_dashboard(
+            self.ctx.db,
+            slate_date=self.ctx.clock.official_date(self.settings.pipeline.timezone),
+            recent_events=self.settings.dashboard.recent_events,
+        )
+
+    # -- lifecycle -------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        if not self.ctx.db.is_open:
+            # Handed a closed Database (snapshot tests, simple launchers): own it.
+            await self.ctx.db.open()
+            self._owns_db = True
+        self.push_screen(self.dashboard)
+        self._start_poll()
+        self.set_interval(MINUTE_S, self._minute_tick)
+        if self._background is not None:
+            self.run_worker(
+                self._background, name="background", group="background", exit_on_error=False
+            )
+        if self._watch_terminal:
+            self._install_terminal_guards()
+
+    async def on_unmount(self) -> None:
+        if self._owns_db:
+            await self.ctx.db.close()
+        if self._watch_terminal:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop = self._loop
+                if loop is not None:
+                    loop.remove_signal_handler(signal.SIGHUP)
+                    loop.remove_signal_handler(signal.SIGTERM)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "background" and event.state is WorkerState.ERROR:
+            error = worker.error
+            text = error.one_line() if isinstance(error, PressboxError) else type(error).__name__
+            log.error("background task stopped", error=text)
+            self.dashboard.show_problem(f"background pipeline stopped: {text}")
+
+    def _fatal_error(self) -> None:
+        # Textual's crash screen renders local variables, which can hold
+        # credentials; show the classified one-liner and log without locals.
+        from rich.traceback import Traceback
+
+        self.bell()
+        error = sys.exc_info()[1]
+        log.error("desk crashed", exc_info=True)
+        if isinstance(error, PressboxError):
+            self._exit_renderables.append(f"pressbox: {redact(error.one_line())}")
+        else:
+            self._exit_renderables.append(Traceback(show_locals=False, width=None, suppress=[]))
+        self._close_messages_no_wait()
+
+    # -- change-only refresh -----------------------------------------------------
+
+    def _start_poll(self) -> None:
+        self._poll_timer = None
+        self._poll_once()
+
+    def _arm_poll(self) -> None:
+        if self._poll_timer is None and self.is_running:
+            self._poll_timer = self.set_timer(
+                self.settings.dashboard.poll_interval_s, self._start_poll
+            )
+
+    @work(name="poll", group="poll", exclusive=True, exit_on_error=False)
+    async def _poll_once(self) -> None:
+        try:
+            if self.screen is not self.dashboard:
+                # A modal or another screen covers the dashboard: no query, no paint.
+                self.poll_skips += 1
+                return
+            snapshot = await self.poller.poll()
+            if snapshot is not None:
+                self.dashboard.apply(snapshot)
+        except PressboxError as exc:
+            self.poller.invalidate()
+            self.dashboard.show_problem(exc.one_line())
+        finally:
+            self._arm_poll()
+
+    def _minute_tick(self) -> None:
+        snapshot = self.dashboard.snapshot
+        today = self.ctx.clock.official_date(self.settings.pipeline.timezone).isoformat()
+        if snapshot is not None and snapshot.slate_date != today:
+            self.poller.invalidate()
+        if self.screen is self.dashboard:
+            self.dashboard.tick()
+
+    # -- terminal hygiene ------------------------------------------------------------
+
+    def _install_terminal_guards(self) -> None:
+        loop = self._loop
+        if loop is not None:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signal.SIGHUP, self._terminal_gone, "hangup")
+                loop.add_signal_handler(signal.SIGTERM, self._terminal_gone, "terminated")
+        self.set_interval(self.settings.dashboard.poll_interval_s, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """A dropped SSH session leaves a hung-up tty: every call on it fails."""
+        stream = sys.__stdin__
+        try:
+            if stream is None or stream.closed:
+                raise OSError("stdin closed")
+            fd = stream.fileno()
+            if not os.isatty(fd):
+                raise OSError("stdin is not a terminal")
+            termios.tcgetattr(fd)
+        except (OSError, termios.error, ValueError):
+            self._terminal_gone("terminal lost")
+
+    def _terminal_gone(self, why: str) -> None:
+        log.info("desk exiting", why=why)
+        self.exit(0)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _allowed(self, action: str) -> bool:
+        if self.read_only:
+            return False
+        return getattr(self.control, BREAK_GLASS[action]) is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in BREAK_GLASS:
+            return self._allowed(action)
+        return True
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.exit(0)
+
+    def action_help(self) -> None:
+        keys = [
+            (binding.key_display or binding.key, binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and self.check_action(binding.action, ()) is not False
+        ]
+        keys += [
+            ("enter", "Game detail / drill down"),
+            ("escape", "Back"),
+            ("ctrl+p", "Command palette"),
+        ]
+        self.push_screen(HelpScreen(keys))
+
+    def action_runs(self) -> None:
+        if not isinstance(self.screen, RunsScreen):
+            self.push_screen(RunsScreen(self.ctx))
+
+    def action_audit(self) -> None:
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen(self.ctx))
+
+    def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
+        self.push_screen(GameDetailScreen(self.ctx, message.game_pk))
+
+    def action_run_now(self) -> None:
+        execute = self.control.execute
+        if not self._allowed("run_now") or execute is None:
+            return
+        limit = self.settings.security.run_rate_limit_s
+        spec = BreakGlassSpec(
+            action="execute",
+            title="Run now",
+            explain=(
+                "Runs the pipeline once now under the shared lease (handed to the daemon when it "
+                f"is alive). Refused while halted; at most one per {limit:g} s. Audited."
+            ),
+            reason_required=False,
+        )
+
+        async def call(_choice: str, admin_key: str, reason: str) -> ActionResult:
+            return await execute(admin_key, reason)
+
+        self.push_screen(BreakGlassScreen(spec, call))
+
+    def action_override(self) -> None:
+        override = self.control.override
+        if not self._allowed("override") or override is None:
+            return
+        snapshot = self.dashboard.snapshot
+        current = snapshot.mode.mode.value if snapshot else "auto"
+        spec = BreakGlassSpec(
+            action="override",
+            title="Override mode",
+            explain=(
+                f"Sets the system mode for every desk and the daemon (now: {current}). "
+                "auto: scheduled runs; paused: scheduled runs skipped; halted: no runs at all "
+                "and no value-bet alerts until an override lifts it. Audited."
+            ),
+            reason_required=True,
+            choice_label="New mode",
+            choices=MODES,
+            default_choice=next(m for m in MODES if m != current),
+        )
+        self.push_screen(BreakGlassScreen(spec, override))
+
+    def action_reset_breaker(self) -> None:
+        reset = self.control.reset_breaker
+        if not self._allowed("reset_breaker") or reset is None:
+            return
+        snapshot = self.dashboard.snapshot
+        sources = sorted(
+            (s for s in snapshot.sources) if snapshot else (),
+            key=lambda s: (s.circuit_state == "closed", s.source),
+        )
+        names = tuple(s.source for s in sources) or DEFAULT_SOURCES
+        states = (
+            ", ".join(f"{escape(s.source)} {s.circuit_state}" for s in sources) or "no calls yet"
+        )
+        spec = BreakGlassSpec(
+            action="reset_breaker",
+            title="Reset breaker",
+            explain=(
+                f"Closes the source's circuit breaker so the next run calls it again ({states}). "
+                "Do it once the cause is fixed (a new key, the upstream back). Audited."
+            ),
+            reason_required=True,
+            choice_label="Source",
+            choices=names,
+            default_choice=names[0],
+        )
+        self.push_screen(BreakGlassScreen(spec, reset))

@@ -1,0 +1,21 @@
+"""What every screen of the desk needs: the database, the settings and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from app.core.clock import Clock, zone
+from app.core.config import Settings
+from app.storage.database import Database
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    settings: Settings
+    db: Database
+    clock: Clock
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.settings.pipeline.timezone)

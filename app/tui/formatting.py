@@ -1,0 +1,271 @@
+"""How read models turn into the short strings the desk shows. Pure functions, no widgets.
+
+Everything that depends on "now" (relative ages) is computed from an injected
+instant so the minute tick and the tests decide when text changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.markup import escape
+
+from app.core.clock import parse_iso
+from app.sources.teams import TEAMS, team_id_for_name
+from app.storage.snapshot import (
+    DashboardSnapshot,
+    GameLine,
+    Price,
+    Run,
+    SourceHealth,
+    ValueBet,
+    short_team,
+)
+
+UP = "▲"
+DOWN = "▼"
+
+# Column keys of the games table, in display order (also the diffing keys).
+# Sized so that the whole row fits an 80-column terminal inside the panel border.
+GAME_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("time", "Time", 5),
+    ("matchup", "Game", 10),
+    ("status", "Status", 6),
+    ("score", "Score", 5),
+    ("ml_away", "Away", 5),
+    ("ml_home", "Home", 5),
+    ("runline", "Run line", 10),
+    ("total", "Total", 10),
+)
+PRICE_COLUMNS = ("ml_away", "ml_home", "runline", "total")
+
+VALUE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("matchup", "Game", 9),
+    ("bet", "Bet", 14),
+    ("book", "Book", 10),
+    ("price", "Price", 5),
+    ("fair", "Fair", 4),
+    ("edge", "Edge", 6),
+    ("stake", "Stake", 5),
+)
+
+EVENT_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("time", "Time", 5),
+    ("text", "Event", 64),
+)
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
+OUTCOME_STYLE = {
+    "ok": "green",
+    "degraded": "yellow",
+    "failed": "bold red",
+    "abandoned": "bold red",
+    "skipped": "dim",
+    "running": "cyan",
+}
+_CIRCUIT_STYLE = {"closed": "green", "half_open": "yellow", "open": "bold red"}
+
+
+def styled(text: str, style: str) -> str:
+    return f"[{style}]{text}[/]" if style else text
+
+
+def local_hhmm(iso_text: str | None, tz: ZoneInfo) -> str:
+    if not iso_text:
+        return "--:--"
+    return parse_iso(iso_text).astimezone(tz).strftime("%H:%M")
+
+
+def ago(iso_text: str | None, now: datetime) -> str:
+    """Minute resolution on purpose: the desk re-renders relative times once a minute."""
+    if not iso_text:
+        return "never"
+    seconds = (now - parse_iso(iso_text)).total_seconds()
+    if seconds < 0:
+        minutes = int(-seconds // 60)
+        return "in <1 min" if minutes < 1 else f"in {_span(minutes)}"
+    minutes = int(seconds // 60)
+    return "<1 min ago" if minutes < 1 else f"{_span(minutes)} ago"
+
+
+def _span(minutes: int) -> str:
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} d"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "…"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+def american(price: int) -> str:
+    return f"{price:+d}"
+
+
+def point_text(point: float | None) -> str:
+    if point is None:
+        return ""
+    return f"{point:+g}"
+
+
+def team_code(team_id: int, name: str) -> str:
+    team = TEAMS.get(team_id)
+    return team.abbreviation if team is not None else short_team(name)[:3].upper()
+
+
+def game_code(line: GameLine) -> str:
+    """'NYY @ BOS': fits the narrowest layout."""
+    away = team_code(line.away_team_id, line.away_team)
+    home = team_code(line.home_team_id, line.home_team)
+    return f"{away} @ {home}"
+
+
+def game_status(line: GameLine) -> str:
+    if line.abstract_state == "Live" and line.inning is not None:
+        half = {"Top": "T", "Bottom": "B", "Middle": "M", "End": "E"}.get(
+            line.inning_half or "", ""
+        )
+        return styled(f"{half}{line.inning}", "bold cyan")
+    if line.abstract_state == "Final":
+        return styled("Final", "dim")
+    if line.status in ("Postponed", "Suspended", "Cancelled") or line.status.startswith("Delayed"):
+        return styled(line.status[:6], "yellow")
+    return line.status[:6] if line.status != "Scheduled" else "Sched"
+
+
+def score(line: GameLine) -> str:
+    if line.away_score is None or line.home_score is None or line.abstract_state == "Preview":
+        return ""
+    return f"{line.away_score}-{line.home_score}"
+
+
+def _price_cell(price: Price | None, *, with_point: bool, marker: str) -> str:
+    if price is None:
+        return styled("—", "dim")
+    text = american(price.price)
+    if with_point:
+        text = f"{point_text(price.point)} {text}"
+    return text + marker_text(marker)
+
+
+def marker_text(marker: str) -> str:
+    return {UP: f"[green]{UP}[/]", DOWN: f"[red]{DOWN}[/]"}.get(marker, "")
+
+
+def total_cell(over: Price | None, marker: str) -> str:
+    if over is None:
+        return styled("—", "dim")
+    base = (
+        f"o{over.point:g} {american(over.price)}"
+        if over.point is not None
+        else american(over.price)
+    )
+    return base + marker_text(marker)
+
+
+def price_of(line: GameLine, column: str) -> int | None:
+    """The number behind a price column, for up/down markers."""
+    price = {
+        "ml_away": line.ml_away,
+        "ml_home": line.ml_home,
+        "runline": line.rl_away,
+        "total": line.total_over,
+    }[column]
+    return price.price if price is not None else None
+
+
+def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[str, ...]:
+    """One games-table row; ``markers`` maps a price column to ▲ / ▼."""
+    return (
+        local_hhmm(line.start_time, tz),
+        escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
+        game_status(line),
+        score(line),
+        _price_cell(line.ml_away, with_point=False, marker=markers.get("ml_away", "")),
+        _price_cell(line.ml_home, with_point=False, marker=markers.get("ml_home", "")),
+        _price_cell(line.rl_away, with_point=True, marker=markers.get("runline", "")),
+        total_cell(line.total_over, markers.get("total", "")),
+    )
+
+
+def outcome_code(outcome: str) -> str:
+    team_id = team_id_for_name(outcome)
+    return team_code(team_id, outcome) if team_id is not None else short_team(outcome)
+
+
+def bet_label(bet: ValueBet) -> str:
+    if bet.market == "h2h":
+        return f"ML {outcome_code(bet.outcome)}"
+    if bet.market == "spreads":
+        return f"RL {outcome_code(bet.outcome)} {bet.point:+g}"
+    return f"{bet.outcome} {bet.point:g}"
+
+
+def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
+    game = games.get(bet.game_pk) if bet.game_pk is not None else None
+    return (
+        escape(game_code(game) if game is not None else bet.matchup),
+        escape(bet_label(bet)),
+        escape(bet.book),
+        american(bet.price),
+        f"{bet.fair_prob * 100:.0f}%",
+        styled(f"{bet.edge * 100:+.1f}%", "green"),
+        f"{bet.stake:.1f}",
+    )
+
+
+def run_line(run: Run | None, now: datetime) -> str:
+    if run is None:
+        return "Last run: [dim]none yet[/] — start one with X or `pressbox run`"
+    outcome = styled(run.outcome.upper(), OUTCOME_STYLE.get(run.outcome, ""))
+    text = (
+        f"Run #{run.id} {outcome} {run.trigger}, {ago(run.started_at, now)},"
+        f" took {duration(run.duration_s)}"
+    )
+    if run.reason:
+        text += f": {escape(run.reason)}"
+    return text
+
+
+def stages_line(run: Run | None) -> str:
+    if run is None or not run.stages:
+        return "Stages: —"
+    parts = []
+    for stage in run.stages:
+        took = f" {stage.duration_ms / 1000:.1f}s" if stage.duration_ms is not None else ""
+        parts.append(styled(f"{stage.name}{took}", OUTCOME_STYLE.get(stage.status, "")))
+    return "Stages: " + " › ".join(parts)
+
+
+def next_run_line(snapshot: DashboardSnapshot, now: datetime) -> str:
+    daemon = snapshot.daemon
+    if daemon is None or daemon.stopped_at is not None:
+        return "Next run: [yellow]no daemon running[/] (X runs one now)"
+    when = ago(daemon.next_run_at, now) if daemon.next_run_at else "not scheduled"
+    return f"Next run: {when} · daemon pid {daemon.pid} beat {ago(daemon.heartbeat_at, now)}"
+
+
+def source_line(source: SourceHealth, now: datetime, low_credits: int) -> str:
+    circuit = styled(
+        source.circuit_state.replace("_", "-"), _CIRCUIT_STYLE.get(source.circuit_state, "")
+    )
+    latency = f"{source.latency_ms:.0f} ms" if source.latency_ms is not None else "— ms"
+    text = f"{escape(source.source):<5} {circuit} {latency}"
+    if source.quota_remaining is not None:
+        quota = f"quota {source.quota_remaining}"
+        text += " · " + (styled(quota, "yellow") if source.quota_remaining < low_credits else quota)
+    if source.last_error:
+        kind = escape(source.last_error_kind or "error")
+        text += f" · [red]{kind}[/] {ago(source.last_error_at, now)}: {escape(source.last_error)}"
+    return text
+
+
+def severity_text(text: str, severity: str) -> str:
+    return styled(escape(text), _SEVERITY_STYLE.get(severity, ""))

@@ -1,0 +1,75 @@
+"""The audit trail, newest first; every break-glass attempt, allowed or refused."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from app.core.errors import PressboxError
+from app.storage.snapshot import AuditEntry, load_audit
+from app.tui import formatting as fmt
+from app.tui.context import DeskContext
+from widgets.quiet_static import QuietStatic
+
+AUDIT_PAGE = 200
+
+
+class AuditScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(id="audit")
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic("Audit trail (newest first)", id="audit-title")
+        yield DataTable(id="audit-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#audit-table", DataTable)
+        for label in ("#", "When", "Action", "Target", "Outcome", "Who", "Reason"):
+            table.add_column(label, key=label.lower())
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="audit")
+    async def _load(self) -> None:
+        try:
+            entries = await load_audit(self.ctx.db, limit=AUDIT_PAGE)
+        except PressboxError as exc:
+            self.query_one("#audit-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
+            return
+        self.show_entries(entries)
+
+    def show_entries(self, entries: tuple[AuditEntry, ...]) -> None:
+        table = self.query_one("#audit-table", DataTable)
+        table.clear()  # an on-demand screen, reloaded by the operator
+        for entry in entries:
+            who = entry.login_user or "?"
+            if entry.sudo_user:
+                who += f" (sudo {entry.sudo_user})"
+            if entry.ssh_client:
+                who += f" from {entry.ssh_client.split()[0]}"
+            table.add_row(
+                str(entry.id),
+                f"{entry.at[:10]} {fmt.local_hhmm(entry.at, self.ctx.tz)}",
+                escape(entry.action),
+                escape(entry.target or ""),
+                fmt.styled(escape(entry.outcome), "green" if entry.outcome == "done" else "yellow"),
+                escape(who),
+                escape(entry.reason or ""),
+                key=str(entry.id),
+            )
+        if not entries:
+            self.query_one("#audit-title", QuietStatic).show("Audit trail: no entries yet")
+        table.focus()

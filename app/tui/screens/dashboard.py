@@ -1,0 +1,187 @@
+"""The dashboard: banner, pipeline health, today's games, value bets, recent events.
+
+``apply`` takes a new snapshot and pushes only what differs into the widgets;
+``tick`` re-renders the time-dependent text (relative ages, stale warning) and
+is called at most once a minute. Neither ever clears a table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from app.storage.snapshot import DashboardSnapshot, stale_reason
+from app.tui import formatting as fmt
+from app.tui.banner import BannerFlags, banner_text
+from app.tui.context import DeskContext
+from widgets.health_panel import HealthPanel
+from widgets.keyed_table import KeyedTable, SyncStats
+from widgets.quiet_static import QuietStatic
+
+MarkerKey = tuple[int, str]
+
+
+class DashboardScreen(Screen[None]):
+    def __init__(self, ctx: DeskContext, flags: BannerFlags) -> None:
+        super().__init__(id="dashboard")
+        self.ctx = ctx
+        self.flags = flags
+        self.snapshot: DashboardSnapshot | None = None
+        self.problem: str | None = None
+        self._prices: dict[MarkerKey, int] = {}
+        self._markers: dict[MarkerKey, tuple[str, int]] = {}
+        self._marker_generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic("pressbox: loading…", id="banner")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield KeyedTable(id="games")
+                yield KeyedTable(id="value-bets")
+            with Vertical(id="right"):
+                yield HealthPanel(id="health")
+                yield KeyedTable(id="events")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id, columns in (
+            ("#games", fmt.GAME_COLUMNS),
+            ("#value-bets", fmt.VALUE_COLUMNS),
+            ("#events", fmt.EVENT_COLUMNS),
+        ):
+            table = self.query_one(table_id, KeyedTable)
+            for key, label, width in columns:
+                table.add_column(label, key=key, width=width)
+        self.query_one("#events", KeyedTable).show_header = False
+        self.query_one("#games").border_title = "Today's games"
+        self.query_one("#value-bets").border_title = "Value bets"
+        self.query_one("#events").border_title = "Recent events"
+        self.query_one("#health").border_title = "Pipeline health"
+        self.tick()
+
+    # -- updates ---------------------------------------------------------
+
+    def apply(self, snapshot: DashboardSnapshot) -> SyncStats:
+        """Push the differences between the shown snapshot and ``snapshot``."""
+        previous = self.snapshot
+        self.snapshot = snapshot
+        self.problem = None
+        self._update_markers(previous, snapshot)
+        games = self._sync_games()
+        games_by_pk = {line.game_pk: line for line in snapshot.games}
+        bets = self.query_one("#value-bets", KeyedTable).sync(
+            {bet.key: fmt.value_cells(bet, games_by_pk) for bet in snapshot.value_bets}
+        )
+        events = self.query_one("#events", KeyedTable).sync(
+            {
+                event.key: (
+                    fmt.local_hhmm(event.at, self.ctx.tz),
+                    fmt.severity_text(event.text, event.severity),
+                )
+                for event in snapshot.events
+            }
+        )
+        self.tick()
+        return SyncStats(
+            games.added + bets.added + events.added,
+            games.removed + bets.removed + events.removed,
+            games.cells_changed + bets.cells_changed + events.cells_changed,
+        )
+
+    def show_problem(self, problem: str) -> None:
+        self.problem = problem
+        self.tick()
+
+    def tick(self) -> None:
+        """Re-render time-dependent text; widgets repaint only if it changed."""
+        now = self.ctx.clock.now()
+        snap = self.snapshot
+        stale = stale_reason(snap, now, self.ctx.settings.pipeline.stale_after_s) if snap else None
+        slate = (
+            snap.slate_date
+            if snap
+            else self.ctx.clock.official_date(self.ctx.settings.pipeline.timezone).isoformat()
+        )
+        self.query_one("#banner", QuietStatic).show(
+            banner_text(
+                snap.mode if snap else None,
+                self.flags,
+                slate_date=slate,
+                stale=stale,
+                problem=self.problem,
+            )
+        )
+        if snap is None:
+            return
+        self._show_health(snap, now)
+
+    def _show_health(self, snap: DashboardSnapshot, now: datetime) -> None:
+        low = self.ctx.settings.quota.low_credits_warning
+        self.query_one(HealthPanel).show(
+            fmt.run_line(snap.last_run, now),
+            fmt.stages_line(snap.last_run),
+            fmt.next_run_line(snap, now),
+            [fmt.source_line(source, now, low) for source in snap.sources],
+        )
+
+    # -- games and price markers ------------------------------------------
+
+    def _sync_games(self) -> SyncStats:
+        assert self.snapshot is not None
+        rows = {}
+        for line in self.snapshot.games:
+            markers = {
+                col: arrow for (pk, col), (arrow, _) in self._markers.items() if pk == line.game_pk
+            }
+            rows[str(line.game_pk)] = fmt.game_cells(line, self.ctx.tz, markers)
+        return self.query_one("#games", KeyedTable).sync(rows)
+
+    def _update_markers(
+        self, previous: DashboardSnapshot | None, snapshot: DashboardSnapshot
+    ) -> None:
+        """A short-lived ▲/▼ beside a price that moved since the last snapshot."""
+        lifetime = self.ctx.settings.dashboard.price_marker_s
+        prices: dict[MarkerKey, int] = {}
+        for line in snapshot.games:
+            for column in fmt.PRICE_COLUMNS:
+                value = fmt.price_of(line, column)
+                if value is not None:
+                    prices[(line.game_pk, column)] = value
+        if previous is not None and lifetime > 0:
+            moved = {
+                key: fmt.UP if value > self._prices[key] else fmt.DOWN
+                for key, value in prices.items()
+                if key in self._prices and self._prices[key] != value
+            }
+            if moved:
+                self._marker_generation += 1
+                generation = self._marker_generation
+                for key, arrow in moved.items():
+                    self._markers[key] = (arrow, generation)
+                self.set_timer(lifetime, lambda: self._expire_markers(generation))
+        self._prices = prices
+
+    def _expire_markers(self, generation: int) -> None:
+        expired = [key for key, (_, gen) in self._markers.items() if gen == generation]
+        if not expired or self.snapshot is None:
+            return
+        for key in expired:
+            del self._markers[key]
+        with self.app.batch_update():
+            self._sync_games()
+
+    # -- navigation ------------------------------------------------------
+
+    class GameChosen(Message):
+        def __init__(self, game_pk: int) -> None:
+            super().__init__()
+            self.game_pk = game_pk
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "games" and event.row_key.value is not None:
+            self.post_message(self.GameChosen(int(str(event.row_key.value))))

@@ -1,0 +1,53 @@
+"""Test-only: a pipeline run that stalls in its odds request, to be killed mid-run.
+
+Usage: python slow_run_script.py DB_PATH READY_FILE. The schedule lands, then the
+odds request writes READY_FILE and waits forever, holding the lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import httpx
+
+from app.core.clock import Clock
+from app.core.config import load_settings
+from app.core.secrets import StaticSecrets
+from app.pipeline.runner import PipelineRunner
+from app.sources.simulated import SimulatedUpstream
+from app.storage.database import Database
+
+SEED = 20250614
+
+
+class StallOnOdds(httpx.AsyncBaseTransport):
+    def __init__(self, inner: SimulatedUpstream, ready: Path) -> None:
+        self.inner = inner
+        self.ready = ready
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v4/"):
+            self.ready.write_text("odds request in flight")
+            await asyncio.Event().wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def main(db_path: Path, ready: Path) -> None:
+    settings = load_settings(dotenv_path=None, db={"path": db_path})
+    clock = Clock()
+    sim = SimulatedUpstream(SEED, clock, timezone=settings.pipeline.timezone)
+    async with Database(db_path) as db:
+        runner = PipelineRunner(
+            db,
+            settings,
+            transport=StallOnOdds(sim, ready),
+            secrets=StaticSecrets({"odds-api-key": "slow-run-key-0123"}),
+            clock=clock,
+        )
+        await runner.run("cli")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -1,0 +1,75 @@
+"""Fair prices are replaced per evaluated event; value bets keep first_seen_at."""
+
+from __future__ import annotations
+
+from app.pipeline.analytics import FairPrice, ValueBet
+from app.storage.analytics_store import EventInfo, replace_fair_prices, upsert_value_bets
+from app.storage.database import Database
+
+INFO = {e: EventInfo("2025-06-14", None) for e in ("ev1", "ev2")}
+
+
+def _bet(event: str, book: str, price: int = 145, edge: float = 0.031) -> ValueBet:
+    return ValueBet(event, "h2h", "San Diego Padres", 0.0, book, price, 0.42, edge, 5.0)
+
+
+async def _bets(db: Database) -> dict[tuple[str, str], tuple[object, ...]]:
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT event_id, book, price, active, first_seen_at, updated_at FROM value_bets"
+        ) as cur,
+    ):
+        return {(r[0], r[1]): tuple(r[2:]) for r in await cur.fetchall()}
+
+
+async def test_value_bets_keep_first_seen_and_only_evaluated_events_deactivate(
+    db: Database,
+) -> None:
+    async with db.write() as conn:
+        await upsert_value_bets(
+            conn,
+            ["ev1", "ev2"],
+            [_bet("ev1", "betmgm"), _bet("ev1", "fanduel"), _bet("ev2", "betmgm")],
+            INFO,
+            "t1",
+            1,
+        )
+    async with db.write() as conn:
+        # Run 2 evaluates ev1 only: betmgm still value at a new price, fanduel no longer.
+        changes = await upsert_value_bets(
+            conn, ["ev1"], [_bet("ev1", "betmgm", price=150)], INFO, "t2", 2
+        )
+    assert (changes.active, changes.new, changes.deactivated) == (1, 0, 1)
+    assert await _bets(db) == {
+        ("ev1", "betmgm"): (150, 1, "t1", "t2"),
+        ("ev1", "fanduel"): (145, 0, "t1", "t2"),
+        ("ev2", "betmgm"): (145, 1, "t1", "t1"),  # not evaluated: untouched
+    }
+    async with db.write() as conn:
+        back = await upsert_value_bets(conn, ["ev1"], [_bet("ev1", "fanduel")], INFO, "t3", 3)
+    assert (back.active, back.new) == (1, 0)
+    assert (await _bets(db))[("ev1", "fanduel")] == (145, 1, "t1", "t3")
+
+
+async def test_fair_prices_of_an_evaluated_event_are_replaced_others_kept(db: Database) -> None:
+    def fair(event: str, outcome: str, prob: float) -> FairPrice:
+        return FairPrice(event, "h2h", outcome, 0.0, prob, -150, 3, "power")
+
+    async with db.write() as conn:
+        await replace_fair_prices(
+            conn,
+            ["ev1", "ev2"],
+            [fair("ev1", "A", 0.6), fair("ev1", "B", 0.4), fair("ev2", "A", 0.5)],
+            "t1",
+            1,
+        )
+        await replace_fair_prices(conn, ["ev1"], [fair("ev1", "A", 0.55)], "t2", 2)
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT event_id, outcome, fair_prob, run_id FROM fair_prices ORDER BY 1, 2"
+        ) as cur,
+    ):
+        rows = [tuple(r) for r in await cur.fetchall()]
+    assert rows == [("ev1", "A", 0.55, 2), ("ev2", "A", 0.5, 1)]

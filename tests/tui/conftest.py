@@ -1,0 +1,111 @@
+"""Fixtures of the desk tests: a seeded real database, a fixed clock, fake control actions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_seed import NOW, add_audit, seed
+
+from app.core.clock import FixedClock, iso
+from app.core.config import Settings, load_settings
+from app.storage.database import Database
+from app.storage.mode import Mode, set_mode
+from app.tui.actions import ControlActions
+from app.tui.app import PressboxApp
+
+GOOD_KEY = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def desk_settings(db_path: Path) -> Settings:
+    return load_settings(
+        dotenv_path=None,
+        db={"path": db_path},
+        dashboard={"poll_interval_s": 0.02, "price_marker_s": 30},
+    )
+
+
+@pytest.fixture
+async def seeded(db: Database) -> Database:
+    await seed(db)
+    return db
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    status: str
+    message: str
+
+
+@dataclass
+class FakeControl:
+    """Stands in for ControlService: checks a key, writes the mode and the audit row."""
+
+    db: Database
+    calls: list[tuple[str, ...]] = field(default_factory=list)
+    attempts_left: int = 5
+
+    def _wrong(self) -> FakeResult:
+        self.attempts_left -= 1
+        return FakeResult("wrong_key", f"wrong admin key; {self.attempts_left} attempts left")
+
+    async def execute(self, admin_key: str, reason: str) -> FakeResult:
+        self.calls.append(("execute", reason))
+        if admin_key != GOOD_KEY:
+            return self._wrong()
+        await add_audit(self.db, "execute", None, "done", reason or "no reason given")
+        return FakeResult("done", "run #42 finished: ok")
+
+    async def override(self, mode: str, admin_key: str, reason: str) -> FakeResult:
+        self.calls.append(("override", mode, reason))
+        if admin_key != GOOD_KEY:
+            return self._wrong()
+        async with self.db.write() as conn:
+            await set_mode(conn, Mode(mode), set_by="ops", set_at=iso(NOW), reason=reason)
+        await add_audit(self.db, "override", mode, "done", reason)
+        return FakeResult("done", f"mode is now {mode}")
+
+    async def reset_breaker(self, source: str, admin_key: str, reason: str) -> FakeResult:
+        self.calls.append(("reset_breaker", source, reason))
+        if admin_key != GOOD_KEY:
+            return self._wrong()
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE source_health SET circuit_state = 'closed', consecutive_failures = 0 "
+                "WHERE source = ?",
+                (source,),
+            )
+        await add_audit(self.db, "reset-breaker", source, "done", reason)
+        return FakeResult("done", f"{source} breaker closed")
+
+    def actions(self) -> ControlActions:
+        return ControlActions(self.execute, self.override, self.reset_breaker)
+
+
+@pytest.fixture
+def fake_control(seeded: Database) -> FakeControl:
+    return FakeControl(seeded)
+
+
+@pytest.fixture
+def make_app(desk_settings: Settings, seeded: Database) -> Callable[..., PressboxApp]:
+    def build(**kwargs: Any) -> PressboxApp:
+        kwargs.setdefault("clock", FixedClock(NOW))
+        return PressboxApp(desk_settings, seeded, **kwargs)
+
+    return build
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until ``condition`` holds; fail with a clear message otherwise."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.01)

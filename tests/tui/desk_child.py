@@ -1,0 +1,43 @@
+"""Run the desk on a seeded database inside the pseudo-terminal handed as stdin/stdout/stderr.
+
+Used by test_terminal.py: ``python desk_child.py DB_PATH``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import sys
+import termios
+from pathlib import Path
+
+from tui_seed import NOW, seed
+
+from app.core.clock import FixedClock
+from app.core.config import load_settings
+from app.storage.database import Database
+from app.tui.launch import desk_app
+
+
+def main(path: Path) -> int:
+    # Make the pty our controlling terminal, as an SSH session's is: its hang-up reaches us.
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    async def prepare() -> None:
+        async with Database(path) as db:
+            await seed(db)
+
+    asyncio.run(prepare())
+    settings = load_settings(
+        dotenv_path=None,
+        db={"path": path},
+        dashboard={"poll_interval_s": 0.2},
+        logging={"dir": path.parent / "log"},
+    )
+    app = desk_app(settings, Database(path), demo=False, clock=FixedClock(NOW))
+    app.run()
+    return int(app.return_code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,0 +1,127 @@
+"""Change-only refresh: an unchanged database costs no query and no repaint."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from conftest import wait_for
+from textual.widget import Widget
+from tui_seed import set_price
+
+from widgets.keyed_table import KeyedTable
+
+
+class RefreshCounter:
+    """Counts Widget.refresh calls per widget id; 'whole' ones repaint the full widget."""
+
+    def __init__(self) -> None:
+        self.whole: Counter[str] = Counter()
+        self.regions: Counter[str] = Counter()
+        self.active = False
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = Widget.refresh
+        counter = self
+
+        def counting(widget: Widget, *regions: Any, **kwargs: Any) -> Any:
+            if counter.active:
+                name = widget.id or type(widget).__name__
+                (counter.regions if regions else counter.whole)[name] += 1
+            return original(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+
+    def reset(self) -> None:
+        self.whole.clear()
+        self.regions.clear()
+
+
+async def test_idle_polls_neither_query_nor_repaint(make_app, monkeypatch) -> None:
+    counter = RefreshCounter()
+    counter.install(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        await pilot.pause(0.1)
+        counter.active = True
+        checks = app.poller.checks
+        await wait_for(pilot, lambda: app.poller.checks >= checks + 20)
+        counter.active = False
+        assert app.poller.loads == 1  # twenty polls, not one snapshot load
+        assert sum(counter.whole.values()) == 0, counter.whole
+        assert sum(counter.regions.values()) == 0, counter.regions
+
+
+async def test_one_price_change_repaints_only_its_cell_with_a_marker(
+    make_app, seeded, monkeypatch
+) -> None:
+    counter = RefreshCounter()
+    counter.install(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        games = app.dashboard.query_one("#games", KeyedTable)
+        games.focus()
+        await pilot.press("down")  # the operator's cursor must stay where it was
+        await pilot.pause(0.1)
+        cursor = games.cursor_row
+        counter.active = True
+        # The Yankees' best moneyline goes from FanDuel's -130 to -120.
+        await set_price(seeded, "ev-nyy-bos", "fanduel", "h2h", "New York Yankees", -120)
+        await wait_for(pilot, lambda: app.poller.loads == 2)
+        await pilot.pause(0.05)
+        counter.active = False
+        cell = games.get_cell("777001", "ml_away")
+        assert cell.startswith("-120") and "▲" in cell
+        assert games.get_cell("777001", "ml_home") == "+114"  # no marker where nothing moved
+        assert counter.whole == Counter(), counter.whole  # no widget repainted as a whole
+        assert set(counter.regions) == {"games"}, counter.regions
+        assert counter.regions["games"] == 1
+        assert games.cursor_row == cursor
+
+        # The marker is short-lived: when it expires only that cell repaints again.
+        counter.reset()
+        counter.active = True
+        app.dashboard._expire_markers(app.dashboard._marker_generation)
+        await pilot.pause(0.05)
+        counter.active = False
+        assert games.get_cell("777001", "ml_away") == "-120"
+        assert counter.whole == Counter() and set(counter.regions) == {"games"}
+
+
+async def test_a_modal_pauses_polling(make_app, fake_control) -> None:
+    app = make_app(control=fake_control.actions())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        await pilot.press("O")
+        checks = app.poller.checks
+        skips = app.poll_skips
+        await wait_for(pilot, lambda: app.poll_skips >= skips + 5)
+        assert app.poller.checks == checks  # not even the change counter is read
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.poller.checks > checks)
+
+
+async def test_polls_never_overlap_when_the_database_is_slow(make_app, monkeypatch) -> None:
+    import asyncio
+
+    app = make_app()
+    running = 0
+    overlap = 0
+    original = app.poll_version
+
+    async def slow_version() -> int:
+        nonlocal running, overlap
+        running += 1
+        overlap = max(overlap, running)
+        await asyncio.sleep(0.1)  # five poll intervals
+        running -= 1
+        return await original()
+
+    monkeypatch.setattr(app, "poll_version", slow_version)
+    app.poller._version = slow_version
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.checks >= 4)
+        assert overlap == 1

@@ -1,0 +1,108 @@
+"""A DataTable that is changed by key, one cell at a time, and repaints only what changed.
+
+``DataTable.update_cell`` marks the whole table dirty, which makes the terminal
+receive every visible cell again for one changed price. ``set_cell`` narrows
+that repaint to the cell's own region, and ``sync`` applies a full desired state
+(rows by key) as the smallest set of ``remove_row`` / ``set_cell`` / ``add_row``
+calls inside one ``batch_update``. Nothing is ever cleared, so the cursor and
+the scroll position stay where the operator left them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Self
+
+from textual.coordinate import Coordinate
+from textual.geometry import Region
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+
+@dataclass(frozen=True)
+class SyncStats:
+    added: int = 0
+    removed: int = 0
+    cells_changed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.cells_changed)
+
+
+class KeyedTable(DataTable[str]):
+    """Cells are markup strings (hashable, cheap to compare)."""
+
+    # A class default: DataTable.__init__ sets reactives that refresh before ours runs.
+    _narrow_refresh = False
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # Inside set_cell the base class asks for a whole-table repaint; the cell's
+        # own region is refreshed right after instead.
+        if self._narrow_refresh and not regions and not layout and not recompose:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def set_cell(self, row_key: str, column_key: str, value: str) -> bool:
+        """Change one cell if its value differs; True when it changed."""
+        if self.get_cell(row_key, column_key) == value:
+            return False
+        self._narrow_refresh = True
+        try:
+            self.update_cell(row_key, column_key, value)
+        finally:
+            self._narrow_refresh = False
+        coordinate = Coordinate(self.get_row_index(row_key), self.get_column_index(column_key))
+        self.refresh_coordinate(coordinate)
+        return True
+
+    def row_keys(self) -> list[str]:
+        """Keys in display order."""
+        return [str(row.key.value) for row in self.ordered_rows]
+
+    def sync(self, rows: Mapping[str, Sequence[str]]) -> SyncStats:
+        """Make the table show ``rows`` (key -> cells), in the mapping's order.
+
+        Unchanged cells are not touched; rows are reordered only when rows were
+        added or removed (or the order changed), keeping the cursor on its row.
+        """
+        columns = [str(c.value) for c in self.columns]
+        current = set(self.row_keys())
+        wanted = list(rows)
+        added = removed = changed = 0
+        with self.app.batch_update():
+            cursor_key = self._cursor_key()
+            for key in current - rows.keys():
+                self.remove_row(key)
+                removed += 1
+            for key, cells in rows.items():
+                if key in current:
+                    for column, value in zip(columns, cells, strict=True):
+                        changed += self.set_cell(key, column, value)
+                else:
+                    self.add_row(*cells, key=key)
+                    added += 1
+            if self.row_keys() != wanted:
+                order = {key: index for index, key in enumerate(wanted)}
+                by_cells = {tuple(self.get_row(key)): order[key] for key in wanted}
+                if len(by_cells) == len(wanted):
+                    self.sort(key=lambda values: by_cells[tuple(values)])
+                if cursor_key is not None and cursor_key in order:
+                    self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
+        return SyncStats(added, removed, changed)
+
+    def _cursor_key(self) -> str | None:
+        if not self.row_count or not self.is_valid_row_index(self.cursor_row):
+            return None
+        key: RowKey = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key
+        return str(key.value)
