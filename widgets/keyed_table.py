@@ -37,8 +37,13 @@ class KeyedTable(DataTable[str]):
     # A class default: DataTable.__init__ sets reactives that refresh before ours runs.
     _narrow_refresh = False
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str | None = None, follow_top: bool = False
+    ) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        # A feed (newest first) keeps showing its newest rows while the cursor sits on
+        # the first row; anywhere else the cursor stays on the row the operator chose.
+        self.follow_top = follow_top
 
     def refresh(
         self,
@@ -82,6 +87,7 @@ class KeyedTable(DataTable[str]):
         added = removed = changed = 0
         with self.app.batch_update():
             cursor_key = self._cursor_key()
+            at_top = self.follow_top and self.cursor_row == 0
             for key in current - rows.keys():
                 self.remove_row(key)
                 removed += 1
@@ -97,7 +103,9 @@ class KeyedTable(DataTable[str]):
                 by_cells = {tuple(self.get_row(key)): order[key] for key in wanted}
                 if len(by_cells) == len(wanted):
                     self.sort(key=lambda values: by_cells[tuple(values)])
-                if cursor_key is not None and cursor_key in order:
+                if at_top:
+                    self.move_cursor(row=0, animate=False)
+                elif cursor_key is not None and cursor_key in order:
                     self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
         return SyncStats(added, removed, changed)
 

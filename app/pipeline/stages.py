@@ -246,9 +246,13 @@ async def record_stage(state: RunState) -> StageReport:
         changes = await analytics_store.upsert_value_bets(
             conn, event_ids, bets, info, now, state.run_id
         )
+        retired = await analytics_store.retire_off_board(
+            conn, [event.event_id for event in state.events], now
+        )
     state.value_bets_active = changes.active
     return StageReport(
         OK,
         f"{len(fair)} fair prices, {changes.active} value bets "
-        f"({changes.new} new, {changes.deactivated} no longer value)",
+        f"({changes.new} new, {changes.deactivated} no longer value, "
+        f"{retired} off the board)",
     )

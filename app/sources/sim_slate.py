@@ -2,8 +2,31 @@
 
 Everything random comes from one ``random.Random(seed)`` consumed only when
 the slate is built and when it is advanced, so the same seed and the same
-number of steps always give the same state, and reading the state (serving a
-request) never changes it.
+number of steps (on the same official date) always give the same state, and
+reading the state (serving a request) never changes it.
+
+Pacing. Prices move on every ``advance()`` step; the games themselves move on
+every ``STEPS_PER_TICK``-th step (a "tick": games start, half-innings finish),
+so a 15-game card lasts about ``CARD_STEPS`` steps, well over an hour at the
+demo's 5 s interval, while the board keeps twitching every step.
+
+Cards. When every game of the card is over (final or rained out) the finished
+board stays up for ``_REST_TICKS`` ticks, then a new card opens on the *same*
+official date: fresh gamePks and event ids, new pairings that repeat no
+matchup already played that date (so the matcher never has to tell two games
+of the same clubs apart by a start-time tie), the same demo cases (a split
+doubleheader, a rainout, the A's under their feed alias). The pipeline buckets
+games by the clock's official date, so a "next day" would never show as today;
+only when the clock itself crosses into a new official date does a card open
+on that date, at once, whatever state the old one was in.
+
+Prices. Every line is quoted from the game's fair probability plus the book's
+small lean (a cent or two), so books cluster around one number and almost no
+price beats the consensus by the value threshold. Each step the market moves
+on one game (a few books follow at once, the rest at their next re-quote), a
+couple of single lines are re-quoted, and now and then one book hangs an
+off-market price that stays stale for a while before it is pulled back: those
+are the demo's value bets, a handful at a time, coming and going.
 """
 
 from __future__ import annotations
@@ -64,11 +87,31 @@ _START_SLOTS = (
 _RUNS_PER_HALF = ((0, 0.72), (1, 0.15), (2, 0.08), (3, 0.035), (4, 0.015))
 _PAIRINGS = 14  # 28 of the 30 clubs play; one pairing plays twice: 15 games
 _DOUBLEHEADER_GAP = timedelta(hours=3, minutes=30)
-_STEPS_BETWEEN_STARTS = 6
-_HALF_INNING_CHANCE = 0.5  # a live game finishes a half-inning every other step or so
-_WALK_OFF_INNING = 15
+STEPS_PER_TICK = 10  # advance() steps per game-state tick; prices move every step
+_TICKS_BETWEEN_STARTS = 4
+_HALF_INNING_CHANCE = 0.5  # a live game finishes a half-inning every other tick or so
+_REST_TICKS = 2  # a finished card stays on the board this long before the next opens
+# Roughly: the last of 14 playable games starts 13 x 4 ticks in and lasts ~36 ticks;
+# over seeds a card measures 810-1060 steps (67-88 min at the demo's 5 s).
+CARD_STEPS = (13 * _TICKS_BETWEEN_STARTS + 36 + _REST_TICKS) * STEPS_PER_TICK  # 900: ~75 min
+_PAIRING_ATTEMPTS = 200
+# How far books sit from the fair probability (in points at even money, see _leaned):
+# a normal lean, and the lean of an off-market price.
+_BOOK_LEAN_SD = 0.005
+_OFF_MARKET_LEAN = (0.04, 0.06)
+_OFF_MARKET_CHANCE = 0.3  # per step: one book hangs an off-market price somewhere
+_OFF_MARKET_STEPS = (8, 30)  # how long it stays stale before the book pulls it back
+_OPENING_OFF_MARKET = 4  # off-market lines already up when a card opens
+_MARKET_MOVE = (0.004, 0.012)  # one step's move of a game's fair probability
+_FOLLOWERS = (2, 5)  # books re-quoting at once after a market move
+_REQUOTES = (1, 3)  # single lines re-quoted each step
+# Books stop quoting a blow-out's longshot at a few thousand; past this range the
+# price would pass american()'s cap and the two sides would no longer carry the margin.
+_QUOTABLE = (0.08, 0.92)
+_TOTAL_SLOPE = 0.16  # the over's probability per run between expected total and the point
+_WALK_OFF_INNING = 15  # extra innings end here at the latest, so every game finishes
 # A favourite's chance to win by 2+ is roughly its win chance minus this.
-_FAVOURITE_COVER_GAP = 0.17  # extra innings end here at the latest, so every game finishes
+_FAVOURITE_COVER_GAP = 0.17
 
 
 def american(probability: float) -> int:
@@ -97,6 +140,9 @@ class Line:
     point: float | None  # names[0]'s point (spreads: the home run line; totals: the total)
     prices: tuple[int, int] = (0, 0)
     priced_point: float | None = None  # the point the current prices were quoted at
+    lean: float = 0.0  # the book's offset from the fair probability of names[0] (at evens)
+    alt: float = 0.0  # totals: the book's number minus the market's (0 or +-0.5)
+    stale_for: int = 0  # steps an off-market price stays up; 0: quoted normally
     updated_at: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
 
     def reprice(self, when: datetime) -> None:
@@ -139,9 +185,9 @@ class SimGame:
     home: SimTeam
     double_header: str  # N / S
     game_number: int
-    start_step: int
+    start_tick: int
     event_id: str
-    home_prob: float  # pre-game probability that the home team wins
+    home_prob: float  # fair pre-game probability that the home team wins (the market moves it)
     base_total: float
     away_record: tuple[int, int]
     home_record: tuple[int, int]
@@ -149,6 +195,7 @@ class SimGame:
     innings: list[Inning] = field(default_factory=list)
     top: bool = True  # the half in progress, while live
     lines: dict[tuple[str, str], Line] = field(default_factory=dict)  # (book, market)
+    over_lean: float = 0.0  # the market's fair lean to the over, moved by the market
 
     @property
     def inning(self) -> int | None:
@@ -176,63 +223,124 @@ class SimGame:
         logit += (self.home_score - self.away_score) * 0.45 / max(1.0 - played, 0.12)
         return 1 / (1 + math.exp(-logit))
 
-    def live_total(self) -> float:
+    def expected_total(self) -> float:
         if self.phase != "live" or self.inning is None:
             return self.base_total
         remaining = max(9 - (self.inning - 1) - (0.0 if self.top else 0.5), 0.5) / 9.0
-        expected = self.away_score + self.home_score + self.base_total * remaining
-        return math.floor(expected) + 0.5
+        return self.away_score + self.home_score + self.base_total * remaining
+
+    def live_total(self) -> float:
+        """The market's number: the base total before the game, then the next half-run."""
+        if self.phase != "live" or self.inning is None:
+            return self.base_total
+        return math.floor(self.expected_total()) + 0.5
+
+    def fair_over(self, point: float) -> float:
+        """Fair probability of the over at ``point``."""
+        prob = 0.5 + self.over_lean + (self.expected_total() - point) * _TOTAL_SLOPE
+        return min(max(prob, 0.05), 0.95)
 
 
 @dataclass
 class Slate:
-    """The whole simulated day and the rules that move it."""
+    """The simulated day: the card on the board and the rules that move it."""
 
     official_date: date
-    games: list[SimGame]
+    tz: ZoneInfo
     rng: random.Random
-    step: int = 0
+    games: list[SimGame] = field(default_factory=list)
+    step: int = 0  # advance() calls so far
+    tick: int = 0  # game-state ticks so far
+    card: int = 0  # cards opened on this official date before the current one
+    rest: int = 0  # ticks since every game of the card was over
+    played: set[frozenset[int]] = field(default_factory=set)  # matchups of this date
+    last_pk: int = 0
 
     # -- building -------------------------------------------------------------
 
     @classmethod
     def build(cls, seed: int, official_date: date, now: datetime, tz_name: str) -> Slate:
         rng = random.Random(seed)
-        tz = ZoneInfo(tz_name)
-        teams = list(TEAMS)
-        rng.shuffle(teams)
-        athletics = next(i for i, t in enumerate(teams) if t.id == ALIASED_TEAM_ID)
-        if athletics >= 2 * _PAIRINGS:  # the A's must play: their alias is a demo case
-            teams[athletics], teams[0] = teams[0], teams[athletics]
-        pairs = [(teams[2 * i], teams[2 * i + 1]) for i in range(_PAIRINGS)]
+        slate = cls(official_date=official_date, tz=ZoneInfo(tz_name), rng=rng)
+        slate.last_pk = 800_000 + rng.randrange(1000) * 100
+        slate._open_card(official_date, now)
+        return slate
+
+    def _open_card(self, official_date: date, now: datetime) -> None:
+        """Deal a new card of games on ``official_date`` and open its markets."""
+        if official_date != self.official_date or not self.games:
+            self.card = 0
+            self.played.clear()
+        else:
+            self.card += 1
+        self.official_date = official_date
+        self.rest = 0
+        pairs = self._pairings()
+        self.played.update(frozenset((away.id, home.id)) for away, home in pairs)
+        self.games = self._deal(pairs)
+        self._schedule_starts()
+        for game in self.games:
+            self._open_lines(game, now)
+        self._open_off_market(now)
+        self._warm_up(now)
+
+    def _pairings(self) -> list[tuple[SimTeam, SimTeam]]:
+        """Fourteen (away, home) pairings, none already played on this date."""
+        rng = self.rng
+        pairs: list[tuple[SimTeam, SimTeam]] = []
+        for _ in range(_PAIRING_ATTEMPTS):
+            teams = list(TEAMS)
+            rng.shuffle(teams)
+            # The A's go first so they always play: their alias is a demo case.
+            teams.sort(key=lambda t: t.id != ALIASED_TEAM_ID)
+            pairs = []
+            while len(pairs) < _PAIRINGS and teams:
+                first, *rest = teams
+                partner = next(
+                    (t for t in rest if frozenset((first.id, t.id)) not in self.played), None
+                )
+                if partner is not None:
+                    rest.remove(partner)
+                    pairs.append((first, partner) if rng.random() < 0.5 else (partner, first))
+                teams = rest  # without a fresh partner, ``first`` sits this card out
+            if len(pairs) == _PAIRINGS:
+                break
+        else:  # so many cards on one date that every club met most others: allow repeats
+            self.played.clear()
+            return self._pairings()
+        rng.shuffle(pairs)
         aliased = next(i for i, p in enumerate(pairs) if ALIASED_TEAM_ID in (p[0].id, p[1].id))
         # Pair 0 plays a doubleheader, pair 1 is rained out; the aliased team plays neither,
         # so its odds event (with the alias) is always on the board.
         if aliased in (0, 1):
             pairs[aliased], pairs[2] = pairs[2], pairs[aliased]
+        return pairs
+
+    def _deal(self, pairs: list[tuple[SimTeam, SimTeam]]) -> list[SimGame]:
+        rng = self.rng
         slots = rng.sample(_START_SLOTS, len(pairs))
         records = {team.id: _record(rng) for pair in pairs for team in pair}
-        game_pk = 800_000 + rng.randrange(1000) * 100
         games: list[SimGame] = []
         for index, (away, home) in enumerate(pairs):
             clock_time = time.fromisoformat(slots[index])
             if index == 0:
                 clock_time = min(clock_time, time(13, 5))  # room for game 2 the same day
-            start = datetime.combine(official_date, clock_time, tzinfo=tz).astimezone(UTC)
+            start = datetime.combine(self.official_date, clock_time, tzinfo=self.tz)
+            start = start.astimezone(UTC)
             starts = [start, start + _DOUBLEHEADER_GAP] if index == 0 else [start]
             for number, game_start in enumerate(starts, start=1):
-                game_pk += rng.randrange(1, 40)
+                self.last_pk += rng.randrange(1, 40)
                 games.append(
                     SimGame(
-                        game_pk=game_pk,
+                        game_pk=self.last_pk,
                         guid=_uuid(rng),
-                        official_date=official_date,
+                        official_date=self.official_date,
                         start=game_start,
                         away=away,
                         home=home,
                         double_header="S" if index == 0 else "N",
                         game_number=number,
-                        start_step=0,
+                        start_tick=0,
                         event_id=f"{rng.getrandbits(128):032x}",
                         home_prob=min(max(rng.gauss(0.54, 0.07), 0.30), 0.72),
                         base_total=rng.choice((7.5, 8.0, 8.5, 8.5, 9.0, 9.5)),
@@ -242,60 +350,117 @@ class Slate:
                     )
                 )
         games.sort(key=lambda g: (g.start, g.game_pk))
-        slate = cls(official_date=official_date, games=games, rng=rng)
-        slate._schedule_starts()
-        for game in games:
-            slate._open_lines(game, now)
-        slate._warm_up(now)
-        return slate
+        return games
 
     def _schedule_starts(self) -> None:
         # Start order follows first-pitch order; the first game is under way already.
         playable = [g for g in self.games if g.phase != "postponed"]
         for rank, game in enumerate(playable):
-            game.start_step = (rank - 1) * _STEPS_BETWEEN_STARTS
+            game.start_tick = self.tick + (rank - 1) * _TICKS_BETWEEN_STARTS
 
     def _open_lines(self, game: SimGame, now: datetime) -> None:
         rng = self.rng
         home, away = game.home.odds_name, game.away.odds_name
         for book in BOOKS:
-            noise = rng.gauss(0, 0.012)
-            prob = min(max(game.home_prob + noise, 0.05), 0.95)
             opened = now - timedelta(seconds=rng.randrange(60, 3600))
-            lines = {
-                "h2h": Line((home, away), prob, book.margin, None),
-                "spreads": _run_line(home, away, prob, book.margin),
-                "totals": _total_line(game.base_total, book, rng),
-            }
-            for market, line in lines.items():
-                line.reprice(opened)
-                game.lines[(book.key, market)] = line
+            game.lines[(book.key, "h2h")] = Line((home, away), 0.5, book.margin, None)
+            game.lines[(book.key, "spreads")] = Line((home, away), 0.5, book.margin, None)
+            totals = Line(("Over", "Under"), 0.5, book.margin, None)
+            if rng.random() < 0.2:
+                # Now and then a book hangs a different number: compare only like points.
+                totals.alt = rng.choice((-0.5, 0.5))
+            game.lines[(book.key, "totals")] = totals
+            for market in MARKETS:
+                self._quote(game, book.key, market, opened, rng.gauss(0, _BOOK_LEAN_SD))
+
+    def _open_off_market(self, now: datetime) -> None:
+        for _ in range(_OPENING_OFF_MARKET):
+            self._go_off_market(now)
 
     def _warm_up(self, now: datetime) -> None:
         """Put the first game a few innings in, so the board is not all 'Scheduled'."""
         for game in self.games:
-            if game.start_step < 0:
+            if game.phase == "postponed":
+                continue
+            if game.start_tick < self.tick:
                 self._start(game)
-                for _ in range(-game.start_step * 2):
+                for _ in range((self.tick - game.start_tick) * 2):
                     self._play_half(game, now)
-            elif game.start_step == 0 and game.phase == "scheduled":
+            elif game.start_tick == self.tick and game.phase == "scheduled":
                 self._start(game)
+
+    # -- quoting ----------------------------------------------------------------
+
+    def _quote(self, game: SimGame, book: str, market: str, now: datetime, lean: float) -> None:
+        """Re-quote one book's line: the fair probability plus the book's ``lean``."""
+        line = game.lines[(book, market)]
+        line.lean = lean
+        low, high = _QUOTABLE
+        home_prob = min(max(_leaned(game.live_home_prob(), lean), low), high)
+        if market == "h2h":
+            line.prob = home_prob
+        elif market == "spreads":
+            spread = _run_line(line.names[0], line.names[1], home_prob, line.margin)
+            line.prob, line.point = spread.prob, spread.point
+        else:
+            line.point = game.live_total() + line.alt
+            line.prob = min(max(_leaned(game.fair_over(line.point), lean), low), high)
+        line.reprice(now)
+
+    def _requote(self, game: SimGame, book: str, market: str, now: datetime) -> None:
+        """A normal re-quote: a fresh small lean, any off-market price pulled back."""
+        game.lines[(book, market)].stale_for = 0
+        self._quote(game, book, market, now, self.rng.gauss(0, _BOOK_LEAN_SD))
+
+    def _go_off_market(self, now: datetime) -> None:
+        """One book hangs a price well off the market and leaves it up for a while."""
+        rng = self.rng
+        open_games = [g for g in self.games if g.has_odds]
+        if not open_games:
+            return
+        game = rng.choice(open_games)
+        book = rng.choice(BOOKS).key
+        market = rng.choice(MARKETS)
+        line = game.lines[(book, market)]
+        if line.stale_for or line.alt:
+            # A number only one other book hangs makes each the other's whole consensus:
+            # an off-market price there would count twice, once each way.
+            return
+        lean = rng.choice((-1, 1)) * rng.uniform(*_OFF_MARKET_LEAN)
+        self._quote(game, book, market, now, lean)
+        line.stale_for = rng.randint(*_OFF_MARKET_STEPS)
 
     # -- moving -----------------------------------------------------------------
 
-    def advance(self, now: datetime) -> None:
-        """One step: games start, half-innings finish, a few prices move."""
+    def advance(self, now: datetime, today: date) -> None:
+        """One step: prices move; every ``STEPS_PER_TICK`` steps the games move too.
+
+        ``today`` is the clock's official date: when it changes, a card opens on it.
+        """
         self.step += 1
+        if today != self.official_date:
+            self._open_card(today, now)
+        elif self.step % STEPS_PER_TICK == 0:
+            self._tick(now)
+        self._drift_prices(now)
+
+    def _tick(self, now: datetime) -> None:
+        """Games start and half-innings finish; a finished card makes way for the next."""
+        self.tick += 1
+        if all(g.phase in ("final", "postponed") for g in self.games):
+            self.rest += 1
+            if self.rest >= _REST_TICKS:
+                self._open_card(self.official_date, now)
+            return
         rng = self.rng
         for game in self.games:
-            if game.phase == "scheduled" and game.start_step - 1 <= self.step:
+            if game.phase == "scheduled" and game.start_tick - 1 <= self.tick:
                 game.phase = "pregame"
-            if game.phase == "pregame" and game.start_step <= self.step:
+            if game.phase == "pregame" and game.start_tick <= self.tick:
                 if not self._waiting_for_game_one(game):
                     self._start(game)
             elif game.phase == "live" and rng.random() < _HALF_INNING_CHANCE:
                 self._play_half(game, now)
-        self._drift_prices(now)
 
     def _waiting_for_game_one(self, game: SimGame) -> bool:
         # The second game of a doubleheader cannot start while the same teams still play.
@@ -334,28 +499,19 @@ class Slate:
                 return
             game.innings.append(Inning(away=HalfInning(0, 0, 0)))
             game.top = True
-        if runs:
-            self._react_to_score(game, now)
+        self._react_to_play(game, now)
 
-    def _react_to_score(self, game: SimGame, now: datetime) -> None:
-        # In play every book re-prices after a run, each with its own noise.
+    def _react_to_play(self, game: SimGame, now: datetime) -> None:
+        # In play every book re-prices after each half-inning (the clock runs down even
+        # when nobody scores), each with a fresh lean of its own; a book that is off the
+        # market re-prices too but keeps its lean until it pulls the price back.
         for book in BOOKS:
-            self._reprice_live(game, book, now)
-
-    def _reprice_live(self, game: SimGame, book: Book, now: datetime) -> None:
-        rng = self.rng
-        prob = min(max(game.live_home_prob() + rng.gauss(0, 0.01), 0.03), 0.97)
-        h2h = game.lines[(book.key, "h2h")]
-        h2h.prob = prob
-        h2h.reprice(now)
-        spread = _run_line(game.home.odds_name, game.away.odds_name, prob, book.margin)
-        line = game.lines[(book.key, "spreads")]
-        line.prob, line.point = spread.prob, spread.point
-        line.reprice(now)
-        total = game.lines[(book.key, "totals")]
-        total.point = game.live_total()
-        total.prob = 0.5 + rng.gauss(0, 0.02)
-        total.reprice(now)
+            for market in MARKETS:
+                line = game.lines[(book.key, market)]
+                if line.stale_for:
+                    self._quote(game, book.key, market, now, line.lean)
+                else:
+                    self._requote(game, book.key, market, now)
 
     def _drift_prices(self, now: datetime) -> None:
         """A handful of lines move each step; most stay where they are."""
@@ -363,17 +519,33 @@ class Slate:
         open_games = [g for g in self.games if g.has_odds]
         if not open_games:
             return
-        for _ in range(rng.randint(2, 5)):
+        for game in open_games:
+            for (book, market), line in game.lines.items():
+                if line.stale_for:
+                    line.stale_for -= 1
+                    if not line.stale_for:
+                        self._requote(game, book, market, now)
+        self._market_move(rng.choice(open_games), now)
+        for _ in range(rng.randint(*_REQUOTES)):
             game = rng.choice(open_games)
-            book = rng.choice(BOOKS)
-            market = rng.choice(MARKETS)
-            line = game.lines[(book.key, market)]
-            line.prob = min(
-                max(line.prob + rng.choice((-1, 1)) * rng.uniform(0.006, 0.02), 0.05), 0.95
-            )
-            if market == "totals" and rng.random() < 0.15:
-                line.point = (line.point or game.base_total) + rng.choice((-0.5, 0.5))
-            line.reprice(now)
+            self._requote(game, rng.choice(BOOKS).key, rng.choice(MARKETS), now)
+        if rng.random() < _OFF_MARKET_CHANCE:
+            self._go_off_market(now)
+
+    def _market_move(self, game: SimGame, now: datetime) -> None:
+        """The fair price of one game moves; a few books follow at once."""
+        rng = self.rng
+        shift = rng.choice((-1, 1)) * rng.uniform(*_MARKET_MOVE)
+        if rng.random() < 0.6:
+            game.home_prob = min(max(game.home_prob + shift, 0.25), 0.75)
+            markets: tuple[str, ...] = ("h2h", "spreads")
+        else:
+            game.over_lean = min(max(game.over_lean + shift, -0.06), 0.06)
+            markets = ("totals",)
+        for book in rng.sample(BOOKS, rng.randint(*_FOLLOWERS)):
+            for market in markets:
+                if not game.lines[(book.key, market)].stale_for:
+                    self._requote(game, book.key, market, now)
 
     def move_price(
         self, game: SimGame, book: str, market: str, outcome: str, delta: int, now: datetime
@@ -392,22 +564,21 @@ class Slate:
         return prices[side]
 
 
+def _leaned(prob: float, lean: float) -> float:
+    """``prob`` moved by ``lean``: that many points at even money, fewer near the ends.
+
+    Working in log-odds keeps a lean on a 90/10 game as modest as on a coin flip.
+    """
+    prob = min(max(prob, 0.001), 0.999)  # a blow-out late on rounds to certainty
+    logit = math.log(prob / (1 - prob)) + 4 * lean
+    return 1 / (1 + math.exp(-logit))
+
+
 def _run_line(home: str, away: str, home_prob: float, margin: float) -> Line:
     """The -1.5/+1.5 market: a favourite covers 1.5 runs well under half the time."""
     if home_prob >= 0.5:
         return Line((home, away), home_prob - _FAVOURITE_COVER_GAP, margin, -1.5)
     return Line((home, away), 1 - ((1 - home_prob) - _FAVOURITE_COVER_GAP), margin, 1.5)
-
-
-def _total_line(base_total: float, book: Book, rng: random.Random) -> Line:
-    point = base_total
-    prob = 0.5 + rng.gauss(0, 0.025)
-    if rng.random() < 0.2:
-        # Now and then a book hangs a different number: compare only like points.
-        shift = rng.choice((-0.5, 0.5))
-        point += shift
-        prob -= shift * 0.08
-    return Line(("Over", "Under"), prob, book.margin, point)
 
 
 def _weighted(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:

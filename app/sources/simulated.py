@@ -10,7 +10,10 @@ against it with no network. It routes by path, whatever the host:
 
 State changes only in ``advance()`` (and the explicit test hooks), so two
 requests without an ``advance()`` in between get identical payloads and a
-pipeline run stores no new line moves. Faults come from ``fault_every`` (a
+pipeline run stores no new line moves. Prices move on every step, the games on
+every ``STEPS_PER_TICK``-th; a finished card is followed by a fresh one on the
+same official date (``sim_slate`` explains the pacing, the cards and the
+prices), so a demo left running never runs dry. Faults come from ``fault_every`` (a
 fixed rotation: a 429 burst, a 500, a read timeout) or from ``inject()``.
 """
 
@@ -116,6 +119,7 @@ class SimulatedUpstream(httpx.AsyncBaseTransport):
         if fault_every < 0:
             raise ValueError("fault_every must be 0 (off) or positive")
         self._clock = clock
+        self._timezone = timezone
         self._slate = Slate.build(seed, clock.official_date(timezone), clock.now(), timezone)
         self.fault_every = fault_every
         self.requests_served = 0
@@ -134,13 +138,19 @@ class SimulatedUpstream(httpx.AsyncBaseTransport):
     def step(self) -> int:
         return self._slate.step
 
+    @property
+    def card(self) -> int:
+        """How many cards opened on this official date before the one on the board."""
+        return self._slate.card
+
     def advance(self, steps: int = 1) -> None:
-        """Move the day on: games start and progress, a few prices move."""
+        """Move the day on: a few prices move every step, the games every few steps."""
         for _ in range(steps):
-            self._slate.advance(self._clock.now())
+            now = self._clock.now()
+            self._slate.advance(now, self._clock.official_date(self._timezone))
 
     def games(self) -> list[SimGameView]:
-        """Every game of the slate, in start order (postponed and final ones included)."""
+        """Every game of the card on the board, in start order (postponed and final included)."""
         return [_view(g) for g in self._slate.games]
 
     def events(self) -> list[SimGameView]:

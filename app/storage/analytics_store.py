@@ -186,6 +186,31 @@ async def upsert_value_bets(
     return ValueBetChanges(active=len(rows), new=new, deactivated=deactivated)
 
 
+async def retire_off_board(
+    conn: aiosqlite.Connection, listed_event_ids: Sequence[str], now: str
+) -> int:
+    """Deactivate active bets whose event the odds feed no longer lists. Inside ``db.write()``.
+
+    The Odds API drops games once they are over, so their bets are never evaluated
+    again; without this they would stay "active" forever. Call it only with the
+    events of a successful odds fetch: a failed fetch says nothing about the board.
+    """
+    listed = set(listed_event_ids)
+    async with conn.execute("SELECT DISTINCT event_id FROM value_bets WHERE active = 1") as cur:
+        gone = sorted(row[0] for row in await cur.fetchall() if row[0] not in listed)
+    retired = 0
+    for chunk in _chunks(gone):
+        marks = ",".join("?" * len(chunk))
+        cursor = await conn.execute(
+            "UPDATE value_bets SET active = 0, updated_at = ? "
+            f"WHERE active = 1 AND event_id IN ({marks})",
+            (now, *chunk),
+        )
+        retired += cursor.rowcount
+        await cursor.close()
+    return retired
+
+
 async def event_info(conn: aiosqlite.Connection, event_ids: Sequence[str]) -> dict[str, EventInfo]:
     """The slate date and paired game of each stored event."""
     info: dict[str, EventInfo] = {}

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import termios
+import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from pathlib import Path
@@ -80,6 +81,7 @@ class PressboxApp(App[int]):
         background: Background | None = None,
         notices: tuple[str, ...] = (),
         watch_terminal: bool = False,
+        exit_grace_s: float = 3.0,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -95,6 +97,8 @@ class PressboxApp(App[int]):
         )
         self._background = background
         self._watch_terminal = watch_terminal
+        self._exit_grace_s = exit_grace_s
+        self._stopping = False
         self.poller: ChangePoller[DashboardSnapshot] = ChangePoller(
             self.poll_version, self.load_snapshot
         )
@@ -210,7 +214,7 @@ class PressboxApp(App[int]):
         if loop is not None:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signal.SIGHUP, self._terminal_gone, "hangup")
-                loop.add_signal_handler(signal.SIGTERM, self._terminal_gone, "terminated")
+                loop.add_signal_handler(signal.SIGTERM, self._stop, "terminated")
         self.set_interval(self.settings.dashboard.poll_interval_s, self._check_terminal)
 
     def _check_terminal(self) -> None:
@@ -227,7 +231,33 @@ class PressboxApp(App[int]):
             self._terminal_gone("terminal lost")
 
     def _terminal_gone(self, why: str) -> None:
+        """The terminal is hung up: nothing can be shown or restored any more.
+
+        Textual's output thread dies on the first write that fails (EIO) and its
+        shutdown then blocks on a full queue, so first point the standard streams
+        at /dev/null (writes succeed and go nowhere), then exit normally.
+        """
+        if self._stopping:
+            return
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            with suppress(OSError):
+                os.dup2(devnull, fd)
+        os.close(devnull)
+        self._stop(why)
+
+    def _stop(self, why: str) -> None:
+        """Exit cleanly; a watchdog ends the process if the shutdown itself is stuck."""
+        if self._stopping:
+            return
+        self._stopping = True
         log.info("desk exiting", why=why)
+        # If an output write failed before the streams were redirected, Textual's
+        # shutdown can never finish; the database needs no goodbye (SQLite is crash
+        # safe and a run in progress is marked abandoned by the next one).
+        watchdog = threading.Timer(self._exit_grace_s, os._exit, (0,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(0)
 
     # -- actions -----------------------------------------------------------------------

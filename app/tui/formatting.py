@@ -33,8 +33,8 @@ GAME_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("matchup", "Game", 10),
     ("status", "Status", 6),
     ("score", "Score", 5),
-    ("ml_away", "Away", 5),
-    ("ml_home", "Home", 5),
+    ("ml_away", "Away", 6),
+    ("ml_home", "Home", 6),
     ("runline", "Run line", 10),
     ("total", "Total", 10),
 )

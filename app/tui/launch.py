@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -14,6 +15,9 @@ from app.tui.actions import ControlActions
 from app.tui.app import Background, PressboxApp
 
 log = get_logger(__name__)
+
+# Builds the control actions on the desk's own (opened) database.
+ControlFactory = Callable[[Database], ControlActions]
 
 
 def desk_notices(control: ControlActions | None, *, read_only: bool) -> tuple[str, ...]:
@@ -54,15 +58,16 @@ async def run_desk(
     settings: Settings,
     *,
     demo: bool,
-    control: ControlActions | None = None,
+    control: ControlFactory | None = None,
     background: Background | None = None,
     notices: tuple[str, ...] = (),
 ) -> int:
     db = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
     await db.open()
     try:
+        actions = control(db) if control is not None else None
         app = desk_app(
-            settings, db, demo=demo, control=control, background=background, notices=notices
+            settings, db, demo=demo, control=actions, background=background, notices=notices
         )
         result = await app.run_async()
         return int(result or 0)
@@ -74,17 +79,17 @@ def launch_desk(
     settings: Settings,
     *,
     demo: bool,
-    control: ControlActions | None = None,
+    control: ControlFactory | None = None,
     background: Background | None = None,
     notices: tuple[str, ...] = (),
 ) -> int:
     """The ``pressbox`` command's body; returns the exit status.
 
-    ``control`` and ``background`` are filled by the CLI: the control service's
-    actions (``ControlActions(service.execute, service.override,
-    service.reset_breaker)``), and for ``--demo`` the in-process scheduler on the
-    simulated APIs. ``notices`` are extra lines about what is missing (e.g. no
-    admin key set yet).
+    ``control`` and ``background`` are filled by the CLI: a factory that builds
+    the control service on the desk's database and returns its actions
+    (``ControlActions(service.execute, service.override, service.reset_breaker)``),
+    and for ``--demo`` ``app.tui.demo.demo_background(settings)``. ``notices`` are
+    extra banner lines about what is missing (e.g. no admin key set yet).
     """
     try:
         return asyncio.run(

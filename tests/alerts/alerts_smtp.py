@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 SMTP_USER = "alerts@example.test"
-SMTP_PASSWORD = "canary-smtp-pass-6f1e2d3c4b5a"
+SMTP_PASSWORD = "canary-smtp-pass-6f1e2d3c4b5a"  # pragma: allowlist secret
 
 
 def free_port() -> int:

@@ -27,7 +27,7 @@ def filled_db(tmp_path: Path) -> Path:
 
 
 def today(path: Path) -> str:
-    code, out, _ = invoke("runs", "--json", "--db", str(path))
+    _code, out, _ = invoke("runs", "--json", "--db", str(path))
     return json.loads(out)["runs"][0]["slate_date"]
 
 
@@ -39,9 +39,23 @@ def test_games_json_shape(filled_db: Path) -> None:
     games = payload["games"]
     assert len(games) >= 14
     keys = {
-        "game_pk", "official_date", "start_time", "away_team", "home_team", "abstract_state",
-        "status_code", "status", "inning", "inning_half", "away_score", "home_score",
-        "odds_event_id", "moneyline", "run_line", "total", "value_bets",
+        "game_pk",
+        "official_date",
+        "start_time",
+        "away_team",
+        "home_team",
+        "abstract_state",
+        "status_code",
+        "status",
+        "inning",
+        "inning_half",
+        "away_score",
+        "home_score",
+        "odds_event_id",
+        "moneyline",
+        "run_line",
+        "total",
+        "value_bets",
     }
     assert all(set(g) == keys for g in games)
     priced = [g for g in games if g["moneyline"]["home"] is not None]
@@ -82,7 +96,11 @@ def test_runs_json_lists_stages(filled_db: Path) -> None:
     assert [r["outcome"] for r in runs] == ["ok", "ok"]
     assert runs[0]["id"] > runs[1]["id"]
     assert [s["name"] for s in runs[0]["stages"]] == [
-        "schedule", "odds", "match", "analytics", "record"
+        "schedule",
+        "odds",
+        "match",
+        "analytics",
+        "record",
     ]
     assert runs[0]["finished_at"] >= runs[0]["started_at"]
 

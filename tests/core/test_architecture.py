@@ -14,8 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 UI_PACKAGES = [ROOT / "app" / "tui", ROOT / "widgets"]
 CORE_PACKAGES = [
     ROOT / "app" / name
-    for name in ("core", "storage", "sources", "pipeline", "resilience", "alerts", "security",
-                 "control")
+    for name in (
+        "core",
+        "storage",
+        "sources",
+        "pipeline",
+        "resilience",
+        "alerts",
+        "security",
+        "control",
+    )
 ]
 UI_FORBIDDEN = {"aiosqlite", "sqlite3", "httpx"}
 CORE_FORBIDDEN = {"textual", "widgets", "app.tui"}
@@ -54,11 +62,16 @@ def test_the_check_itself_detects_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import sqlite3\nfrom httpx import AsyncClient\n")
     found = sorted(violations([tmp_path], UI_FORBIDDEN))
-    assert found == [f"{tmp_path.name}/bad.py imports httpx", f"{tmp_path.name}/bad.py imports sqlite3"]
+    assert found == [
+        f"{tmp_path.name}/bad.py imports httpx",
+        f"{tmp_path.name}/bad.py imports sqlite3",
+    ]
 
 
-@pytest.mark.skipif(shutil.which("lint-imports", path=str(Path(sys.executable).parent)) is None,
-                    reason="import-linter not installed")
+@pytest.mark.skipif(
+    shutil.which("lint-imports", path=str(Path(sys.executable).parent)) is None,
+    reason="import-linter not installed",
+)
 def test_import_linter_contracts_hold() -> None:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert exe is not None

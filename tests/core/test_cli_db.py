@@ -41,7 +41,7 @@ def test_check_json(tmp_path: Path) -> None:
 
 
 def test_check_missing_database_is_a_problem(tmp_path: Path) -> None:
-    code, out, err = invoke("db", "check", "--db", str(tmp_path / "none.db"))
+    code, _out, err = invoke("db", "check", "--db", str(tmp_path / "none.db"))
     assert code == 1
     assert err.count("\n") == 1 and "does not exist" in err
     assert not (tmp_path / "none.db").exists()

@@ -26,22 +26,36 @@ async def test_new_database_is_wal_and_current(db: Database, db_path: Path) -> N
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     expected = {
-        "games", "odds_latest", "odds_moves", "odds_events", "fair_prices", "value_bets", "runs",
-        "run_stages", "source_health", "system_mode", "audit_log", "admin_key", "auth_failures",
-        "auth_lockout", "control_requests", "daemon_state", "alerts", "lease",
+        "games",
+        "odds_latest",
+        "odds_moves",
+        "odds_events",
+        "fair_prices",
+        "value_bets",
+        "runs",
+        "run_stages",
+        "source_health",
+        "system_mode",
+        "audit_log",
+        "admin_key",
+        "auth_failures",
+        "auth_lockout",
+        "control_requests",
+        "daemon_state",
+        "alerts",
+        "lease",
     }
     assert expected <= tables
     assert await db.integrity_problems() == []
 
 
 async def test_reopen_does_not_migrate_again(db_path: Path) -> None:
-    async with open_database(db_path) as first:
-        async with first.write() as conn:
-            await set_mode(conn, Mode.PAUSED, set_by="t", set_at="2025-01-01T00:00:00.000Z",
-                           reason="test")
-    async with open_database(db_path) as second:
-        async with second.read() as conn:
-            assert (await get_mode(conn)).mode is Mode.PAUSED
+    async with open_database(db_path) as first, first.write() as conn:
+        await set_mode(
+            conn, Mode.PAUSED, set_by="t", set_at="2025-01-01T00:00:00.000Z", reason="test"
+        )
+    async with open_database(db_path) as second, second.read() as conn:
+        assert (await get_mode(conn)).mode is Mode.PAUSED
 
 
 async def test_newer_schema_is_refused_and_file_untouched(db_path: Path) -> None:
@@ -138,9 +152,8 @@ async def test_concurrent_writers_from_two_objects(db_path: Path) -> None:
                     await conn.execute("UPDATE lease SET token = token + 1")
 
         await asyncio.gather(bump(one, 25), bump(two, 25))
-        async with one.read() as conn:
-            async with conn.execute("SELECT token FROM lease") as cur:
-                assert (await cur.fetchone())[0] == 50
+        async with one.read() as conn, conn.execute("SELECT token FROM lease") as cur:
+            assert (await cur.fetchone())[0] == 50
 
 
 async def test_connections_closed_on_exit_and_error(db_path: Path) -> None:

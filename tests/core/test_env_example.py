@@ -23,9 +23,7 @@ def env_names() -> list[str]:
 
 def test_every_non_secret_setting_is_documented() -> None:
     text = EXAMPLE.read_text()
-    missing = [
-        n for n in env_names() if f"# {n}=" not in text and not is_secret_key_name(n)
-    ]
+    missing = [n for n in env_names() if f"# {n}=" not in text and not is_secret_key_name(n)]
     assert missing == []
 
 

@@ -317,3 +317,36 @@ async def test_the_lease_is_renewed_while_a_slow_run_is_in_flight(
 
     result = await asyncio.wait_for(make_runner(transport=SlowOdds()).run("cli"), timeout=30)
     assert result.outcome == "ok" and renewed.is_set()
+
+
+class EmptyBoard(httpx.AsyncBaseTransport):
+    """The Odds API once every game is over: an empty list (the schedule still answers)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v4/"):
+            headers = {"x-requests-remaining": "19000", "x-requests-used": "1000"}
+            headers["x-requests-last"] = "0"
+            return httpx.Response(200, json=[], headers=headers, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_value_bets_of_games_off_the_board_are_retired_but_not_on_a_failed_fetch(
+    db: Database, make_runner: RunnerFactory, sim: SimulatedUpstream
+) -> None:
+    first = await make_runner().run("cli")
+    assert first.value_bets > 0
+    active = await count(db, "value_bets", "active = 1")
+
+    # The odds call fails: the board is unknown, so nothing is retired.
+    failed = await make_runner(transport=FailingRoutes(sim, {"/v4/": 500})).run("cli")
+    assert failed.outcome == "degraded"
+    assert await count(db, "value_bets", "active = 1") == active
+
+    # The feed answers with no events (every game over): every bet is off the board.
+    emptied = await make_runner(transport=EmptyBoard(sim)).run("cli")
+    assert emptied.outcome == "ok", emptied.reason
+    assert await count(db, "value_bets", "active = 1") == 0
+    assert await count(db, "value_bets") == active  # deactivated, never deleted

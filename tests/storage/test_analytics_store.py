@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from app.pipeline.analytics import FairPrice, ValueBet
-from app.storage.analytics_store import EventInfo, replace_fair_prices, upsert_value_bets
+from app.storage.analytics_store import (
+    EventInfo,
+    replace_fair_prices,
+    retire_off_board,
+    upsert_value_bets,
+)
 from app.storage.database import Database
 
 INFO = {e: EventInfo("2025-06-14", None) for e in ("ev1", "ev2")}
@@ -73,3 +78,21 @@ async def test_fair_prices_of_an_evaluated_event_are_replaced_others_kept(db: Da
     ):
         rows = [tuple(r) for r in await cur.fetchall()]
     assert rows == [("ev1", "A", 0.55, 2), ("ev2", "A", 0.5, 1)]
+
+
+async def test_bets_of_events_off_the_board_are_retired(db: Database) -> None:
+    async with db.write() as conn:
+        await upsert_value_bets(
+            conn, ["ev1", "ev2"], [_bet("ev1", "betmgm"), _bet("ev2", "betmgm")], INFO, "t1", 1
+        )
+    # The feed now lists ev1 only: ev2's game is over and dropped out of /odds.
+    async with db.write() as conn:
+        retired = await retire_off_board(conn, ["ev1", "ev9"], "t2")
+    assert retired == 1
+    bets = await _bets(db)
+    assert bets[("ev1", "betmgm")][1] == 1
+    assert bets[("ev2", "betmgm")] == (145, 0, "t1", "t2")
+    # An empty board (every game over) retires everything still active.
+    async with db.write() as conn:
+        assert await retire_off_board(conn, [], "t3") == 1
+    assert all(row[1] == 0 for row in (await _bets(db)).values())

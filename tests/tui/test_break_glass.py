@@ -167,3 +167,15 @@ async def test_actions_not_wired_are_hidden_too(make_app) -> None:
         await pilot.press("X")
         await pilot.pause()
         assert app.screen is app.dashboard
+
+
+async def test_typing_in_the_modal_never_triggers_desk_keys(make_app, fake_control) -> None:
+    app = make_app(control=fake_control.actions())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_modal(pilot, app, "O")
+        reason = screen.query_one("#bg-reason", Input)
+        reason.focus()
+        await pilot.press(*"quiet XOB ?ra")
+        await pilot.pause()
+        assert reason.value == "quiet XOB ?ra"
+        assert app.screen is screen and app.is_running

@@ -125,3 +125,35 @@ async def test_polls_never_overlap_when_the_database_is_slow(make_app, monkeypat
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.checks >= 4)
         assert overlap == 1
+
+
+async def test_the_event_feed_keeps_showing_the_newest_rows(make_app, seeded) -> None:
+    from tui_seed import add_audit
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        events = app.dashboard.query_one("#events", KeyedTable)
+        for n in range(4):
+            await add_audit(seeded, "override", "paused", "done", f"r{n}")
+            await wait_for(pilot, lambda n=n: app.poller.loads == n + 2)
+        assert events.row_keys()[0] == "audit:4" and events.cursor_row == 0
+        assert events.scroll_y == 0
+
+
+async def test_new_rows_do_not_move_the_cursor_off_the_chosen_game(make_app, seeded) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        games = app.dashboard.query_one("#games", KeyedTable)
+        games.move_cursor(row=games.get_row_index("777002"))
+        async with seeded.write() as conn:
+            await conn.execute(
+                "INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, "
+                "home_team_id, home_team, abstract_state, status_code, status, updated_at) VALUES "
+                "(777000, '2025-06-14', '2025-06-14T16:05:00.000Z', 121, 'New York Mets', 143, "
+                "'Philadelphia Phillies', 'Live', 'I', 'In Progress', '2025-06-14T19:59:00.000Z')"
+            )
+        await wait_for(pilot, lambda: app.poller.loads == 2)
+        assert games.row_keys() == ["777000", "777003", "777002", "777001"]
+        assert games.coordinate_to_cell_key(games.cursor_coordinate).row_key.value == "777002"

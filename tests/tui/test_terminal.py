@@ -56,7 +56,9 @@ def test_a_dropped_terminal_ends_the_desk(tmp_path: Path) -> None:
     try:
         read_until(master, b"NYY @ BOS", timeout=30)
         os.close(master)  # the SSH connection drops: the kernel hangs up the terminal
-        assert process.wait(timeout=10) == 0
+        # Within seconds and by its own hand (a negative status would mean killed by the
+        # signal); with nowhere left to draw, a late write error may end it with status 1.
+        assert process.wait(timeout=10) in (0, 1)
     finally:
         if process.poll() is None:
             process.kill()

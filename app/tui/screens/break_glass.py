@@ -72,6 +72,10 @@ class BreakGlassScreen(ModalScreen[str | None]):
                 yield Button(f"{spec.title}", id="bg-confirm", variant="error")
 
     def on_mount(self) -> None:
+        # A blinking cursor writes to the terminal twice a second for as long as the
+        # modal is open; over a slow SSH link nothing should move that nobody moved.
+        for field in self.query(Input):
+            field.cursor_blink = False
         self.query_one("#bg-cancel", Button).focus()
 
     def _say(self, text: str, style: str) -> None:

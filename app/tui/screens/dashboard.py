@@ -45,7 +45,7 @@ class DashboardScreen(Screen[None]):
                 yield KeyedTable(id="value-bets")
             with Vertical(id="right"):
                 yield HealthPanel(id="health")
-                yield KeyedTable(id="events")
+                yield KeyedTable(id="events", follow_top=True)
         yield Footer()
 
     def on_mount(self) -> None:
