@@ -37,9 +37,10 @@ def cli(
     ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
     if ctx.invoked_subcommand is None:
         settings = with_settings(ctx)
-        from app.tui.launch import launch_desk
+        # Imported here: only the desk needs Textual.
+        from app.cli.desk import open_desk
 
-        ctx.exit(launch_desk(settings, demo=demo))
+        ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None))
 
 
 for module in (

@@ -105,6 +105,7 @@ class DashboardSettings(BaseModel):
     read_only: bool = False
     recent_events: int = Field(20, ge=1, le=1000)
     price_marker_s: float = Field(30.0, ge=0, le=3600)
+    exit_grace_s: float = Field(3.0, gt=0, le=60)
 
 
 class AlertsSettings(BaseModel):

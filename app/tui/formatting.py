@@ -133,10 +133,11 @@ def game_status(line: GameLine) -> str:
             line.inning_half or "", ""
         )
         return styled(f"{half}{line.inning}", "bold cyan")
-    if line.abstract_state == "Final":
-        return styled("Final", "dim")
+    # A rainout is abstractly "Final" too (codedGameState D): say what happened.
     if line.status in ("Postponed", "Suspended", "Cancelled") or line.status.startswith("Delayed"):
         return styled(line.status[:6], "yellow")
+    if line.abstract_state == "Final":
+        return styled("Final", "dim")
     return line.status[:6] if line.status != "Scheduled" else "Sched"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -16,8 +17,18 @@ from app.tui.app import Background, PressboxApp
 
 log = get_logger(__name__)
 
-# Builds the control actions on the desk's own (opened) database.
-ControlFactory = Callable[[Database], ControlActions]
+
+@dataclass(frozen=True)
+class DeskParts:
+    """What the launcher wires around the desk once its database is open."""
+
+    control: ControlActions | None = None
+    background: Background | None = None
+    notices: tuple[str, ...] = ()
+
+
+# Builds the parts on the desk's own (opened) database: the CLI's composition root.
+PartsFactory = Callable[[Database], Awaitable[DeskParts]]
 
 
 def desk_notices(control: ControlActions | None, *, read_only: bool) -> tuple[str, ...]:
@@ -51,23 +62,22 @@ def desk_app(
         background=background,
         notices=desk_notices(control, read_only=settings.dashboard.read_only) + notices,
         watch_terminal=True,
+        exit_grace_s=settings.dashboard.exit_grace_s,
     )
 
 
-async def run_desk(
-    settings: Settings,
-    *,
-    demo: bool,
-    control: ControlFactory | None = None,
-    background: Background | None = None,
-    notices: tuple[str, ...] = (),
-) -> int:
+async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
     db = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
     await db.open()
     try:
-        actions = control(db) if control is not None else None
+        wired = await parts(db) if parts is not None else DeskParts()
         app = desk_app(
-            settings, db, demo=demo, control=actions, background=background, notices=notices
+            settings,
+            db,
+            demo=demo,
+            control=wired.control,
+            background=wired.background,
+            notices=wired.notices,
         )
         result = await app.run_async()
         return int(result or 0)
@@ -75,26 +85,15 @@ async def run_desk(
         await db.close()
 
 
-def launch_desk(
-    settings: Settings,
-    *,
-    demo: bool,
-    control: ControlFactory | None = None,
-    background: Background | None = None,
-    notices: tuple[str, ...] = (),
-) -> int:
+def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
     """The ``pressbox`` command's body; returns the exit status.
 
-    ``control`` and ``background`` are filled by the CLI: a factory that builds
-    the control service on the desk's database and returns its actions
-    (``ControlActions(service.execute, service.override, service.reset_breaker)``),
-    and for ``--demo`` ``app.tui.demo.demo_background(settings)``. ``notices`` are
-    extra banner lines about what is missing (e.g. no admin key set yet).
+    ``parts`` is filled by the CLI: it builds, on the desk's opened database, the
+    control service's actions, for ``--demo`` the in-process scheduler on the
+    simulated APIs, and banner notices about what is missing.
     """
     try:
-        return asyncio.run(
-            run_desk(settings, demo=demo, control=control, background=background, notices=notices)
-        )
+        return asyncio.run(run_desk(settings, demo=demo, parts=parts))
     except PressboxError as exc:
         # The desk never started (or has already restored the terminal): one line, no traceback.
         log.error("desk could not start", error=exc.one_line())

@@ -27,7 +27,7 @@ def desk_settings(db_path: Path) -> Settings:
     return load_settings(
         dotenv_path=None,
         db={"path": db_path},
-        dashboard={"poll_interval_s": 0.02, "price_marker_s": 30},
+        dashboard={"poll_interval_s": 0.05, "price_marker_s": 30},
     )
 
 
