@@ -61,12 +61,14 @@ class PressboxApp(App[int]):
     COMMANDS = App.COMMANDS | {DeskCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("X", "run_now", "Run now"),
-        Binding("O", "override", "Override"),
-        Binding("B", "reset_breaker", "Reset breaker"),
-        Binding("r", "runs", "Runs"),
-        Binding("a", "audit", "Audit"),
-        Binding("question_mark", "help", "Help"),
+        # Footer labels stay short so that `q Quit` still shows at 80 columns;
+        # the tooltip is the longer text the help screen lists.
+        Binding("X", "run_now", "Run now", tooltip="Run the pipeline now (break-glass)"),
+        Binding("O", "override", "Override", tooltip="Override the system mode (break-glass)"),
+        Binding("B", "reset_breaker", "Breaker", tooltip="Reset a source's circuit breaker"),
+        Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
+        Binding("a", "audit", "Audit", tooltip="The audit trail"),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -277,7 +279,7 @@ class PressboxApp(App[int]):
 
     def action_help(self) -> None:
         keys = [
-            (binding.key_display or binding.key, binding.description)
+            (binding.key_display or binding.key, binding.tooltip or binding.description)
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and self.check_action(binding.action, ()) is not False
         ]

@@ -127,6 +127,15 @@ def game_code(line: GameLine) -> str:
     return f"{away} @ {home}"
 
 
+# Interrupted games, in the scorebook's short forms (the status column is six wide).
+_INTERRUPTED = (
+    ("Postponed", "PPD"),
+    ("Suspended", "Susp"),
+    ("Cancelled", "Canc"),
+    ("Delayed", "Delay"),
+)
+
+
 def game_status(line: GameLine) -> str:
     if line.abstract_state == "Live" and line.inning is not None:
         half = {"Top": "T", "Bottom": "B", "Middle": "M", "End": "E"}.get(
@@ -134,8 +143,9 @@ def game_status(line: GameLine) -> str:
         )
         return styled(f"{half}{line.inning}", "bold cyan")
     # A rainout is abstractly "Final" too (codedGameState D): say what happened.
-    if line.status in ("Postponed", "Suspended", "Cancelled") or line.status.startswith("Delayed"):
-        return styled(line.status[:6], "yellow")
+    for state, short in _INTERRUPTED:
+        if line.status.startswith(state):
+            return styled(short, "yellow")
     if line.abstract_state == "Final":
         return styled("Final", "dim")
     return line.status[:6] if line.status != "Scheduled" else "Sched"

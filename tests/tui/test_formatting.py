@@ -47,7 +47,7 @@ def test_states_read_as_an_operator_expects() -> None:
 def test_a_rainout_says_postponed_not_final() -> None:
     # MLB reports a rainout as abstractGameState "Final" with detailedState "Postponed".
     rainout = game(abstract_state="Final", status_code="D", status="Postponed")
-    assert "Postpo" in game_status(rainout)
+    assert "PPD" in game_status(rainout)
     assert "Final" not in game_status(rainout)
 
 
