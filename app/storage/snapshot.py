@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 import aiosqlite
 
 from app.core.clock import parse_iso
+from app.pipeline.analytics import american_to_decimal, expected_value
 from app.storage.database import Database
 from app.storage.mode import ModeState, get_mode
 
@@ -222,15 +223,6 @@ class AuditEntry:
 
 
 # -- pure helpers ------------------------------------------------------------
-
-
-def american_to_decimal(price: int) -> float:
-    return 1 + (price / 100 if price > 0 else 100 / -price)
-
-
-def edge_at(price: int, fair_prob: float) -> float:
-    """Expected value per unit staked when the true probability is ``fair_prob``."""
-    return fair_prob * american_to_decimal(price) - 1
 
 
 def stale_reason(snapshot: DashboardSnapshot, now: datetime, stale_after_s: float) -> str | None:
@@ -628,7 +620,9 @@ async def load_game_detail(db: Database, game_pk: int) -> GameDetail | None:
                 point=r["point"],
                 observed_at=r["observed_at"],
                 fair_prob=prob,
-                edge=edge_at(int(r["price"]), prob) if prob is not None else None,
+                edge=expected_value(prob, american_to_decimal(int(r["price"])))
+                if prob is not None
+                else None,
             )
         )
     history: dict[tuple[str, str, str], list[int]] = {}

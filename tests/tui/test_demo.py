@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from conftest import wait_for
 
-from app.cli.desk import NO_ADMIN_KEY, desk_parts
+from app.cli.desk import NO_ADMIN_KEY, NO_ODDS_KEY, desk_parts, odds_key_reachable
 from app.core.config import Settings
+from app.core.secrets import ODDS_API_KEY, StaticSecrets
 from app.storage.database import Database
 from app.tui.launch import desk_app
 from widgets.keyed_table import KeyedTable
@@ -51,4 +52,12 @@ async def test_a_production_desk_without_admin_key_says_so(
 ) -> None:
     parts = await desk_parts(desk_settings, db, demo=False)
     assert parts.background is None
-    assert parts.notices == (NO_ADMIN_KEY,)
+    # The test environment has no usable keyring: both gaps are said on the banner.
+    assert parts.notices == (NO_ADMIN_KEY, NO_ODDS_KEY)
+
+
+async def test_a_reachable_odds_key_is_not_reported_missing(
+    desk_settings: Settings, db: Database
+) -> None:
+    assert await odds_key_reachable(StaticSecrets({ODDS_API_KEY: "k" * 32}))
+    assert not await odds_key_reachable(StaticSecrets({}))

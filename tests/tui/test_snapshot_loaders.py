@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from tui_seed import NOW, SLATE, add_audit, set_price
 
+from app.pipeline.analytics import expected_value
 from app.storage.database import Database
 from app.storage.snapshot import (
     DashboardSnapshot,
     Price,
     american_to_decimal,
-    edge_at,
     load_audit,
     load_dashboard,
     load_game_detail,
@@ -139,7 +139,7 @@ def test_stale_reason_and_price_math() -> None:
     assert stale_reason(fresh, NOW, 1800) is None
     assert stale_reason(fresh, NOW + timedelta(hours=1), 1800) == "last good data is 70 min old"
     assert american_to_decimal(150) == 2.5 and american_to_decimal(-200) == 1.5
-    assert edge_at(100, 0.5) == 0.0
+    assert expected_value(0.5, american_to_decimal(100)) == 0.0
     assert matchup("Chicago White Sox", "Toronto Blue Jays") == "White Sox @ Blue Jays"
 
 
