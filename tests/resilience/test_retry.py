@@ -157,3 +157,26 @@ async def test_success_after_transient_failure_records_attempts(
 
         assert await guarded_call("mlb", second_time_lucky, ctx)
     assert ctx.last_attempts is not None and ctx.last_attempts.attempts == 2
+
+
+async def test_total_time_bounds_the_retries_before_the_attempts_do() -> None:
+    """With real (short) waits, retry_timeout_s stops the loop long before 20 attempts."""
+    calls = 0
+
+    async def always() -> str:
+        nonlocal calls
+        calls += 1
+        raise TransientError("still down")
+
+    policy = ResilienceSettings(
+        retry_attempts=20,
+        retry_timeout_s=0.3,
+        retry_initial_wait_s=0.1,
+        retry_max_wait_s=0.1,
+    )
+    record = AttemptLog()
+    with stamina.set_testing(False), pytest.raises(TransientError):
+        await call_with_retry("odds", always, policy, record)
+    # Every wait is at least 0.1 s, so the 0.3 s budget allows a handful of attempts.
+    assert 2 <= calls <= 5
+    assert record.attempts == calls
