@@ -126,3 +126,23 @@ def test_launch_refuses_an_unusable_database_in_one_line(desk_settings, tmp_path
     assert launch_desk(desk_settings, demo=False) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "is a directory" in err[0]
+
+
+async def test_an_empty_slate_is_a_quiet_state_said_in_the_title(desk_settings, db) -> None:
+    from app.tui.launch import desk_app
+
+    app = desk_app(desk_settings, db, demo=False, clock=FixedClock(NOW))
+    app._watch_terminal = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        title = str(app.dashboard.query_one("#games", KeyedTable).border_title)
+        assert "none on the slate for 2025-06-14" in title
+
+
+async def test_the_games_title_counts_the_slate(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        assert (
+            str(app.dashboard.query_one("#games", KeyedTable).border_title) == "Today's games (3)"
+        )

@@ -73,6 +73,7 @@ class DashboardScreen(Screen[None]):
         self.problem = None
         self._update_markers(previous, snapshot)
         games = self._sync_games()
+        self._title_games(snapshot)
         games_by_pk = {line.game_pk: line for line in snapshot.games}
         bets = self.query_one("#value-bets", KeyedTable).sync(
             {bet.key: fmt.value_cells(bet, games_by_pk) for bet in snapshot.value_bets}
@@ -92,6 +93,17 @@ class DashboardScreen(Screen[None]):
             games.removed + bets.removed + events.removed,
             games.cells_changed + bets.cells_changed + events.cells_changed,
         )
+
+    def _title_games(self, snapshot: DashboardSnapshot) -> None:
+        # An empty slate (off-season, or nothing fetched yet) is a quiet state: say so.
+        title = (
+            f"Today's games ({len(snapshot.games)})"
+            if snapshot.games
+            else f"Today's games: none on the slate for {snapshot.slate_date}"
+        )
+        table = self.query_one("#games", KeyedTable)
+        if table.border_title != title:
+            table.border_title = title
 
     def show_problem(self, problem: str) -> None:
         self.problem = problem
