@@ -15,6 +15,7 @@ import click
 
 from app.cli.admin_cmds import echo_result, open_database, read_hidden
 from app.cli.common import RUN_EXIT, db_option, fail, run_async, with_settings
+from app.control.handoff import HandoffOutcome, follow_request
 from app.control.service import (
     BREAKER_SOURCES,
     ControlResult,
@@ -53,14 +54,45 @@ async def _control(settings: Settings, action: Callable[[ControlService], Awaita
 def execute_command(ctx: click.Context, reason: str) -> None:
     """Run the pipeline now (allowed in auto and paused, refused while halted)."""
     settings = with_settings(ctx)
-    result = run_async(
-        lambda: _control(settings, lambda svc: svc.execute(read_hidden("Admin key"), reason))
-    )
+
+    async def execute(svc: ControlService) -> tuple[ControlResult, HandoffOutcome | None]:
+        result = await svc.execute(read_hidden("Admin key"), reason)
+        if result.request_id is None or settings.security.handoff_wait_s == 0:
+            return result, None
+        click.echo(f"{result.message}; waiting for the daemon's run...")
+        handoff = await follow_request(
+            svc.db,
+            result.request_id,
+            timeout_s=settings.security.handoff_wait_s,
+            poll_s=settings.dashboard.poll_interval_s,
+        )
+        return result, handoff
+
+    result, handoff = run_async(lambda: _control(settings, execute))
     if result.status is ControlStatus.FAILED:
         fail(result.message, 1)
+    if handoff is not None:
+        ctx.exit(_report_handoff(result, handoff))
     echo_result(result)
     if result.run_outcome is not None:
         ctx.exit(RUN_EXIT.get(result.run_outcome, 1))
+
+
+def _report_handoff(result: ControlResult, handoff: HandoffOutcome) -> int:
+    """The daemon's run, as `pressbox run` would report it; 0 while it is still queued."""
+    request = f"request #{result.request_id}"
+    if handoff.run is not None and handoff.finished:
+        run = handoff.run
+        why = f" ({run.reason})" if run.reason else ""
+        click.echo(f"run {run.id} {run.outcome} (by the daemon, {request}){why}")
+        return RUN_EXIT.get(run.outcome, 1)
+    if handoff.finished:
+        fail(f"{request} ended {handoff.request_status} without a run; see `pressbox runs`", 1)
+    click.echo(
+        f"{request} is still {handoff.request_status} after security.handoff_wait_s; "
+        "follow it with `pressbox runs`"
+    )
+    return 0
 
 
 @control_group.command("override")

@@ -137,6 +137,7 @@ class SecuritySettings(BaseModel):
     run_rate_limit_s: float = Field(60.0, ge=0)
     action_rate_limit_s: float = Field(5.0, ge=0)
     min_admin_key_length: int = Field(16, ge=8, le=256)
+    handoff_wait_s: float = Field(300.0, ge=0, le=3600)
 
 
 class HealthSettings(BaseModel):

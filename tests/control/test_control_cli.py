@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,11 +99,49 @@ def test_execute_refused_while_halted(keyed_db: Path) -> None:
     assert asyncio.run(_trail(keyed_db))[-1].outcome == "refused_halted"
 
 
-def test_execute_handed_to_a_live_daemon(keyed_db: Path) -> None:
+def test_execute_handed_to_a_live_daemon(keyed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The daemon's heartbeat is fresh but nothing serves the request: the wait runs out.
+    monkeypatch.setenv("PRESSBOX_SECURITY__HANDOFF_WAIT_S", "0.3")
+    monkeypatch.setenv("PRESSBOX_DASHBOARD__POLL_INTERVAL_S", "0.1")
     asyncio.run(_prepare(keyed_db, Mode.PAUSED, daemon_alive=True))
     result = invoke(keyed_db, "control", "execute", "--reason", "now", stdin=NEW_KEY + "\n")
     assert result.exit_code == 0, result.output
     assert "handed to the daemon (request #1)" in result.stdout
+    assert "request #1 is still pending" in result.stdout
+
+
+async def _daemon_alive(db_path: Path) -> bool:
+    async with Database(db_path) as db, db.read() as conn:
+        state = await daemon_state.read_state(conn)
+    return state is not None and state.stopped_at is None
+
+
+def test_execute_reports_the_outcome_of_the_daemons_run(
+    keyed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real `pressbox daemon --demo` takes the request; execute exits as `run` would."""
+    monkeypatch.setenv("PRESSBOX_DEMO__INTERVAL_S", "600")  # only the request makes it run
+    monkeypatch.setenv("PRESSBOX_PIPELINE__LEASE_HEARTBEAT_S", "0.5")
+    monkeypatch.setenv("PRESSBOX_DASHBOARD__POLL_INTERVAL_S", "0.2")
+    monkeypatch.setenv("PRESSBOX_SECURITY__HANDOFF_WAIT_S", "60")
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).parent / "pressbox"), "daemon", "--demo", "--db", str(keyed_db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not asyncio.run(_daemon_alive(keyed_db)):
+            assert time.monotonic() < deadline, "the daemon never beat"
+            time.sleep(0.2)
+        result = invoke(keyed_db, "control", "execute", "--reason", "drill", stdin=NEW_KEY + "\n")
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=30)
+    assert "handed to the daemon (request #1)" in result.stdout, result.output
+    assert "(by the daemon, request #1)" in result.stdout, result.output
+    assert result.exit_code == 0, result.output  # the demo run is ok
+    assert daemon.returncode == 0
 
 
 def test_reset_breaker_closes_the_breaker(keyed_db: Path) -> None:
