@@ -12,6 +12,7 @@ by the CLI) ends the loop between steps; a run in progress finishes first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -63,10 +64,12 @@ class Scheduler:
         self.results: list[RunResult] = []
         self._next_run: datetime | None = None
         self._last_mode: Mode | None = None
+        self._started_at: str | None = None
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; records a clean stop in ``daemon_state``."""
         started_at = self.clock.now_iso()
+        self._started_at = started_at
         self._next_run = self.clock.now()
         log.info("daemon started", host=self.host, pid=self.pid, interval_s=self.interval_s)
         try:
@@ -141,13 +144,29 @@ class Scheduler:
         A run interrupted this way stays 'running' until the next run takes the lease
         and marks it abandoned.
         """
+        # Keep beating during a long run: a desk judges the daemon alive by its heartbeat
+        # and would otherwise run in-process instead of handing its request over.
+        beating = asyncio.create_task(self._beat_during_run())
         try:
             result = await self.runner.run(trigger, scheduled=scheduled)
         except (PressboxError, sqlite3.OperationalError) as exc:
             log.error("run could not complete", trigger=trigger, error=_describe(exc))
             return None
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
         self.results.append(result)
         return result
+
+    async def _beat_during_run(self) -> None:
+        while self._started_at is not None:
+            await asyncio.sleep(self.tick_s)
+            try:
+                await self._beat(self._started_at)
+            except (PressboxError, sqlite3.OperationalError) as exc:
+                # A missed beat is not worth failing the run for; the next one may land.
+                log.warning("daemon heartbeat failed during a run", error=_describe(exc))
 
     async def _wait(self, stop: asyncio.Event) -> None:
         """Sleep until the next tick, the next run, or the stop event, whichever is first."""

@@ -121,3 +121,29 @@ async def test_a_run_that_cannot_start_does_not_kill_the_daemon(
     async with db.read() as conn:
         state = await daemon_state.read_state(conn)
     assert state is not None and state.stopped_at is None
+
+
+async def test_the_heartbeat_keeps_beating_during_a_long_run(
+    db: Database, settings: Settings
+) -> None:
+    clock = FixedClock(NOON)
+    stop = asyncio.Event()
+    scheduler = _scheduler(db, settings, clock)
+    beats: list[str] = []
+    real_run = scheduler.runner.run
+
+    async def slow_run(trigger: str, slate_date: object = None, *, scheduled: bool = True):  # type: ignore[no-untyped-def]
+        # While the run is in flight, time passes and the daemon must go on beating.
+        for _ in range(3):
+            clock.advance(5)
+            await asyncio.sleep(0.05)
+            async with db.read() as conn:
+                state = await daemon_state.read_state(conn)
+            assert state is not None
+            beats.append(state.heartbeat_at)
+        stop.set()
+        return await real_run(trigger, scheduled=scheduled)
+
+    scheduler.runner.run = slow_run  # type: ignore[method-assign]
+    await asyncio.wait_for(scheduler.serve(stop), timeout=30)
+    assert len(set(beats)) == 3, beats  # a fresh heartbeat at every step of the run
