@@ -132,3 +132,25 @@ async def test_q_quits_with_status_zero(make_app) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_value == 0
+
+
+async def test_audit_trail_pages_back_with_m(make_app, seeded) -> None:
+    for n in range(5):
+        await add_audit(seeded, "override", "paused", "done", f"reason {n}")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        screen = AuditScreen(app.ctx, page_size=2)
+        await app.push_screen(screen)
+        table = screen.query_one("#audit-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        assert table.get_row_at(0)[6] == "reason 4"
+        await pilot.press("m")
+        await wait_for(pilot, lambda: table.row_count == 4)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: table.row_count == 5)
+        assert table.get_row_at(4)[6] == "reason 0"
+        assert "older entries" not in screen.query_one("#audit-title").shown
+        await pilot.press("m")  # nothing older: nothing happens
+        await pilot.pause()
+        assert table.row_count == 5

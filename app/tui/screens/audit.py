@@ -22,11 +22,15 @@ class AuditScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Reload"),
+        Binding("m", "more", "Older entries"),
     ]
 
-    def __init__(self, ctx: DeskContext) -> None:
+    def __init__(self, ctx: DeskContext, *, page_size: int = AUDIT_PAGE) -> None:
         super().__init__(id="audit")
         self.ctx = ctx
+        self.page_size = page_size
+        self._oldest_id: int | None = None
+        self._complete = False
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("Audit trail (newest first)", id="audit-title")
@@ -40,20 +44,29 @@ class AuditScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self._load()
+        self._load(before_id=None)
+
+    def action_more(self) -> None:
+        """Append the next page of older entries (the trail can be long)."""
+        if not self._complete and self._oldest_id is not None:
+            self._load(before_id=self._oldest_id)
 
     @work(exclusive=True, group="audit")
-    async def _load(self) -> None:
+    async def _load(self, before_id: int | None) -> None:
         try:
-            entries = await load_audit(self.ctx.db, limit=AUDIT_PAGE)
+            entries = await load_audit(self.ctx.db, limit=self.page_size, before_id=before_id)
         except PressboxError as exc:
             self.query_one("#audit-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
             return
-        self.show_entries(entries)
+        self.show_entries(entries, append=before_id is not None)
 
-    def show_entries(self, entries: tuple[AuditEntry, ...]) -> None:
+    def show_entries(self, entries: tuple[AuditEntry, ...], *, append: bool = False) -> None:
         table = self.query_one("#audit-table", DataTable)
-        table.clear()  # an on-demand screen, reloaded by the operator
+        if not append:
+            table.clear()  # an on-demand screen, reloaded by the operator
+        if entries:
+            self._oldest_id = entries[-1].id
+        self._complete = len(entries) < self.page_size
         for entry in entries:
             who = entry.login_user or "?"
             if entry.sudo_user:
@@ -70,6 +83,10 @@ class AuditScreen(Screen[None]):
                 escape(entry.reason or ""),
                 key=str(entry.id),
             )
-        if not entries:
-            self.query_one("#audit-title", QuietStatic).show("Audit trail: no entries yet")
+        title = self.query_one("#audit-title", QuietStatic)
+        if table.row_count == 0:
+            title.show("Audit trail: no entries yet")
+        else:
+            more = "" if self._complete else " · m: older entries"
+            title.show(f"Audit trail (newest first, {table.row_count} shown){more}")
         table.focus()
