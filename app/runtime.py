@@ -17,7 +17,7 @@ from app.control.service import ControlService, daemon_fresh_s
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.pipeline.runner import PipelineRunner, RunResult
+from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
 from app.resilience.breaker import reset_breaker
 from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
@@ -44,11 +44,6 @@ class Runtime:
     def demo(self) -> bool:
         return self.upstream is not None
 
-    @property
-    def insecure_env(self) -> bool:
-        """True when credentials may come from environment variables (the INSECURE flag)."""
-        return bool(getattr(self.secrets, "insecure_env_in_use", False))
-
     def scheduler(self) -> Scheduler:
         """The daemon loop; in the demo the simulation moves before every run but the first."""
         interval = self.settings.demo.interval_s if self.demo else self.settings.pipeline.interval_s
@@ -66,9 +61,6 @@ class Runtime:
         if self._runs_started:
             self.upstream.advance()
         self._runs_started += 1
-
-    async def run_break_glass(self) -> RunResult:
-        return await self.runner.run("break-glass", scheduled=False)
 
 
 def build_secrets(settings: Settings) -> SecretProvider:

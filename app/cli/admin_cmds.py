@@ -8,7 +8,6 @@ import click
 
 from app.cli.common import db_option, fail, run_async, with_settings
 from app.control.service import ControlResult, ControlService, daemon_fresh_s
-from app.core.config import Settings
 from app.core.errors import ControlRefused
 from app.security.admin_key import generate_admin_key
 from app.storage.database import Database
@@ -33,10 +32,6 @@ def read_hidden(prompt: str, *, confirm: bool = False) -> str:
     return str(value)
 
 
-def open_database(settings: Settings) -> Database:
-    return Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
-
-
 def echo_result(result: ControlResult) -> None:
     """Done: stdout. Refused: one line on stderr and ControlRefused's exit status (4)."""
     if result.ok:
@@ -59,7 +54,7 @@ def set_command(ctx: click.Context, generate: bool) -> None:
     settings = with_settings(ctx)
 
     async def body() -> ControlResult:
-        async with open_database(settings) as db:
+        async with Database.from_settings(settings.db) as db:
             service = ControlService(db, settings, daemon_fresh_s=daemon_fresh_s(settings))
             old_key = None
             if await service.has_admin_key():

@@ -6,10 +6,10 @@ from dataclasses import asdict
 
 import click
 
-from app.cli.admin_cmds import open_database
 from app.cli.common import db_option, echo_json, fail, json_option, run_async, with_settings
 from app.control import audit
 from app.core.config import Settings
+from app.storage.database import Database
 
 
 def _who(entry: audit.AuditEntry) -> str:
@@ -35,12 +35,12 @@ def _line(entry: audit.AuditEntry) -> str:
 
 
 async def _recent(settings: Settings, limit: int) -> list[audit.AuditEntry]:
-    async with open_database(settings) as db, db.read() as conn:
+    async with Database.from_settings(settings.db) as db, db.read() as conn:
         return await audit.recent(conn, limit)
 
 
 async def _verify(settings: Settings) -> tuple[audit.ChainCheck, str | None]:
-    async with open_database(settings) as db, db.read() as conn:
+    async with Database.from_settings(settings.db) as db, db.read() as conn:
         check = await audit.verify_chain(conn)
         head = await audit.recent(conn, 1)
     return check, (head[0].hash if head else None)

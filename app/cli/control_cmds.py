@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import click
 
-from app.cli.admin_cmds import echo_result, open_database, read_hidden
+from app.cli.admin_cmds import echo_result, read_hidden
 from app.cli.common import RUN_EXIT, db_option, fail, run_async, with_settings
 from app.control.handoff import HandoffOutcome, follow_request
 from app.control.service import (
@@ -23,6 +23,7 @@ from app.control.service import (
     ControlStatus,
 )
 from app.core.config import Settings
+from app.storage.database import Database
 from app.storage.mode import Mode
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ def control_group() -> None:
 
 async def _control(settings: Settings, action: Callable[[ControlService], Awaitable[T]]) -> T:
     """Open the database, wire the control service (runner, breaker reset, alerts), act."""
-    async with open_database(settings) as db:
+    async with Database.from_settings(settings.db) as db:
         # Imported here: the pipeline (and httpx) is only needed when a control action runs.
         from app.runtime import build_runtime
 

@@ -44,7 +44,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
     settings = with_settings(ctx)
 
     async def inspect() -> tuple[int, list[str]]:
-        database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+        database = Database.from_settings(settings.db)
         # A check never migrates: it reports what is there.
         await database.open(create=False, migrate=False)
         try:
@@ -102,7 +102,7 @@ def migrate(ctx: click.Context) -> None:
     settings = with_settings(ctx)
 
     async def upgrade() -> tuple[int, int]:
-        database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+        database = Database.from_settings(settings.db)
         before = await _version_before(database)
         await database.open(create=True, migrate=True)
         try:

@@ -24,7 +24,7 @@ from app.storage.database import Database
 
 
 async def _evaluate(settings: Settings) -> HealthReport:
-    db = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+    db = Database.from_settings(settings.db)
     await db.open(create=False, migrate=False)
     try:
         return await evaluate_health(db, settings, Clock())

@@ -24,12 +24,8 @@ from app.storage.database import Database
 from app.storage.runs import count_runs
 
 
-def _database(settings: Settings) -> Database:
-    return Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
-
-
 async def run_once(settings: Settings, slate_date: date | None, *, demo: bool) -> RunResult:
-    async with _database(settings) as db:
+    async with Database.from_settings(settings.db) as db:
         steps = 0
         if demo:
             # Each `run --demo` is a fresh process: replay the simulation up to this run so
@@ -46,7 +42,7 @@ async def serve_daemon(settings: Settings, *, demo: bool) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with _database(settings) as db:
+        async with Database.from_settings(settings.db) as db:
             runtime = await build_runtime(settings, db, demo=demo)
             await runtime.scheduler().serve(stop)
     finally:

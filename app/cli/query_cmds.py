@@ -40,7 +40,7 @@ def _slate(settings: Settings, text: str | None) -> date:
 
 
 async def _read_only_db(settings: Settings) -> Database:
-    database = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+    database = Database.from_settings(settings.db)
     # Reading never creates or migrates a database.
     await database.open(create=False, migrate=False)
     return database

@@ -19,49 +19,11 @@ import aiosqlite
 
 from app.core.logging import redact
 from app.security.identity import Actor
+from app.storage.audit_log import FIELDS, AuditEntry, entry_from_row, recent
 
 GENESIS = "0" * 64
 
-# The hashed columns, in a fixed order; changing this list breaks every existing chain.
-FIELDS = (
-    "id",
-    "at",
-    "action",
-    "target",
-    "reason",
-    "outcome",
-    "detail",
-    "login_user",
-    "sudo_user",
-    "ssh_client",
-    "tty",
-    "pid",
-    "host",
-    "app_version",
-)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    action: str
-    target: str | None
-    reason: str | None
-    outcome: str
-    detail: str | None
-    login_user: str | None
-    sudo_user: str | None
-    ssh_client: str | None
-    tty: str | None
-    pid: int | None
-    host: str | None
-    app_version: str | None
-    prev_hash: str
-    hash: str
-
-    def fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in FIELDS}
+__all__ = ["FIELDS", "GENESIS", "AuditEntry", "append", "chain_hash", "recent", "verify_chain"]
 
 
 def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -119,34 +81,6 @@ async def append(
     return AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
 
 
-def _entry(row: aiosqlite.Row) -> AuditEntry:
-    return AuditEntry(
-        id=int(row["id"]),
-        at=row["at"],
-        action=row["action"],
-        target=row["target"],
-        reason=row["reason"],
-        outcome=row["outcome"],
-        detail=row["detail"],
-        login_user=row["login_user"],
-        sudo_user=row["sudo_user"],
-        ssh_client=row["ssh_client"],
-        tty=row["tty"],
-        pid=row["pid"],
-        host=row["host"],
-        app_version=row["app_version"],
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
-
-
-async def recent(conn: aiosqlite.Connection, limit: int) -> list[AuditEntry]:
-    """The newest ``limit`` rows, newest first."""
-    async with conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)) as cur:
-        rows = await cur.fetchall()
-    return [_entry(row) for row in rows]
-
-
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool
@@ -162,7 +96,7 @@ async def verify_chain(conn: aiosqlite.Connection) -> ChainCheck:
     checked = 0
     async with conn.execute("SELECT * FROM audit_log ORDER BY id") as cursor:
         async for row in cursor:
-            entry = _entry(row)
+            entry = entry_from_row(row)
             problem = None
             if entry.id != expected_id:
                 problem = f"row {expected_id} is missing (next row is {entry.id})"

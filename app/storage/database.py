@@ -20,6 +20,7 @@ from types import TracebackType
 
 import aiosqlite
 
+from app.core.config import DbSettings
 from app.core.errors import SchemaTooNewError, StorageError
 from app.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -48,6 +49,10 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: DbSettings) -> Database:
+        return cls(settings.path, busy_timeout_ms=settings.busy_timeout_ms)
 
     # -- lifecycle -------------------------------------------------------
 

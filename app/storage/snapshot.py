@@ -17,8 +17,13 @@ import aiosqlite
 
 from app.core.clock import parse_iso
 from app.pipeline.analytics import american_to_decimal, expected_value
+from app.storage.audit_log import AuditEntry
+from app.storage.audit_log import recent as recent_audit
+from app.storage.daemon_state import DaemonState
+from app.storage.daemon_state import read_state as read_daemon_state
 from app.storage.database import Database
 from app.storage.mode import ModeState, get_mode
+from app.storage.source_health import SourceHealthRow, all_sources
 
 # Outcomes of a run that delivered data (a degraded run still landed the healthy sources).
 DELIVERED_OUTCOMES = ("ok", "degraded")
@@ -117,28 +122,9 @@ class Run:
         return (parse_iso(self.finished_at) - parse_iso(self.started_at)).total_seconds()
 
 
-@dataclass(frozen=True)
-class SourceHealth:
-    source: str
-    circuit_state: str
-    consecutive_failures: int
-    opened_at: str | None
-    last_error_kind: str | None
-    last_error: str | None
-    last_error_at: str | None
-    last_success_at: str | None
-    latency_ms: float | None
-    quota_remaining: int | None
-    quota_used: int | None
-
-
-@dataclass(frozen=True)
-class Daemon:
-    host: str
-    pid: int
-    heartbeat_at: str
-    next_run_at: str | None
-    stopped_at: str | None
+# The desk shows the rows as the breaker and quota guard store them.
+SourceHealth = SourceHealthRow
+Daemon = DaemonState
 
 
 @dataclass(frozen=True)
@@ -204,22 +190,6 @@ class GameDetail:
     prices: tuple[BookPrice, ...]
     fair: tuple[FairPrice, ...]
     history: tuple[LineHistory, ...]
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    action: str
-    target: str | None
-    reason: str | None
-    outcome: str
-    detail: str | None
-    login_user: str | None
-    sudo_user: str | None
-    ssh_client: str | None
-    tty: str | None
-    host: str | None
 
 
 # -- pure helpers ------------------------------------------------------------
@@ -425,31 +395,7 @@ async def _runs(conn: aiosqlite.Connection, limit: int) -> tuple[Run, ...]:
 
 
 async def _sources(conn: aiosqlite.Connection) -> tuple[SourceHealth, ...]:
-    rows = await _rows(conn, "SELECT * FROM source_health ORDER BY source")
-    return tuple(
-        SourceHealth(
-            source=r["source"],
-            circuit_state=r["circuit_state"],
-            consecutive_failures=int(r["consecutive_failures"]),
-            opened_at=r["opened_at"],
-            last_error_kind=r["last_error_kind"],
-            last_error=r["last_error"],
-            last_error_at=r["last_error_at"],
-            last_success_at=r["last_success_at"],
-            latency_ms=r["latency_ms"],
-            quota_remaining=r["quota_remaining"],
-            quota_used=r["quota_used"],
-        )
-        for r in rows
-    )
-
-
-async def _daemon(conn: aiosqlite.Connection) -> Daemon | None:
-    rows = await _rows(conn, "SELECT * FROM daemon_state WHERE id = 1")
-    if not rows:
-        return None
-    r = rows[0]
-    return Daemon(r["host"], int(r["pid"]), r["heartbeat_at"], r["next_run_at"], r["stopped_at"])
+    return tuple(await all_sources(conn))
 
 
 def _run_text(r: aiosqlite.Row) -> str:
@@ -524,7 +470,7 @@ async def load_dashboard(
             mode=mode,
             last_run=runs[0] if runs else None,
             last_delivered_at=delivered[0]["at"] if delivered else None,
-            daemon=await _daemon(conn),
+            daemon=await read_daemon_state(conn),
             sources=await _sources(conn),
             games=await _games(conn, day),
             value_bets=await _value_bets(conn, day),
@@ -641,25 +587,4 @@ async def load_audit(
 ) -> tuple[AuditEntry, ...]:
     """One page of the audit trail, newest first; ``before_id`` pages further back."""
     async with db.read() as conn:
-        rows = await _rows(
-            conn,
-            "SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before_id if before_id is not None else 2**62, limit),
-        )
-    return tuple(
-        AuditEntry(
-            id=int(r["id"]),
-            at=r["at"],
-            action=r["action"],
-            target=r["target"],
-            reason=r["reason"],
-            outcome=r["outcome"],
-            detail=r["detail"],
-            login_user=r["login_user"],
-            sudo_user=r["sudo_user"],
-            ssh_client=r["ssh_client"],
-            tty=r["tty"],
-            host=r["host"],
-        )
-        for r in rows
-    )
+        return tuple(await recent_audit(conn, limit, before_id=before_id))

@@ -67,7 +67,7 @@ def desk_app(
 
 
 async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
-    db = Database(settings.db.path, busy_timeout_ms=settings.db.busy_timeout_ms)
+    db = Database.from_settings(settings.db)
     await db.open()
     try:
         wired = await parts(db) if parts is not None else DeskParts()
