@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -58,4 +59,17 @@ for module in (
 
 
 def main() -> None:
-    cli(prog_name="pressbox")
+    """The console script: a usage mistake is one line on stderr, like every other error."""
+    try:
+        code = cli.main(prog_name="pressbox", standalone_mode=False)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "pressbox"
+        click.echo(f"pressbox: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"pressbox: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("pressbox: aborted; nothing was changed", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

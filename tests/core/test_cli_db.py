@@ -88,3 +88,23 @@ def test_invalid_setting_is_one_line(tmp_path: Path, monkeypatch) -> None:
     code, _, err = invoke("db", "check", "--db", str(tmp_path / "p.db"))
     assert code == 2
     assert err.strip().count("\n") == 0 and "db.busy_timeout_ms" in err
+
+
+def test_console_script_usage_mistakes_are_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "pressbox")
+    for args in (["nosuch"], ["runs", "--limit", "x"], ["control", "override", "sideways"]):
+        result = subprocess.run(
+            [exe, *args], capture_output=True, text=True, check=False, cwd=tmp_path
+        )
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("pressbox: "), args
+        assert "--help" in result.stderr and "Traceback" not in result.stderr
+    ok = subprocess.run([exe, "db", "migrate", "--db", str(tmp_path / "p.db")], check=False)
+    assert ok.returncode == 0
+    missing = subprocess.run(
+        [exe, "db", "check", "--db", str(tmp_path / "none.db")], capture_output=True, check=False
+    )
+    assert missing.returncode == 1
