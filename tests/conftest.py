@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated environment, settings and a real SQLite file."""
+"""Shared fixtures: an isolated environment, settings, a real SQLite file and a seeded one."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from fixture_data import load_fixture
 
 from app.core.config import Settings, load_settings
 from app.core.logging import SECRETS
 from app.storage.database import Database
+from tests.support.desk_seed import seed
+from tests.support.fixture_data import load_fixture
 
 __all__ = ["load_fixture"]
 
@@ -51,3 +52,10 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+async def seeded(db: Database) -> Database:
+    """The desk's small slate (tests.support.desk_seed) in the real SQLite file."""
+    await seed(db)
+    return db

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from alerts_smtp import Inbox, SmtpServer, Tls, free_port, make_tls
+
+from tests.support.smtp import Inbox, SmtpServer, Tls, free_port, make_tls
 
 
 @pytest.fixture(scope="session")

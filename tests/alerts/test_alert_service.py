@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from alerts_smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 from app.alerts import store
 from app.alerts.mailer import SmtpMailer
@@ -28,6 +27,7 @@ from app.resilience.quota import record_quota
 from app.sources.odds_api import QuotaHeaders
 from app.storage.database import Database
 from app.storage.mode import Mode, set_mode
+from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from aiosmtpd.controller import Controller
-from alerts_smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 from app.alerts.mailer import AlertDeliveryError, SmtpMailer
 from app.core.config import AlertsSettings
 from app.core.errors import ConfigurationError
 from app.core.secrets import StaticSecrets
+from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 
 def _alerts(port: int, mode: str = "starttls", user: str = SMTP_USER) -> AlertsSettings:

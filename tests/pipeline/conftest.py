@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from pipeline_helpers import ODDS_KEY, SEED, RunnerFactory
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -12,6 +11,7 @@ from app.core.secrets import StaticSecrets
 from app.pipeline.runner import AfterRun, PipelineRunner
 from app.sources.simulated import SimulatedUpstream
 from app.storage.database import Database
+from tests.support.pipeline import ODDS_KEY, SEED, RunnerFactory
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import RunnerFactory, count, pressbox_bin
 
 from app.storage.database import Database
+from tests.support.pipeline import RunnerFactory, count, pressbox_bin
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
 # The demo without its rotating faults: outcomes must not depend on which run meets one.
 QUIET_DEMO = {"PRESSBOX_DEMO__FAULT_EVERY": "0"}
 
@@ -73,8 +73,8 @@ async def test_kill_9_mid_run_leaves_a_sound_database_and_the_next_run_takes_ove
 ) -> None:
     ready = tmp_path / "ready"
     child = subprocess.Popen(
-        [sys.executable, str(HERE / "slow_run_script.py"), str(db_path), str(ready)],
-        env=_env(),
+        [sys.executable, "-m", "tests.support.slow_run", str(db_path), str(ready)],
+        env=_env(PYTHONPATH=str(ROOT)),
     )
     try:
         _wait_for(ready.exists)

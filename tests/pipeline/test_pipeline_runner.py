@@ -7,7 +7,6 @@ import os
 from datetime import date, timedelta
 
 import httpx
-from pipeline_helpers import FailingRoutes, RunnerFactory, count
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -19,6 +18,7 @@ from app.storage import lease as lease_store
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import Mode, set_mode
+from tests.support.pipeline import FailingRoutes, RunnerFactory, count
 
 
 async def _set_mode(db: Database, clock: Clock, mode: Mode) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from pipeline_helpers import ODDS_KEY, SEED, count
-
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.secrets import StaticSecrets
@@ -16,6 +14,7 @@ from app.sources.simulated import SimulatedUpstream
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.mode import Mode, set_mode
+from tests.support.pipeline import ODDS_KEY, SEED, count
 
 # A fixed instant in the afternoon of a slate: runs are due only when the test says so.
 NOON = datetime(2025, 6, 14, 17, 0, tzinfo=UTC)

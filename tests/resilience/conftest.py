@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import stamina
-from resilience_loopback import LoopbackServer, make_settings
 
 from app.core.clock import FixedClock
 from app.core.config import Settings
+from tests.support.loopback import LoopbackServer, make_settings
 
 
 @pytest.fixture

@@ -9,16 +9,6 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
-from resilience_loopback import (
-    MLB_PATH,
-    ODDS_KEY,
-    ODDS_PATH,
-    Answer,
-    LoopbackServer,
-    good_answers,
-    load_fixture,
-    make_settings,
-)
 
 from app.core.clock import FixedClock
 from app.core.config import Settings
@@ -30,6 +20,16 @@ from app.sources.odds_api import OddsClient
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.source_health import SourceHealthRow
+from tests.support.loopback import (
+    MLB_PATH,
+    ODDS_KEY,
+    ODDS_PATH,
+    Answer,
+    LoopbackServer,
+    good_answers,
+    load_fixture,
+    make_settings,
+)
 
 DAY = date(2025, 6, 14)
 

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from resilience_loopback import (
+
+from app.cli.main import cli
+from app.core.clock import FixedClock
+from app.core.config import Settings
+from app.core.secrets import StaticSecrets
+from app.pipeline.runner import PipelineRunner, RunResult
+from app.storage import source_health
+from app.storage.database import Database
+from tests.support.loopback import (
     MLB_PATH,
     ODDS_KEY,
     ODDS_PATH,
@@ -25,14 +33,6 @@ from resilience_loopback import (
     load_fixture,
     make_settings,
 )
-
-from app.cli.main import cli
-from app.core.clock import FixedClock
-from app.core.config import Settings
-from app.core.secrets import StaticSecrets
-from app.pipeline.runner import PipelineRunner, RunResult
-from app.storage import source_health
-from app.storage.database import Database
 
 ATTEMPTS = 3  # resilience.retry_attempts in make_settings
 BIG = 100_000  # resilience.max_response_bytes in make_settings

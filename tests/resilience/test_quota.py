@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from resilience_loopback import ODDS_KEY, ODDS_PATH, LoopbackServer, good_answers, make_settings
 
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
@@ -23,6 +22,7 @@ from app.resilience.quota import (
 from app.sources.odds_api import QuotaHeaders
 from app.storage import source_health
 from app.storage.database import Database
+from tests.support.loopback import ODDS_KEY, ODDS_PATH, LoopbackServer, good_answers, make_settings
 
 
 def _settings(db_path: Path, reserve: int = 500) -> Settings:

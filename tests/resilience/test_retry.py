@@ -10,15 +10,6 @@ import httpx
 import pytest
 import stamina
 from pydantic import SecretStr
-from resilience_loopback import (
-    MLB_PATH,
-    ODDS_KEY,
-    ODDS_PATH,
-    Answer,
-    LoopbackServer,
-    good_answers,
-    make_settings,
-)
 
 from app.core.clock import FixedClock
 from app.core.config import ResilienceSettings
@@ -29,6 +20,15 @@ from app.resilience.retry import AttemptLog, call_with_retry, retry_decision
 from app.sources.mlb_api import MlbClient
 from app.sources.odds_api import OddsClient
 from app.storage.database import Database
+from tests.support.loopback import (
+    MLB_PATH,
+    ODDS_KEY,
+    ODDS_PATH,
+    Answer,
+    LoopbackServer,
+    good_answers,
+    make_settings,
+)
 
 
 def test_only_transient_errors_are_retried() -> None:

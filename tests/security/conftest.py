@@ -9,8 +9,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from app.security import backends
-
-from .memory_backend import InMemoryKeyring
+from tests.support.keyrings import InMemoryKeyring
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from keyrings.cryptfile.file import PlaintextKeyring as CryptfilePlaintext
 
 from app.core.errors import ConfigurationError
 from app.security import backends
-
-from .memory_backend import InMemoryKeyring, PlaintextAltKeyring, UnknownKeyring
+from tests.support.keyrings import InMemoryKeyring, PlaintextAltKeyring, UnknownKeyring
 
 
 def test_accepted_backends_by_exact_class() -> None:

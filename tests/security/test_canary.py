@@ -12,8 +12,7 @@ from app.cli.main import cli
 from app.core.config import SecretsSettings
 from app.core.logging import configure_logging, get_logger
 from app.security.secret_store import KeyringSecretStore
-
-from .memory_backend import InMemoryKeyring
+from tests.support.keyrings import InMemoryKeyring
 
 CANARY = "CANARY-odds-key-d41d8cd98f00"  # pragma: allowlist secret
 SMTP_CANARY = "CANARY-smtp-pass-77e2"  # pragma: allowlist secret

@@ -10,8 +10,12 @@ from app.core.config import SecretsSettings
 from app.core.errors import ConfigurationError
 from app.core.logging import SECRETS
 from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
-
-from .memory_backend import BlockingKeyring, InMemoryKeyring, LockedKeyring, PlaintextAltKeyring
+from tests.support.keyrings import (
+    BlockingKeyring,
+    InMemoryKeyring,
+    LockedKeyring,
+    PlaintextAltKeyring,
+)
 
 CANARY = "canary-odds-key-7f3a9c"  # pragma: allowlist secret
 

@@ -14,8 +14,7 @@ from click.testing import CliRunner, Result
 from app.cli.main import cli
 from app.core.config import load_settings
 from app.core.errors import ConfigurationError
-
-from .memory_backend import FailingOnSecondWrite, InMemoryKeyring, PlaintextAltKeyring
+from tests.support.keyrings import FailingOnSecondWrite, InMemoryKeyring, PlaintextAltKeyring
 
 ODDS = "odds-canary-5b1e77d0"  # pragma: allowlist secret
 SMTP = "smtp-canary-99aa01"  # pragma: allowlist secret

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_seed import NOW, add_audit, seed
 
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings, load_settings
@@ -18,6 +17,7 @@ from app.storage.database import Database
 from app.storage.mode import Mode, set_mode
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
+from tests.support.desk_seed import NOW, add_audit
 
 GOOD_KEY = "correct-horse-battery-staple"
 
@@ -29,12 +29,6 @@ def desk_settings(db_path: Path) -> Settings:
         db={"path": db_path},
         dashboard={"poll_interval_s": 0.05, "price_marker_s": 30},
     )
-
-
-@pytest.fixture
-async def seeded(db: Database) -> Database:
-    await seed(db)
-    return db
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import GOOD_KEY, wait_for
 from textual.widgets import Button, Input, Select, Static
 
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+
+from .conftest import GOOD_KEY, wait_for
 
 
 def result_text(app: PressboxApp) -> str:
@@ -136,9 +137,8 @@ async def test_a_slow_key_check_keeps_the_ui_responsive(make_app, fake_control) 
 
 
 async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fake_control) -> None:
-    from tui_seed import NOW
-
     from app.core.clock import FixedClock
+    from tests.support.desk_seed import NOW
 
     desk_settings.dashboard.read_only = True
     app = PressboxApp(desk_settings, seeded, clock=FixedClock(NOW), control=fake_control.actions())

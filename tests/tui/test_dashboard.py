@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import wait_for
-from tui_seed import NOW
-
 from app.core.clock import FixedClock
 from app.tui.app import PressboxApp
+from tests.support.desk_seed import NOW
 from widgets.health_panel import HealthPanel
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+
+from .conftest import wait_for
 
 
 def banner(app: PressboxApp) -> str:

@@ -3,8 +3,6 @@ the desk within seconds, and the demo admin key on the banner opens the break-gl
 
 from __future__ import annotations
 
-from conftest import wait_for
-
 from app.cli.desk import NO_ADMIN_KEY, NO_ODDS_KEY, desk_parts, odds_key_reachable
 from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, StaticSecrets
@@ -12,6 +10,8 @@ from app.storage.database import Database
 from app.tui.launch import desk_app
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+
+from .conftest import wait_for
 
 
 async def test_demo_starts_and_shows_games_moving(desk_settings: Settings, db: Database) -> None:

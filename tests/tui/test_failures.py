@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for
 
 from app.core.errors import StorageError
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+
+from .conftest import wait_for
 
 
 async def test_an_unreadable_database_shows_on_the_banner_then_recovers(

@@ -6,11 +6,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import wait_for
 from textual.widget import Widget
-from tui_seed import set_price
 
+from tests.support.desk_seed import set_price
 from widgets.keyed_table import KeyedTable
+
+from .conftest import wait_for
 
 
 class RefreshCounter:
@@ -128,7 +129,7 @@ async def test_polls_never_overlap_when_the_database_is_slow(make_app, monkeypat
 
 
 async def test_the_event_feed_keeps_showing_the_newest_rows(make_app, seeded) -> None:
-    from tui_seed import add_audit
+    from tests.support.desk_seed import add_audit
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from conftest import wait_for
 from textual.command import CommandPalette
 from textual.widgets import DataTable
-from tui_seed import add_audit
 
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.game_detail import GameDetailScreen
 from app.tui.screens.help import HelpScreen
 from app.tui.screens.runs import RunsScreen
+from tests.support.desk_seed import add_audit
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+
+from .conftest import wait_for
 
 
 async def test_enter_on_a_game_opens_its_detail_and_escape_returns(make_app) -> None:

@@ -9,8 +9,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import wait_for
-from tui_seed import NOW, seed
 
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
@@ -18,6 +16,9 @@ from app.storage.database import Database
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
+from tests.support.desk_seed import NOW, seed
+
+from .conftest import wait_for
 
 
 async def _refuse(*_args: str) -> object:

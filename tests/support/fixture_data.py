@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-LOCAL = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+LOCAL = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def load_fixture(name: str) -> Any:

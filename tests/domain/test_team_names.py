@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fixture_data import load_fixture
 
 from app.sources.teams import TEAMS, team_id_for_name, team_name
+from tests.support.fixture_data import load_fixture
 
 
 def test_thirty_clubs_with_unique_names_and_abbreviations() -> None:

@@ -1,6 +1,6 @@
 """Test-only: a pipeline run that stalls in its odds request, to be killed mid-run.
 
-Usage: python slow_run_script.py DB_PATH READY_FILE. The schedule lands, then the
+Usage: python -m tests.support.slow_run DB_PATH READY_FILE. The schedule lands, then the
 odds request writes READY_FILE and waits forever, holding the lease.
 """
 

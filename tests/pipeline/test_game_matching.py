@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fixture_data import load_fixture
 
 from app.core.clock import parse_iso
 from app.pipeline.matching import MatchPair, UnmatchedReason, match_games
+from tests.support.fixture_data import load_fixture
 
 WINDOW_S = 4 * 3600.0  # the pipeline.match_window_s default
 T0 = datetime(2025, 6, 14, 17, 5, tzinfo=UTC)

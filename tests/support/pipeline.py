@@ -1,4 +1,4 @@
-"""Helpers of the pipeline tests (imported by name: pytest puts this folder on sys.path)."""
+"""Helpers of the pipeline tests: the simulated seed, a failing transport, row counts."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from dataclasses import asdict, replace
 from datetime import date, timedelta
 
 import pytest
-from tui_seed import NOW, SLATE, add_audit, set_price
 
 from app.pipeline.analytics import expected_value
 from app.storage.database import Database
@@ -23,6 +22,7 @@ from app.storage.snapshot import (
     matchup,
     stale_reason,
 )
+from tests.support.desk_seed import NOW, SLATE, add_audit, set_price
 
 DAY = date.fromisoformat(SLATE)
 

@@ -1,6 +1,6 @@
 """Run the desk on a seeded database inside the pseudo-terminal handed as stdin/stdout/stderr.
 
-Used by test_terminal.py: ``python desk_child.py DB_PATH``.
+Used by tests/tui/test_terminal.py: ``python -m tests.support.desk_child DB_PATH``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import sys
 import termios
 from pathlib import Path
 
-from tui_seed import NOW, seed
-
 from app.core.clock import FixedClock
 from app.core.config import load_settings
 from app.storage.database import Database
 from app.tui.launch import desk_app
+from tests.support.desk_seed import NOW, seed
 
 
 def main(path: Path) -> int:
