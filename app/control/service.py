@@ -88,8 +88,9 @@ class RunResultLike(Protocol):
 
 RunNow = Callable[[], Awaitable[RunResultLike]]
 ResetBreakerFn = Callable[[str], Awaitable[None]]
-# Told after an override took effect (mode, who, reason): the alert service's hook.
-OverrideListener = Callable[[str, str, str], Awaitable[None]]
+# Told after an override took effect (mode, who, reason, audit head ``ID:HASH``): the alert
+# service's hook, whose e-mail makes the head a witness outside the database.
+OverrideListener = Callable[[str, str, str, str | None], Awaitable[None]]
 
 
 def daemon_fresh_s(settings: Settings) -> float:
@@ -238,6 +239,8 @@ class ControlService:
                 "a reason is required for an override: say why, it goes to the audit trail",
             )
 
+        witnessed: list[audit.Head] = []
+
         async def inside(conn: aiosqlite.Connection, now: datetime) -> ControlResult | None:
             before = await get_mode(conn)
             await set_mode(
@@ -247,6 +250,7 @@ class ControlService:
             entry = await self._audit(
                 conn, OVERRIDE, new_mode.value, reason, "done", message, now=now
             )
+            witnessed.append(audit.Head(entry.id, entry.hash))
             return ControlResult(OVERRIDE, ControlStatus.DONE, message, audit_id=entry.id)
 
         result = await self._guarded(
@@ -254,7 +258,8 @@ class ControlService:
         )
         assert result is not None
         if result.status is ControlStatus.DONE and self._on_override is not None:
-            await self._on_override(new_mode.value, self.actor.describe(), reason)
+            head = str(witnessed[-1]) if witnessed else None
+            await self._on_override(new_mode.value, self.actor.describe(), reason, head)
         return result
 
     async def reset_breaker(self, source: str, admin_key: str, reason: str) -> ControlResult:
