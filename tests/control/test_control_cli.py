@@ -166,3 +166,31 @@ def test_execute_runs_in_process_when_no_daemon(
     assert result.exit_code == 1  # as `pressbox run`: failed
     outcomes = [(e.action, e.outcome) for e in asyncio.run(_trail(keyed_db))]
     assert outcomes[-2:] == [("execute", "accepted"), ("execute", "done")]
+
+
+def test_unlock_lifts_a_lockout_for_the_owner_only(
+    keyed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSBOX_SECURITY__MAX_ATTEMPTS", "1")
+    override = ("control", "override", "paused", "--reason", "r")
+    invoke(keyed_db, *override, stdin=OTHER_KEY + "\n")
+    locked = invoke(keyed_db, *override, stdin=NEW_KEY + "\n")
+    assert locked.exit_code == 4 and "locked" in locked.stderr
+
+    no_reason = invoke(keyed_db, "admin-key", "unlock")
+    assert no_reason.exit_code == 4 and "reason is required" in no_reason.stderr
+    real_uid = keyed_db.stat().st_uid
+    with monkeypatch.context() as patch:
+        patch.setattr("os.geteuid", lambda: real_uid + 1 if real_uid else 4321)
+        stranger = invoke(keyed_db, "admin-key", "unlock", "--reason", "let me in")
+    assert stranger.exit_code == 4 and "only the service account" in stranger.stderr
+
+    unlocked = invoke(keyed_db, "admin-key", "unlock", "--reason", "operator locked out")
+    assert unlocked.exit_code == 0 and "1 lock lifted" in unlocked.stdout
+    done = invoke(keyed_db, *override, stdin=NEW_KEY + "\n")
+    assert done.exit_code == 0, done.output
+    rows = [(e.action, e.outcome) for e in asyncio.run(_trail(keyed_db))]
+    assert ("unlock", "done") in rows and ("unlock", "missing_reason") in rows
+    assert not any(
+        e.action == "unlock" and e.reason == "let me in" for e in asyncio.run(_trail(keyed_db))
+    )
