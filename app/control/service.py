@@ -317,13 +317,38 @@ class ControlService:
         async with self.db.read() as conn:
             return await keys.load_verifier(conn) is not None
 
+    async def install_demo_key(self, demo_key: str) -> None:
+        """The demo's public admin key, if none is set: no strength rule (it is printed on
+        the banner). The runtime calls this only on a database created in demo mode."""
+        verifier = await keys.make_verifier(
+            demo_key,
+            set_at=self.clock.now_iso(),
+            set_by=self.actor.describe(),
+            params=self.key_params,
+        )
+        async with self.db.write() as conn:
+            if await keys.load_verifier(conn) is not None:
+                return
+            await keys.store_verifier(conn, verifier)
+            await self._audit(
+                conn,
+                SET_ADMIN_KEY,
+                None,
+                None,
+                "done",
+                "demo admin key set (public)",
+                now=self.clock.now(),
+            )
+
     async def set_admin_key(self, new_key: str, old_key: str | None = None) -> ControlResult:
         """First set needs nothing; a rotation needs the current key (and obeys the lockout)."""
         _intake(new_key, "")
         if old_key:
             _intake(old_key, "")
         try:
-            keys.check_strength(new_key, self.security.min_admin_key_length)
+            keys.check_strength(
+                new_key, self.security.min_admin_key_length, self.security.min_admin_key_bits
+            )
         except PressboxError as exc:
             return await self._refuse_now(
                 SET_ADMIN_KEY, None, "", ControlStatus.INVALID, exc.message

@@ -307,7 +307,7 @@ async def test_a_key_pasted_into_the_reason_is_masked(
 
 
 async def test_rotation_needs_the_current_key(service: ControlService, db: Database) -> None:
-    new_key = "Brand-New-admin-Key-77"  # pragma: allowlist secret
+    new_key = "Brand-New-Key-77-pW4nRq-Zr5s"  # pragma: allowlist secret
     no_old = await service.set_admin_key(new_key)
     assert no_old.status is ControlStatus.WRONG_KEY
     wrong = await service.set_admin_key(new_key, WRONG)
