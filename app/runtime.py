@@ -16,13 +16,16 @@ from app.alerts.service import AlertService
 from app.control.service import ControlService, daemon_fresh_s
 from app.core.clock import Clock
 from app.core.config import Settings
+from app.core.errors import ConfigurationError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
 from app.resilience.breaker import reset_breaker
 from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
 from app.sources.simulated import SimulatedUpstream
+from app.storage import db_meta
 from app.storage.database import Database
+from app.storage.db_meta import Purpose
 
 # The simulated Odds API accepts any non-empty key; this one is not a secret.
 DEMO_ODDS_KEY = "demo-key"  # pragma: allowlist secret
@@ -83,6 +86,7 @@ async def build_runtime(
     ``pressbox run --demo`` processes see prices and scores move.
     """
     clock = clock or Clock()
+    await claim_purpose(db, demo=demo)
     upstream: SimulatedUpstream | None = None
     if demo:
         upstream = SimulatedUpstream(
@@ -115,8 +119,30 @@ async def build_runtime(
         on_override=alerts.override_executed,
     )
     if demo and not await control.has_admin_key():
-        await control.set_admin_key(settings.demo.admin_key)
+        await control.install_demo_key(settings.demo.admin_key)
     return Runtime(settings, db, clock, secrets, runner, alerts, control, upstream)
+
+
+async def claim_purpose(db: Database, *, demo: bool) -> None:
+    """Demo stays demo: the demo's key and simulated data only go to a demo database.
+
+    An unused database is marked for what first wires a runtime on it; ``--demo`` on
+    one marked (or used) for production is refused before anything is written. A
+    production command may still read or act on a demo database.
+    """
+    async with db.write() as conn:
+        mark = await db_meta.purpose(conn)
+        if mark is None and await db_meta.is_unused(conn):
+            await db_meta.mark(conn, Purpose.DEMO if demo else Purpose.PRODUCTION)
+            return
+        if demo and mark is not Purpose.DEMO:
+            raise ConfigurationError(
+                f"--demo refused: {db.path} was not created in demo mode, and the demo would "
+                "install its public admin key and simulated games there; nothing was written",
+                hint="Drop --db to use demo.db beside db.path, or point --db at a new file.",
+            )
+        if mark is None:
+            await db_meta.mark(conn, Purpose.PRODUCTION)
 
 
 def remove_database_files(path: Path) -> None:

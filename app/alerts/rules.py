@@ -142,18 +142,22 @@ def no_success(last_success_at: str | None, threshold_s: float, now: str) -> Ale
     )
 
 
-def override_executed(mode: str, who: str, reason: str, at: str) -> AlertDraft:
-    return _draft(
-        OVERRIDE,
-        f"override:{mode}:{at}",
-        f"system mode set to {mode} by {who}",
-        [
-            f"{who} set the system mode to {mode} at {at}.",
-            f"Reason: {reason}",
-            "",
-            "The audit trail has the details: `pressbox audit`.",
-        ],
-    )
+def override_executed(
+    mode: str, who: str, reason: str, at: str, *, audit_head: str | None = None
+) -> AlertDraft:
+    lines = [
+        f"{who} set the system mode to {mode} at {at}.",
+        f"Reason: {reason}",
+        "",
+        "The audit trail has the details: `pressbox audit`.",
+    ]
+    if audit_head is not None:
+        # This mail is a witness kept outside the database: keep it.
+        lines.append(
+            f"Audit head: {audit_head} (`pressbox audit --verify --expect-head {audit_head}` "
+            "fails if the trail is later truncated or rewritten)."
+        )
+    return _draft(OVERRIDE, f"override:{mode}:{at}", f"system mode set to {mode} by {who}", lines)
 
 
 def value_bets(bets: Sequence[ValueBetLine], threshold: float, watermark: str) -> AlertDraft:

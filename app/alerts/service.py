@@ -5,7 +5,7 @@ Hooks for the rest of the package:
 * ``after_run(result)`` -- the runner's ``after_run`` hook: evaluates every rule
   against the run and the shared state (runs, ``source_health``, mode, value
   bets), then retries undelivered alerts (``flush_pending``);
-* ``override_executed(mode, who, reason)`` -- called by the control service;
+* ``override_executed(mode, who, reason, audit_head)`` -- called by the control service;
 * ``breaker_changed(change)`` -- may be given to ``GuardContext.on_breaker_change``.
   Breaker alerts are state-based (one "opened" per outage, one "closed" per
   recovery) so they are right whether or not this hook is wired.
@@ -92,9 +92,14 @@ class AlertService:
         except (PressboxError, sqlite3.Error) as exc:
             log.warning("alert evaluation failed", error=redact(str(exc)))
 
-    async def override_executed(self, mode: str, who: str, reason: str) -> None:
+    async def override_executed(
+        self, mode: str, who: str, reason: str, audit_head: str | None = None
+    ) -> None:
         try:
-            await self.raise_alert(rules.override_executed(mode, who, reason, self.clock.now_iso()))
+            draft = rules.override_executed(
+                mode, who, reason, self.clock.now_iso(), audit_head=audit_head
+            )
+            await self.raise_alert(draft)
         except (PressboxError, sqlite3.Error) as exc:
             log.warning("override alert failed", error=redact(str(exc)))
 

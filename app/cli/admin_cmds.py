@@ -1,12 +1,21 @@
-"""``pressbox admin-key set [--generate]``, and the hidden-input helper of the guarded commands."""
+"""``pressbox admin-key set [--generate]`` and ``admin-key unlock``; the hidden-input helper."""
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
-from app.cli.common import db_option, fail, run_async, with_settings
+from app.cli.common import (
+    db_option,
+    existing_database,
+    fail,
+    open_existing,
+    run_async,
+    with_settings,
+)
 from app.control.service import ControlResult, ControlService, daemon_fresh_s
 from app.core.errors import ControlRefused
 from app.security.admin_key import generate_admin_key
@@ -67,6 +76,40 @@ def set_command(ctx: click.Context, generate: bool) -> None:
                 click.echo("New admin key (shown once; keep it in your password manager):")
                 click.echo(new_key)
             return result
+
+    echo_result(run_async(body))
+
+
+def _require_owner(path: Path) -> None:
+    """Only the account that owns the database (or root) may lift a lockout.
+
+    Whoever can write the file could clear the lock by hand anyway; this makes the
+    sanctioned way no wider than that, and leaves an audit row.
+    """
+    uid = os.geteuid()
+    owner = path.stat().st_uid
+    if uid not in (0, owner):
+        fail(
+            f"only the service account that owns {path} (uid {owner}) can unlock the admin "
+            f"key; you are uid {uid}. Run it as that account, e.g. `sudo -u <service> pressbox "
+            "admin-key unlock`",
+            ControlRefused.exit_code,
+        )
+
+
+@admin_key_group.command("unlock")
+@db_option
+@click.option("--reason", default="", help="Why (recorded in the audit trail; required).")
+@click.pass_context
+def unlock_command(ctx: click.Context, reason: str) -> None:
+    """Lift every admin-key lockout now (the service account only; audited)."""
+    settings = existing_database(ctx)
+    _require_owner(settings.db.path)
+
+    async def body() -> ControlResult:
+        async with open_existing(settings) as db:
+            service = ControlService(db, settings, daemon_fresh_s=daemon_fresh_s(settings))
+            return await service.unlock(reason)
 
     echo_result(run_async(body))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import click
 from app.core.config import Settings, load_settings
 from app.core.errors import PressboxError
 from app.core.logging import configure_logging, redact
+from app.storage.database import Database
 
 T = TypeVar("T")
 
@@ -89,6 +91,35 @@ def with_settings(ctx: click.Context) -> Settings:
         return cli_context(ctx).settings()
     except PressboxError as exc:
         fail(exc.one_line(), exc.exit_code)
+
+
+def existing_database(ctx: click.Context) -> Settings:
+    """The settings of a read-only command, whose database must already exist.
+
+    Reading never creates a database (SQLite would make an empty file, and a
+    mistyped ``--db`` would then read as "nothing there"): a missing path is one
+    line and exit 1, and nothing is created.
+    """
+    settings = with_settings(ctx)
+    path = settings.db.path
+    if not path.is_file():
+        fail(
+            f"database {path} does not exist; nothing was created. Check --db (or db.path); "
+            "`pressbox db migrate` or `pressbox run` creates one",
+            1,
+        )
+    return settings
+
+
+@asynccontextmanager
+async def open_existing(settings: Settings) -> AsyncIterator[Database]:
+    """Open for reading: never create, never migrate (an old schema is one line, exit 2)."""
+    database = Database.from_settings(settings.db)
+    await database.open(create=False, migrate=False)
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,6 +12,7 @@ from app.cli.common import (
     db_option,
     demo_option,
     echo_json,
+    existing_database,
     fail,
     json_option,
     run_async,
@@ -41,7 +42,7 @@ def db_group() -> None:
 @click.pass_context
 def check(ctx: click.Context, as_json: bool) -> None:
     """Integrity check, schema version and the linked SQLite version (exit 1 on a problem)."""
-    settings = with_settings(ctx)
+    settings = existing_database(ctx)
 
     async def inspect() -> tuple[int, list[str]]:
         database = Database.from_settings(settings.db)

@@ -15,10 +15,10 @@ from app.cli.common import (
     db_option,
     demo_option,
     echo_json,
+    existing_database,
     json_option,
     parse_slate_date,
     run_async,
-    with_settings,
 )
 from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
@@ -154,7 +154,7 @@ def _outcome_label(bet: ValueBet) -> str:
 @click.pass_context
 def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
     """The slate: status, inning, score, best prices, value flags."""
-    settings = with_settings(ctx)
+    settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
     async def load() -> tuple[GameLine, ...]:
@@ -195,7 +195,7 @@ def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> N
 @click.pass_context
 def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
     """Value bets: game, market, outcome, book, price, fair probability, edge, stake."""
-    settings = with_settings(ctx)
+    settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
     async def load() -> tuple[ValueBet, ...]:
@@ -233,7 +233,7 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
 @click.pass_context
 def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
     """Run history: id, trigger, outcome, started_at, finished_at, stages."""
-    settings = with_settings(ctx)
+    settings = existing_database(ctx)
 
     async def load() -> tuple[Run, ...]:
         database = await _read_only_db(settings)

@@ -17,13 +17,26 @@ from typing import Any
 
 import aiosqlite
 
-from app.core.logging import redact
+from app.core.logging import get_logger, redact
 from app.security.identity import Actor
 from app.storage.audit_log import FIELDS, AuditEntry, entry_from_row, recent
 
 GENESIS = "0" * 64
 
-__all__ = ["FIELDS", "GENESIS", "AuditEntry", "append", "chain_hash", "recent", "verify_chain"]
+log = get_logger(__name__)
+
+__all__ = [
+    "FIELDS",
+    "GENESIS",
+    "AuditEntry",
+    "Head",
+    "append",
+    "chain_hash",
+    "find_head",
+    "head",
+    "recent",
+    "verify_chain",
+]
 
 
 def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -78,7 +91,63 @@ async def append(
         f"VALUES ({', '.join('?' for _ in FIELDS)}, ?, ?)",
         (*(fields[name] for name in FIELDS), prev_hash, digest),
     )
+    # The head, outside the database: a log shipped elsewhere (or an e-mail) is a witness
+    # that a later rewrite of the file cannot change. Logged before the commit, so a
+    # rolled-back append leaves a head that `--expect-head` will (rightly) not find.
+    log.info("audit head", audit_head=str(Head(prev_id + 1, digest)), action=action)
     return AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A row's id and hash: what a witness writes down, as ``ID:HASH``."""
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        """``ID:HASH``; ValueError naming the expected form otherwise."""
+        ident, sep, digest = text.strip().partition(":")
+        digest = digest.lower()
+        if (
+            not sep
+            or not ident.isdigit()
+            or len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)
+        ):
+            raise ValueError("expected ID:HASH, e.g. 42:<64 hex digits> from `pressbox audit head`")
+        return cls(int(ident), digest)
+
+
+async def head(conn: aiosqlite.Connection) -> Head:
+    """The newest row's id and hash (``0:GENESIS`` for an empty trail)."""
+    async with conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") as cursor:
+        row = await cursor.fetchone()
+    return Head(int(row["id"]), str(row["hash"])) if row else Head(0, GENESIS)
+
+
+async def find_head(conn: aiosqlite.Connection, expected: Head) -> str | None:
+    """None when the trail holds ``expected``; otherwise why not (truncated or rewritten)."""
+    if expected.id == 0:
+        return None if expected.hash == GENESIS else "head 0 can only be the genesis hash"
+    async with conn.execute("SELECT hash FROM audit_log WHERE id = ?", (expected.id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        newest = await head(conn)
+        return (
+            f"the trail ends at row {newest.id}, before the expected head #{expected.id} "
+            "(truncated, or the head is from another database)"
+        )
+    if str(row["hash"]) != expected.hash:
+        return (
+            f"row {expected.id} has hash {str(row['hash'])[:12]}..., not the expected "
+            f"{expected.hash[:12]}... (the trail was rewritten at or before that row)"
+        )
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,27 @@
-"""Failed admin-key attempts and the lockout, kept in the database.
+"""Admin-key attempts and the lockout, kept in the database.
 
 Counting in SQLite (not in memory) is what makes the limit hold for every
 process and operator at once and survive a restart: an attacker cannot reset
-it by opening a new desk. Functions taking a connection run inside
-``db.write()`` so that counting and locking are one atomic step.
+it by opening a new desk.
+
+An attempt is *reserved* before its key is checked: one ``BEGIN IMMEDIATE``
+transaction checks the locks and counts the attempt as pending, so however many
+processes start at once, at most the limit of them get to run scrypt. A locked
+attempt never reaches the key, so its answer cannot depend on the key. Pending
+attempts count like wrong ones (a process killed mid-check is not a free try).
+
+Two scopes are limited: the *origin* (login user, sudo user, SSH client; see
+``Actor.origin``) with ``security.max_attempts``, and all origins together
+(``global``) with ``security.global_max_attempts``. One hostile account locks
+itself out long before it can lock out everyone. Functions taking a
+connection run inside ``db.write()``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import aiosqlite
 
@@ -17,17 +29,59 @@ from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.security.identity import Actor
 
+GLOBAL_SCOPE = "global"
+PENDING, WRONG, RIGHT = "pending", "wrong", "right"
+
+
+class LockScope(StrEnum):
+    ORIGIN = "origin"  # this login user / sudo user / SSH client only
+    GLOBAL = "global"  # every operator
+
+
+@dataclass(frozen=True)
+class Lock:
+    scope: LockScope
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """``attempt_id`` when the key may be checked; otherwise the lock that refused it."""
+
+    attempt_id: int | None
+    lock: Lock | None
+
 
 @dataclass(frozen=True)
 class FailureCount:
-    failures: int
+    failures: int  # counted against the tighter of the two limits, this one included
     attempts_left: int
-    locked_until: datetime | None
+    lock: Lock | None
 
 
-async def locked_until(conn: aiosqlite.Connection, now: datetime) -> datetime | None:
-    """The end of the current lockout, or None when the key may be tried."""
-    async with conn.execute("SELECT locked_until FROM auth_lockout WHERE id = 1") as cursor:
+def origin_scope(origin: str) -> str:
+    return f"origin:{origin}"
+
+
+@dataclass(frozen=True)
+class _Limit:
+    scope: LockScope
+    key: str
+    origin: str | None
+    limit: int
+
+
+def _limits(actor: Actor, settings: SecuritySettings) -> tuple[_Limit, _Limit]:
+    return (
+        _Limit(LockScope.ORIGIN, origin_scope(actor.origin), actor.origin, settings.max_attempts),
+        _Limit(LockScope.GLOBAL, GLOBAL_SCOPE, None, settings.global_max_attempts),
+    )
+
+
+async def _locked_until(conn: aiosqlite.Connection, key: str, now: datetime) -> datetime | None:
+    async with conn.execute(
+        "SELECT locked_until FROM auth_locks WHERE scope = ?", (key,)
+    ) as cursor:
         row = await cursor.fetchone()
     if row is None or row["locked_until"] is None:
         return None
@@ -35,51 +89,132 @@ async def locked_until(conn: aiosqlite.Connection, now: datetime) -> datetime | 
     return until if until > now else None
 
 
-async def failures_in_window(
-    conn: aiosqlite.Connection, now: datetime, settings: SecuritySettings
+async def _counted(
+    conn: aiosqlite.Connection, limit: _Limit, now: datetime, settings: SecuritySettings
 ) -> int:
-    """Failures inside the window and after the last clear (a right key or a lockout)."""
+    """Pending and wrong attempts inside the window and after the scope's last clear.
+
+    Locking or unlocking the global scope (a global lockout, an unlock) restarts every count.
+    """
     window_start = iso(now - timedelta(seconds=settings.attempt_window_s))
-    async with conn.execute(
-        "SELECT count(*) AS n FROM auth_failures WHERE at >= ? AND at >= coalesce("
-        "(SELECT cleared_at FROM auth_lockout WHERE id = 1), '')",
-        (window_start,),
-    ) as cursor:
+    sql = (
+        "SELECT count(*) AS n FROM auth_attempts WHERE result != 'right' AND at >= ? "
+        "AND id > coalesce((SELECT cleared_after FROM auth_locks WHERE scope = ?), 0) "
+        "AND id > coalesce((SELECT cleared_after FROM auth_locks WHERE scope = ?), 0)"
+    )
+    params: tuple[str, ...] = (window_start, limit.key, GLOBAL_SCOPE)
+    if limit.origin is not None:
+        sql += " AND origin = ?"
+        params += (limit.origin,)
+    async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return int(row["n"]) if row else 0
 
 
-async def record_failure(
+async def _lock(
+    conn: aiosqlite.Connection, key: str, now: datetime, settings: SecuritySettings
+) -> datetime:
+    until = now + timedelta(seconds=settings.lockout_s)
+    # Counting restarts when the lockout ends: the scope then gets its full limit again.
+    await _set_scope(conn, key, iso(until))
+    return until
+
+
+async def _set_scope(conn: aiosqlite.Connection, key: str, locked_until: str | None) -> None:
+    """Lock (or unlock) a scope; every attempt so far stops counting against it."""
+    await conn.execute(
+        "INSERT INTO auth_locks (scope, locked_until, cleared_after) "
+        "VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM auth_attempts)) "
+        "ON CONFLICT(scope) DO UPDATE SET locked_until = excluded.locked_until, "
+        "cleared_after = excluded.cleared_after",
+        (key, locked_until),
+    )
+
+
+async def current_lock(
+    conn: aiosqlite.Connection, actor: Actor, now: datetime, settings: SecuritySettings
+) -> Lock | None:
+    """The lock that would refuse ``actor`` now (the global one first), or None."""
+    for limit in reversed(_limits(actor, settings)):
+        until = await _locked_until(conn, limit.key, now)
+        if until is not None:
+            return Lock(limit.scope, until)
+    return None
+
+
+async def reserve(
     conn: aiosqlite.Connection,
     *,
     action: str,
     actor: Actor,
     now: datetime,
     settings: SecuritySettings,
+) -> Reservation:
+    """Refuse when locked (or the limit is used up); otherwise count this attempt as pending."""
+    lock = await current_lock(conn, actor, now, settings)
+    if lock is not None:
+        return Reservation(None, lock)
+    for limit in reversed(_limits(actor, settings)):
+        if await _counted(conn, limit, now, settings) >= limit.limit:
+            return Reservation(None, Lock(limit.scope, await _lock(conn, limit.key, now, settings)))
+    cursor = await conn.execute(
+        "INSERT INTO auth_attempts (at, action, origin, who, host, pid, result) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (iso(now), action, actor.origin, actor.describe(), actor.host, actor.pid, PENDING),
+    )
+    return Reservation(cursor.lastrowid, None)
+
+
+async def settle_wrong(
+    conn: aiosqlite.Connection,
+    attempt_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    settings: SecuritySettings,
 ) -> FailureCount:
-    """Count one wrong key; lock when the window holds ``max_attempts`` of them."""
-    await conn.execute(
-        "INSERT INTO auth_failures (at, action, who, host, pid) VALUES (?, ?, ?, ?, ?)",
-        (iso(now), action, actor.describe(), actor.host, actor.pid),
-    )
-    failures = await failures_in_window(conn, now, settings)
-    if failures < settings.max_attempts:
-        return FailureCount(failures, settings.max_attempts - failures, None)
-    until = now + timedelta(seconds=settings.lockout_s)
-    # Counting restarts when the lockout ends: the operator then gets max_attempts again.
-    await conn.execute(
-        "INSERT INTO auth_lockout (id, locked_until, cleared_at) VALUES (1, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET locked_until = excluded.locked_until, "
-        "cleared_at = excluded.cleared_at",
-        (iso(until), iso(until)),
-    )
-    return FailureCount(failures, 0, until)
+    """The reserved attempt's key was wrong: lock each scope whose limit it used up."""
+    await conn.execute("UPDATE auth_attempts SET result = ? WHERE id = ?", (WRONG, attempt_id))
+    tightest: tuple[int, int] | None = None
+    lock: Lock | None = None
+    for limit in _limits(actor, settings):
+        counted = await _counted(conn, limit, now, settings)
+        left = max(0, limit.limit - counted)
+        if tightest is None or left < tightest[1]:
+            tightest = (counted, left)
+        if left == 0:
+            until = await _locked_until(conn, limit.key, now) or await _lock(
+                conn, limit.key, now, settings
+            )
+            if lock is None or limit.scope is LockScope.GLOBAL:
+                lock = Lock(limit.scope, until)
+    assert tightest is not None
+    return FailureCount(tightest[0], tightest[1], lock)
 
 
-async def clear_failures(conn: aiosqlite.Connection, now: datetime) -> None:
-    """A right key restarts the count (the failure rows stay, for the record)."""
-    await conn.execute(
-        "INSERT INTO auth_lockout (id, locked_until, cleared_at) VALUES (1, NULL, ?) "
-        "ON CONFLICT(id) DO UPDATE SET locked_until = NULL, cleared_at = excluded.cleared_at",
+async def settle_right(conn: aiosqlite.Connection, attempt_id: int, *, actor: Actor) -> None:
+    """A right key restarts its origin's count (the rows stay, for the record).
+
+    The global count is left alone: it bounds what every origin together may
+    try in a window, and a success by the key holder says nothing about them.
+    """
+    await conn.execute("UPDATE auth_attempts SET result = ? WHERE id = ?", (RIGHT, attempt_id))
+    await _set_scope(conn, origin_scope(actor.origin), None)
+
+
+async def unlock_all(conn: aiosqlite.Connection, now: datetime) -> int:
+    """Lift every lock and restart every count; the number of locks that were in force."""
+    lifted = len(await locks_in_force(conn, now))
+    await conn.execute("UPDATE auth_locks SET locked_until = NULL WHERE locked_until IS NOT NULL")
+    await _set_scope(conn, GLOBAL_SCOPE, None)
+    return lifted
+
+
+async def locks_in_force(conn: aiosqlite.Connection, now: datetime) -> list[tuple[str, datetime]]:
+    """Every scope locked now, for `health` and the desk's header."""
+    async with conn.execute(
+        "SELECT scope, locked_until FROM auth_locks WHERE locked_until > ? ORDER BY scope",
         (iso(now),),
-    )
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [(str(r["scope"]), parse_iso(r["locked_until"])) for r in rows]

@@ -4,11 +4,13 @@ One service for the desk and the CLI (no Textual here). Every attempt walks
 the same gate, in this order, and leaves exactly one audit row per decision:
 
 1. the request itself (a known mode or source, a reason where one is required);
-2. the lockout (checked before the key, so a locked key gives no oracle);
+2. the lockout, in one ``BEGIN IMMEDIATE`` transaction that also reserves the
+   attempt (``lockout.reserve``): a locked attempt is answered before the key is
+   looked at, and a burst of any size gets at most the limit of key checks;
 3. the admin key (scrypt, off the event loop, outside any transaction);
-4. in one ``BEGIN IMMEDIATE`` transaction: the lockout again (another process may
-   have locked it meanwhile), the rate limit, the action's own precondition
-   (``execute`` is refused while halted), the action, and its audit row.
+4. in one ``BEGIN IMMEDIATE`` transaction: the attempt settled, the rate limit,
+   the action's own precondition (``execute`` is refused while halted), the
+   action, and its audit row.
 
 A refused attempt changes nothing but the audit trail (and, for a wrong key,
 the failure count). Actions that run outside the transaction (a pipeline run,
@@ -44,6 +46,7 @@ EXECUTE = "execute"
 OVERRIDE = "override"
 RESET_BREAKER = "reset_breaker"
 SET_ADMIN_KEY = "set_admin_key"
+UNLOCK = "unlock"
 BREAKER_SOURCES = ("mlb", "odds")
 
 
@@ -85,8 +88,9 @@ class RunResultLike(Protocol):
 
 RunNow = Callable[[], Awaitable[RunResultLike]]
 ResetBreakerFn = Callable[[str], Awaitable[None]]
-# Told after an override took effect (mode, who, reason): the alert service's hook.
-OverrideListener = Callable[[str, str, str], Awaitable[None]]
+# Told after an override took effect (mode, who, reason, audit head ``ID:HASH``): the alert
+# service's hook, whose e-mail makes the head a witness outside the database.
+OverrideListener = Callable[[str, str, str, str | None], Awaitable[None]]
 
 
 def daemon_fresh_s(settings: Settings) -> float:
@@ -235,6 +239,8 @@ class ControlService:
                 "a reason is required for an override: say why, it goes to the audit trail",
             )
 
+        witnessed: list[audit.Head] = []
+
         async def inside(conn: aiosqlite.Connection, now: datetime) -> ControlResult | None:
             before = await get_mode(conn)
             await set_mode(
@@ -244,6 +250,7 @@ class ControlService:
             entry = await self._audit(
                 conn, OVERRIDE, new_mode.value, reason, "done", message, now=now
             )
+            witnessed.append(audit.Head(entry.id, entry.hash))
             return ControlResult(OVERRIDE, ControlStatus.DONE, message, audit_id=entry.id)
 
         result = await self._guarded(
@@ -251,7 +258,8 @@ class ControlService:
         )
         assert result is not None
         if result.status is ControlStatus.DONE and self._on_override is not None:
-            await self._on_override(new_mode.value, self.actor.describe(), reason)
+            head = str(witnessed[-1]) if witnessed else None
+            await self._on_override(new_mode.value, self.actor.describe(), reason, head)
         return result
 
     async def reset_breaker(self, source: str, admin_key: str, reason: str) -> ControlResult:
@@ -309,13 +317,38 @@ class ControlService:
         async with self.db.read() as conn:
             return await keys.load_verifier(conn) is not None
 
+    async def install_demo_key(self, demo_key: str) -> None:
+        """The demo's public admin key, if none is set: no strength rule (it is printed on
+        the banner). The runtime calls this only on a database created in demo mode."""
+        verifier = await keys.make_verifier(
+            demo_key,
+            set_at=self.clock.now_iso(),
+            set_by=self.actor.describe(),
+            params=self.key_params,
+        )
+        async with self.db.write() as conn:
+            if await keys.load_verifier(conn) is not None:
+                return
+            await keys.store_verifier(conn, verifier)
+            await self._audit(
+                conn,
+                SET_ADMIN_KEY,
+                None,
+                None,
+                "done",
+                "demo admin key set (public)",
+                now=self.clock.now(),
+            )
+
     async def set_admin_key(self, new_key: str, old_key: str | None = None) -> ControlResult:
         """First set needs nothing; a rotation needs the current key (and obeys the lockout)."""
         _intake(new_key, "")
         if old_key:
             _intake(old_key, "")
         try:
-            keys.check_strength(new_key, self.security.min_admin_key_length)
+            keys.check_strength(
+                new_key, self.security.min_admin_key_length, self.security.min_admin_key_bits
+            )
         except PressboxError as exc:
             return await self._refuse_now(
                 SET_ADMIN_KEY, None, "", ControlStatus.INVALID, exc.message
@@ -385,19 +418,8 @@ class ControlService:
         inside: Callable[[aiosqlite.Connection, datetime], Awaitable[ControlResult | None]],
     ) -> ControlResult | None:
         """Steps 2-4 of the gate; None means ``inside`` accepted and the caller acts next."""
-        now = self.clock.now()
         async with self.db.read() as conn:
-            until = await lockout.locked_until(conn, now)
             verifier = await keys.load_verifier(conn)
-        if until is not None:
-            return await self._refuse_now(
-                action,
-                target,
-                reason,
-                ControlStatus.LOCKED,
-                _locked_message(until, now),
-                locked_until=until,
-            )
         if verifier is None:
             return await self._refuse_now(
                 action,
@@ -407,23 +429,34 @@ class ControlService:
                 "no admin key is set: the service account sets one with "
                 "`pressbox admin-key set --generate`",
             )
-        if not admin_key or not await keys.matches(verifier, admin_key):
-            return await self._wrong_key(action, target, reason)
-
         async with self.db.write() as conn:
             now = self.clock.now()
-            until = await lockout.locked_until(conn, now)
-            if until is not None:
+            reservation = await lockout.reserve(
+                conn, action=action, actor=self.actor, now=now, settings=self.security
+            )
+            if reservation.lock is not None:
+                # Decided before the key is looked at: the same answer for any key.
                 return await self._refuse(
                     conn,
                     action,
                     target,
                     reason,
                     ControlStatus.LOCKED,
-                    _locked_message(until, now),
+                    _locked_message(reservation.lock, now),
                     now=now,
-                    locked_until=until,
+                    locked_until=reservation.lock.until,
                 )
+        attempt_id = reservation.attempt_id
+        assert attempt_id is not None
+        if not admin_key or not await keys.matches(verifier, admin_key):
+            return await self._wrong_key(attempt_id, action, target, reason)
+
+        # A reserved attempt with the right key is honoured even if a lock landed while its
+        # key was checked: it was counted within the limit, and refusing it now would tell
+        # the caller that the key was right.
+        async with self.db.write() as conn:
+            now = self.clock.now()
+            await lockout.settle_right(conn, attempt_id, actor=self.actor)
             last = await audit.last_allowed_at(conn, action)
             if last is not None and rate_limit_s > 0:
                 wait = rate_limit_s - (now - parse_iso(last)).total_seconds()
@@ -439,22 +472,18 @@ class ControlService:
                         now=now,
                         retry_after_s=wait,
                     )
-            result = await inside(conn, now)
-            if result is None or result.status is ControlStatus.DONE:
-                await lockout.clear_failures(conn, now)
-            return result
+            return await inside(conn, now)
 
-    async def _wrong_key(self, action: str, target: str | None, reason: str) -> ControlResult:
+    async def _wrong_key(
+        self, attempt_id: int, action: str, target: str | None, reason: str
+    ) -> ControlResult:
         async with self.db.write() as conn:
             now = self.clock.now()
-            count = await lockout.record_failure(
-                conn, action=action, actor=self.actor, now=now, settings=self.security
+            count = await lockout.settle_wrong(
+                conn, attempt_id, actor=self.actor, now=now, settings=self.security
             )
-            if count.locked_until is not None:
-                message = (
-                    f"wrong admin key; that was attempt {count.failures} of "
-                    f"{self.security.max_attempts}: " + _locked_message(count.locked_until, now)
-                )
+            if count.lock is not None:
+                message = "wrong admin key; " + _locked_message(count.lock, now)
                 return await self._refuse(
                     conn,
                     action,
@@ -463,7 +492,7 @@ class ControlService:
                     ControlStatus.LOCKED,
                     message,
                     now=now,
-                    locked_until=count.locked_until,
+                    locked_until=count.lock.until,
                 )
             left = count.attempts_left
             message = (
@@ -480,6 +509,31 @@ class ControlService:
                 now=now,
                 attempts_left=left,
             )
+
+    async def unlock(self, reason: str) -> ControlResult:
+        """Lift every admin-key lock: the service account's way out of a lockout, audited.
+
+        No admin key is asked for (it is the thing that is locked); what guards this is
+        write access to the database, which the caller (the CLI) checks is the owner's.
+        """
+        reason = _intake("", reason)
+        if not reason:
+            return await self._refuse_now(
+                UNLOCK,
+                None,
+                reason,
+                ControlStatus.MISSING_REASON,
+                "a reason is required to unlock the admin key: say why, it goes to the audit trail",
+            )
+        async with self.db.write() as conn:
+            now = self.clock.now()
+            lifted = await lockout.unlock_all(conn, now)
+            message = (
+                f"admin key unlocked ({lifted} lock{'s' if lifted != 1 else ''} lifted); "
+                "every attempt count starts afresh"
+            )
+            entry = await self._audit(conn, UNLOCK, None, reason, "done", message, now=now)
+        return ControlResult(UNLOCK, ControlStatus.DONE, message, audit_id=entry.id)
 
     # -- audit helpers ---------------------------------------------------------------
 
@@ -569,9 +623,17 @@ def _intake(admin_key: str, reason: str) -> str:
     return reason
 
 
-def _locked_message(until: datetime, now: datetime) -> str:
+def _locked_message(lock: lockout.Lock, now: datetime) -> str:
+    when = (
+        f"until {lock.until.strftime('%H:%M:%S')} UTC "
+        f"(in {_in_words((lock.until - now).total_seconds())})"
+    )
+    if lock.scope is lockout.LockScope.GLOBAL:
+        return (
+            f"the admin key is locked for every operator after too many wrong attempts {when}; "
+            "the service account can lift it with `pressbox admin-key unlock`"
+        )
     return (
-        f"the admin key is locked after too many wrong attempts until "
-        f"{until.strftime('%H:%M:%S')} UTC (in {_in_words((until - now).total_seconds())}); "
-        "every desk and process is locked out until then"
+        f"the admin key is locked for this origin (user, sudo user, SSH client) after too many "
+        f"wrong attempts {when}; other operators are not affected"
     )

@@ -131,12 +131,17 @@ class SecretsSettings(BaseModel):
 
 
 class SecuritySettings(BaseModel):
+    # Wrong admin keys one origin (login user + sudo user + SSH client) may try per window.
     max_attempts: int = Field(5, ge=1, le=100)
+    # Wrong admin keys all origins together may try per window; then every origin is locked.
+    global_max_attempts: int = Field(20, ge=1, le=1000)
     attempt_window_s: float = Field(900.0, gt=0)
     lockout_s: float = Field(900.0, gt=0)
     run_rate_limit_s: float = Field(60.0, ge=0)
     action_rate_limit_s: float = Field(5.0, ge=0)
     min_admin_key_length: int = Field(16, ge=8, le=256)
+    # Estimated entropy (zxcvbn) a new admin key needs; never below 80.
+    min_admin_key_bits: float = Field(80.0, ge=80, le=256)
     handoff_wait_s: float = Field(300.0, ge=0, le=3600)
 
 

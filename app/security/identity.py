@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import pwd
 import socket
 import sys
 from collections.abc import Mapping
@@ -36,8 +37,23 @@ class Actor:
             text += f" via ssh {self.ssh_client}"
         return f"{text}@{self.host}"
 
+    @property
+    def origin(self) -> str:
+        """Where attempts come from, for the per-origin lockout: user, sudo user, SSH client.
+
+        The login user comes from the real uid (not ``$USER``); ``SUDO_USER`` and the SSH
+        client are the session's environment, so an account can forge them to look like
+        several origins (the global limit bounds that) but never like another account.
+        """
+        return f"user={self.login_user} sudo={self.sudo_user or '-'} ssh={self.ssh_client or '-'}"
+
 
 def _login_user(environ: Mapping[str, str]) -> str:
+    # The real uid first: $USER and $LOGNAME are whatever the caller exported.
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        pass
     try:
         return getpass.getuser()
     except (OSError, KeyError):

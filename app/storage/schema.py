@@ -256,6 +256,40 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO lease (name, token) VALUES ('pipeline', 0);
     """,
+    # security: admin-key attempts reserved before the key is checked, locks per scope
+    # (one origin, or every origin), and how the database was created (demo or not).
+    """
+    CREATE TABLE auth_attempts (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        origin  TEXT NOT NULL,                 -- login user, sudo user, SSH client
+        who     TEXT NOT NULL,
+        host    TEXT NOT NULL,
+        pid     INTEGER NOT NULL,
+        result  TEXT NOT NULL DEFAULT 'pending'  -- pending / wrong / right
+    );
+    CREATE INDEX auth_attempts_by_at ON auth_attempts(at);
+    CREATE INDEX auth_attempts_by_origin ON auth_attempts(origin, at);
+
+    CREATE TABLE auth_locks (
+        scope        TEXT PRIMARY KEY,         -- 'global' or 'origin:<origin>'
+        locked_until TEXT,
+        cleared_after INTEGER NOT NULL DEFAULT 0  -- attempts up to this id no longer count
+    );
+    -- Failures and a lockout recorded by the first schema keep counting, globally.
+    INSERT INTO auth_attempts (at, action, origin, who, host, pid, result)
+        SELECT at, action, who, who, host, pid, 'wrong' FROM auth_failures ORDER BY id;
+    INSERT INTO auth_locks (scope, locked_until, cleared_after)
+        SELECT 'global', locked_until, (SELECT coalesce(max(a.id), 0) FROM auth_attempts a
+            WHERE a.at < coalesce(auth_lockout.cleared_at, ''))
+        FROM auth_lockout WHERE id = 1;
+
+    CREATE TABLE db_meta (
+        key   TEXT PRIMARY KEY,                -- 'created_for': 'demo' or 'production'
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -120,7 +120,7 @@ def test_bad_date_is_one_line(filled_db: Path) -> None:
 def test_missing_database_is_not_created(tmp_path: Path) -> None:
     for command in ("games", "bets", "runs"):
         code, _, err = invoke(command, "--db", str(tmp_path / "none.db"))
-        assert code == 2 and "does not exist" in err
+        assert code == 1 and "does not exist" in err
     assert not (tmp_path / "none.db").exists()
 
 

@@ -14,7 +14,7 @@ from app.security.admin_key import ScryptParams
 from app.security.identity import Actor
 from app.storage.database import Database
 
-ADMIN_KEY = "test-admin-Key-4471-xyz"  # pragma: allowlist secret
+ADMIN_KEY = "test-admin-Key-4471-xyz-Qv8#mW2p"  # pragma: allowlist secret
 FAST = ScryptParams(n=2**10)
 ACTOR = Actor("carol", "bob", "10.0.0.9", "/dev/pts/3", 4242, "desk-host", "0.1.0")
 

@@ -15,12 +15,13 @@ from click.testing import CliRunner, Result
 from app.cli.main import cli
 from app.control import audit
 from app.core.clock import Clock
+from app.core.config import DemoSettings
 from app.storage import daemon_state
 from app.storage.database import Database
 from app.storage.mode import Mode, get_mode, set_mode
 
-NEW_KEY = "Operator-chosen-Key-2025!"  # pragma: allowlist secret
-OTHER_KEY = "Rotated-admin-Key-0042?"  # pragma: allowlist secret
+NEW_KEY = "Operator-chosen-Key-2025!-tz9Lq"  # pragma: allowlist secret
+OTHER_KEY = "Rotated-Key-0042?-Hk3vXe-Tq8p"  # pragma: allowlist secret
 
 
 def invoke(db_path: Path, *args: str, stdin: str = "") -> Result:
@@ -75,6 +76,10 @@ def test_admin_key_generate_prints_a_new_key_once_and_rotation_needs_the_old(
 def test_weak_admin_key_refused(db_path: Path) -> None:
     result = invoke(db_path, "admin-key", "set", stdin="password\n")
     assert result.exit_code == 4 and "minimum is 16" in result.stderr
+    guessable = "Password1234567!"  # pragma: allowlist secret
+    refused = invoke(db_path, "admin-key", "set", stdin=guessable + "\n")
+    assert refused.exit_code == 4 and "too guessable" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and guessable not in refused.stderr
 
 
 def test_override_needs_a_reason_and_the_key(keyed_db: Path) -> None:
@@ -117,9 +122,14 @@ async def _daemon_alive(db_path: Path) -> bool:
 
 
 def test_execute_reports_the_outcome_of_the_daemons_run(
-    keyed_db: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real `pressbox daemon --demo` takes the request; execute exits as `run` would."""
+    # The demo only runs on a demo database: created by `run --demo`, with the demo key.
+    created = invoke(db_path, "run", "--demo")
+    assert created.exit_code == 0, created.output
+    keyed_db = db_path
+    demo_key = DemoSettings().admin_key
     monkeypatch.setenv("PRESSBOX_DEMO__INTERVAL_S", "600")  # only the request makes it run
     monkeypatch.setenv("PRESSBOX_PIPELINE__LEASE_HEARTBEAT_S", "0.5")
     monkeypatch.setenv("PRESSBOX_DASHBOARD__POLL_INTERVAL_S", "0.2")
@@ -134,7 +144,7 @@ def test_execute_reports_the_outcome_of_the_daemons_run(
         while not asyncio.run(_daemon_alive(keyed_db)):
             assert time.monotonic() < deadline, "the daemon never beat"
             time.sleep(0.2)
-        result = invoke(keyed_db, "control", "execute", "--reason", "drill", stdin=NEW_KEY + "\n")
+        result = invoke(keyed_db, "control", "execute", "--reason", "drill", stdin=demo_key + "\n")
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=30)
@@ -166,3 +176,31 @@ def test_execute_runs_in_process_when_no_daemon(
     assert result.exit_code == 1  # as `pressbox run`: failed
     outcomes = [(e.action, e.outcome) for e in asyncio.run(_trail(keyed_db))]
     assert outcomes[-2:] == [("execute", "accepted"), ("execute", "done")]
+
+
+def test_unlock_lifts_a_lockout_for_the_owner_only(
+    keyed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSBOX_SECURITY__MAX_ATTEMPTS", "1")
+    override = ("control", "override", "paused", "--reason", "r")
+    invoke(keyed_db, *override, stdin=OTHER_KEY + "\n")
+    locked = invoke(keyed_db, *override, stdin=NEW_KEY + "\n")
+    assert locked.exit_code == 4 and "locked" in locked.stderr
+
+    no_reason = invoke(keyed_db, "admin-key", "unlock")
+    assert no_reason.exit_code == 4 and "reason is required" in no_reason.stderr
+    real_uid = keyed_db.stat().st_uid
+    with monkeypatch.context() as patch:
+        patch.setattr("os.geteuid", lambda: real_uid + 1 if real_uid else 4321)
+        stranger = invoke(keyed_db, "admin-key", "unlock", "--reason", "let me in")
+    assert stranger.exit_code == 4 and "only the service account" in stranger.stderr
+
+    unlocked = invoke(keyed_db, "admin-key", "unlock", "--reason", "operator locked out")
+    assert unlocked.exit_code == 0 and "1 lock lifted" in unlocked.stdout
+    done = invoke(keyed_db, *override, stdin=NEW_KEY + "\n")
+    assert done.exit_code == 0, done.output
+    rows = [(e.action, e.outcome) for e in asyncio.run(_trail(keyed_db))]
+    assert ("unlock", "done") in rows and ("unlock", "missing_reason") in rows
+    assert not any(
+        e.action == "unlock" and e.reason == "let me in" for e in asyncio.run(_trail(keyed_db))
+    )

@@ -8,6 +8,7 @@ from app.control import audit
 from app.control.service import ControlService, ControlStatus
 from app.core.clock import FixedClock
 from app.core.config import Settings
+from app.security.identity import Actor
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.mode import Mode, get_mode, set_mode
@@ -135,22 +136,85 @@ async def test_failures_outside_the_window_do_not_count(
     assert result.attempts_left == settings.security.max_attempts - 1
 
 
-async def test_lockout_is_shared_by_every_session(
+def other_origin(name: str, ssh: str | None = None) -> Actor:
+    return Actor(name, None, ssh, None, 7, "other-host", "0.1.0")
+
+
+async def test_one_origin_locked_out_does_not_lock_out_another(
     service: ControlService,
     db: Database,
     settings: Settings,
     clock: FixedClock,
     recorder: Recorder,
 ) -> None:
-    from app.security.identity import Actor
-
-    other = make_service(
-        db, settings, clock, recorder, Actor("dave", None, None, None, 7, "other-host", "0.1.0")
-    )
+    hostile = make_service(db, settings, clock, recorder, other_origin("mallory"))
     for _ in range(settings.security.max_attempts):
-        await other.override("paused", WRONG, "guess")
+        await hostile.override("paused", WRONG, "guess")
+    assert (await hostile.override("paused", ADMIN_KEY, "now right")).status is (
+        ControlStatus.LOCKED
+    )
     result = await service.override("paused", ADMIN_KEY, "legit")
-    assert result.status is ControlStatus.LOCKED
+    assert result.status is ControlStatus.DONE
+
+
+async def test_the_global_limit_locks_every_origin(
+    service: ControlService,
+    db: Database,
+    settings: Settings,
+    clock: FixedClock,
+    recorder: Recorder,
+) -> None:
+    # Forged SSH clients make many origins of one account; together they hit the global limit.
+    total = settings.security.global_max_attempts
+    per = settings.security.max_attempts
+    results = []
+    for i in range(total):
+        svc = make_service(
+            db, settings, clock, recorder, other_origin("mallory", f"10.9.9.{i // per}")
+        )
+        results.append(await svc.override("paused", WRONG, "guess"))
+    assert results[-1].status is ControlStatus.LOCKED
+    assert "every operator" in results[-1].message
+    locked = await service.override("paused", ADMIN_KEY, "legit")
+    assert locked.status is ControlStatus.LOCKED and "admin-key unlock" in locked.message
+    assert await mode_of(db) is Mode.AUTO
+
+
+async def test_while_locked_the_answer_does_not_depend_on_the_key(
+    service: ControlService, settings: Settings
+) -> None:
+    for _ in range(settings.security.max_attempts):
+        await service.override("paused", WRONG, "guess")
+    right = await service.override("paused", ADMIN_KEY, "legit")
+    wrong = await service.override("paused", WRONG, "guess")
+    assert right.status is wrong.status is ControlStatus.LOCKED
+    assert right.message == wrong.message and "attempts left" not in right.message
+    assert right.attempts_left is None and wrong.attempts_left is None
+
+
+async def test_unlock_lifts_every_lock_and_is_audited(
+    service: ControlService,
+    db: Database,
+    settings: Settings,
+    clock: FixedClock,
+    recorder: Recorder,
+) -> None:
+    for i in range(settings.security.global_max_attempts):
+        svc = make_service(db, settings, clock, recorder, other_origin(f"user{i}"))
+        await svc.override("paused", WRONG, "guess")
+    assert (await service.override("paused", ADMIN_KEY, "x")).status is ControlStatus.LOCKED
+    missing = await service.unlock("  ")
+    assert missing.status is ControlStatus.MISSING_REASON
+    done = await service.unlock("drill over")
+    assert done.ok and "1 lock lifted" in done.message
+    row = (await trail(db))[-1]
+    assert (row.action, row.outcome, row.reason) == ("unlock", "done", "drill over")
+    assert (await service.override("paused", ADMIN_KEY, "legit")).ok
+    # Counts start afresh for everyone.
+    again = await make_service(db, settings, clock, recorder, other_origin("user0")).override(
+        "auto", WRONG, "guess"
+    )
+    assert again.attempts_left == settings.security.max_attempts - 1
 
 
 async def test_rate_limits(
@@ -243,7 +307,7 @@ async def test_a_key_pasted_into_the_reason_is_masked(
 
 
 async def test_rotation_needs_the_current_key(service: ControlService, db: Database) -> None:
-    new_key = "Brand-New-admin-Key-77"  # pragma: allowlist secret
+    new_key = "Brand-New-Key-77-pW4nRq-Zr5s"  # pragma: allowlist secret
     no_old = await service.set_admin_key(new_key)
     assert no_old.status is ControlStatus.WRONG_KEY
     wrong = await service.set_admin_key(new_key, WRONG)

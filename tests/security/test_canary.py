@@ -16,7 +16,7 @@ from tests.support.keyrings import InMemoryKeyring
 
 CANARY = "CANARY-odds-key-d41d8cd98f00"  # pragma: allowlist secret
 SMTP_CANARY = "CANARY-smtp-pass-77e2"  # pragma: allowlist secret
-ADMIN = "Canary-test-admin-Key-31337"  # pragma: allowlist secret
+ADMIN = "Canary-test-admin-Key-31337-Zq8vLw"  # pragma: allowlist secret
 
 
 def test_canary_never_leaks(memory_keyring: InMemoryKeyring, tmp_path: Path) -> None:
