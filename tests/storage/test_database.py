@@ -157,13 +157,18 @@ async def test_concurrent_writers_from_two_objects(db_path: Path) -> None:
 
 
 async def test_connections_closed_on_exit_and_error(db_path: Path) -> None:
-    baseline = threading.active_count()
+    # Only the threads this block starts count: another test's leftovers may still be ending.
+    before = set(threading.enumerate())
+    opened: set[threading.Thread] = set()
     with pytest.raises(RuntimeError):
         async with open_database(db_path):
-            assert threading.active_count() > baseline
+            opened = set(threading.enumerate()) - before
+            assert opened, "the connections run on their own threads"
             raise RuntimeError("boom")
     await asyncio.sleep(0)
-    assert threading.active_count() == baseline
+    for thread in opened:
+        thread.join(timeout=5)
+    assert not [thread for thread in opened if thread.is_alive()]
 
 
 def test_sqlite_version_floor() -> None:
