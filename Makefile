@@ -32,6 +32,11 @@ secrets-scan: $(STAMP)
 test: lint typecheck secrets-scan
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90
 
+.PHONY: env-example
+# .env.example is generated from the settings' docstrings in app/core/config.py.
+env-example: $(STAMP)
+	$(BIN)/python scripts/gen-env-example
+
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/idle.py

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -53,116 +53,189 @@ def default_state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state") / "pressbox"
 
 
-class DbSettings(BaseModel):
+class SettingsSection(BaseModel):
+    """One section of the settings; the docstring under each field is its description."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class DbSettings(SettingsSection):
     path: Path = Field(default_factory=lambda: default_data_dir() / "pressbox.db")
+    """SQLite database file"""
     busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
+    """how long a writer waits for a lock (ms)"""
 
 
-class OddsApiSettings(BaseModel):
+class OddsApiSettings(SettingsSection):
     base_url: str = Field("https://api.the-odds-api.com", pattern=r"^https?://")
+    """The Odds API base URL"""
     sport: str = "baseball_mlb"
+    """sport key"""
     regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
+    """bookmaker regions (JSON list); cost per call = markets x regions"""
     markets: list[Market] = Field(default_factory=lambda: list(ALL_MARKETS), min_length=1)
+    """markets (JSON list of h2h, spreads, totals)"""
     timeout_s: float = Field(10.0, gt=0, le=300)
+    """HTTP timeout per request (s)"""
 
 
-class MlbApiSettings(BaseModel):
+class MlbApiSettings(SettingsSection):
     base_url: str = Field("https://statsapi.mlb.com", pattern=r"^https?://")
+    """MLB Stats API base URL"""
     sport_id: int = Field(1, ge=1)
+    """MLB sportId"""
     timeout_s: float = Field(10.0, gt=0, le=300)
+    """HTTP timeout per request (s)"""
 
 
-class PipelineSettings(BaseModel):
+class PipelineSettings(SettingsSection):
     interval_s: float = Field(300.0, gt=0, le=86_400)
+    """seconds between scheduled runs (daemon)"""
     timezone: str = "America/New_York"
+    """time zone of MLB's official date ('today')"""
     value_edge_threshold: float = Field(0.02, ge=0, le=1)
+    """minimum EV per unit to flag a value bet (0.02 = 2%)"""
     kelly_fraction: float = Field(0.25, gt=0, le=1)
+    """fraction of full Kelly used for stakes"""
     bankroll: float = Field(1000.0, gt=0)
+    """bankroll the stakes are computed against"""
     devig_method: Literal["proportional", "power", "shin"] = "power"
+    """vig removal: proportional, power or shin"""
     lease_ttl_s: float = Field(120.0, gt=0, le=86_400)
+    """a run lease expires after this long without a heartbeat (s)"""
     lease_heartbeat_s: float = Field(10.0, gt=0, le=3600)
+    """how often a running pipeline renews its lease (s)"""
     match_window_s: float = Field(4 * 3600.0, gt=0, le=86_400)
+    """max start-time difference when matching games to odds events (s)"""
     stale_after_s: float = Field(1800.0, gt=0)
+    """data older than this is flagged stale on the desk (s)"""
 
 
-class ResilienceSettings(BaseModel):
+class ResilienceSettings(SettingsSection):
     retry_attempts: int = Field(4, ge=1, le=20)
+    """attempts per upstream call for transient failures"""
     retry_timeout_s: float = Field(30.0, gt=0, le=600)
+    """total time budget for the retries of one call (s)"""
     retry_initial_wait_s: float = Field(0.5, ge=0, le=60)
+    """first backoff wait (s)"""
     retry_max_wait_s: float = Field(8.0, ge=0, le=600)
+    """longest backoff wait, also caps Retry-After (s)"""
     breaker_failure_threshold: int = Field(3, ge=1, le=100)
+    """consecutive failed calls that open a source's breaker"""
     breaker_cooldown_s: float = Field(300.0, gt=0, le=86_400)
+    """open breaker half-opens after this long (s)"""
     max_response_bytes: int = Field(5_000_000, gt=0)
+    """larger upstream responses are refused"""
 
 
-class QuotaSettings(BaseModel):
+class QuotaSettings(SettingsSection):
     reserve_credits: int = Field(500, ge=0)
+    """Odds API credits never spent by scheduled runs"""
     low_credits_warning: int = Field(1000, ge=0)
+    """warn (health, alert) below this many credits"""
 
 
-class DashboardSettings(BaseModel):
+class DashboardSettings(SettingsSection):
     poll_interval_s: float = Field(2.0, gt=0, le=3600)
+    """how often the desk checks the database for changes (s)"""
     read_only: bool = False
+    """true removes the break-glass actions from the desk"""
     recent_events: int = Field(20, ge=1, le=1000)
+    """how many recent events the desk lists"""
     price_marker_s: float = Field(30.0, ge=0, le=3600)
+    """how long a moved price shows its up/down marker (s)"""
     exit_grace_s: float = Field(3.0, gt=0, le=60)
+    """after a hang-up, the desk's process is ended if shutdown takes longer than this (s)"""
 
 
-class AlertsSettings(BaseModel):
+class AlertsSettings(SettingsSection):
     enabled: bool = False
+    """send email alerts"""
     smtp_host: str = "localhost"
+    """SMTP server"""
     smtp_port: int = Field(587, ge=1, le=65535)
+    """SMTP port"""
     tls_mode: Literal["starttls", "tls", "plain-local"] = "starttls"
+    """starttls (required), tls (implicit) or plain-local (local relay only)"""
     smtp_username: str = ""
+    """SMTP login (the password lives in the keyring: smtp-password)"""
     sender: str = "pressbox@localhost"
+    """From address"""
     recipients: list[str] = Field(default_factory=list)
+    """To addresses (JSON list)"""
     timeout_s: float = Field(10.0, gt=0, le=300)
+    """SMTP timeout (s)"""
     dedupe_window_s: float = Field(3600.0, ge=0)
+    """the same alert is not repeated within this window (s)"""
     max_per_hour: int = Field(20, ge=1)
+    """alerts sent per hour at most"""
     degraded_repeat: int = Field(3, ge=1)
+    """alert after this many degraded runs in a row"""
     no_success_after_s: float = Field(3600.0, gt=0)
+    """alert when no run succeeded for this long (s)"""
     value_bet_edge: float = Field(0.04, ge=0, le=1)
+    """alert on new value bets with at least this edge"""
 
 
-class SecretsSettings(BaseModel):
+class SecretsSettings(SettingsSection):
     service_name: str = Field("pressbox", min_length=1)
+    """keyring service name"""
     allow_env: bool = False
+    """INSECURE opt-in: read PRESSBOX_ODDS_API_KEY / PRESSBOX_SMTP_PASSWORD from the environment"""
     keyring_timeout_s: float = Field(5.0, gt=0, le=120)
+    """a keyring call taking longer is abandoned (s)"""
 
 
-class SecuritySettings(BaseModel):
-    # Wrong admin keys one origin (login user + sudo user + SSH client) may try per window.
+class SecuritySettings(SettingsSection):
     max_attempts: int = Field(5, ge=1, le=100)
-    # Wrong admin keys all origins together may try per window; then every origin is locked.
+    """wrong admin keys one origin (login user + sudo user + SSH client) may try per window"""
     global_max_attempts: int = Field(20, ge=1, le=1000)
+    """wrong admin keys all origins together may try per window; then every origin is locked"""
     attempt_window_s: float = Field(900.0, gt=0)
+    """window for counting failed attempts (s)"""
     lockout_s: float = Field(900.0, gt=0)
+    """how long the admin key stays locked (s)"""
     run_rate_limit_s: float = Field(60.0, ge=0)
+    """at most one break-glass run per this many seconds"""
     action_rate_limit_s: float = Field(5.0, ge=0)
+    """at most one other control action per this many seconds"""
     min_admin_key_length: int = Field(16, ge=8, le=256)
-    # Estimated entropy (zxcvbn) a new admin key needs; never below 80.
+    """shortest admin key accepted"""
     min_admin_key_bits: float = Field(80.0, ge=80, le=256)
+    """estimated entropy (zxcvbn, bits) a new admin key needs; never below 80"""
     handoff_wait_s: float = Field(300.0, ge=0, le=3600)
+    """how long `control execute` waits for a run it handed to the daemon (s; 0 = do not wait)"""
 
 
-class HealthSettings(BaseModel):
+class HealthSettings(SettingsSection):
     halted_critical_after_s: float = Field(3600.0, gt=0)
+    """health is CRITICAL when halted longer than this (s)"""
     failed_runs_critical: int = Field(3, ge=1)
+    """health is CRITICAL after this many failed runs in a row"""
     no_success_critical_s: float = Field(3 * 3600.0, gt=0)
+    """health is CRITICAL when no run succeeded for this long (s)"""
 
 
-class LoggingSettings(BaseModel):
+class LoggingSettings(SettingsSection):
     dir: Path = Field(default_factory=default_state_dir)
+    """directory of the JSON-lines log file"""
     level: Literal["debug", "info", "warning", "error"] = "info"
+    """debug, info, warning or error"""
     max_bytes: int = Field(5_000_000, gt=0)
+    """log file size before rotation"""
     backups: int = Field(5, ge=0, le=100)
+    """rotated log files kept"""
 
 
-class DemoSettings(BaseModel):
+class DemoSettings(SettingsSection):
     interval_s: float = Field(5.0, gt=0, le=3600)
+    """seconds between runs in --demo"""
     seed: int = 20250614
+    """seed of the simulated slate"""
     fault_every: int = Field(7, ge=0)
+    """inject an upstream fault every N requests in --demo (0 = never)"""
     admin_key: str = "demo-admin-key-not-secret"
+    """admin key --demo sets when the database has none (shown on the banner; not a secret)"""
 
 
 class Settings(BaseSettings):

@@ -131,7 +131,7 @@ async def test_the_heartbeat_keeps_beating_during_a_long_run(
     beats: list[str] = []
     real_run = scheduler.runner.run
 
-    async def slow_run(trigger: str, slate_date: object = None, *, scheduled: bool = True):  # type: ignore[no-untyped-def]
+    async def slow_run(trigger: str, slate_date: object = None, *, scheduled: bool = True):
         # While the run is in flight, time passes and the daemon must go on beating.
         for _ in range(3):
             clock.advance(5)

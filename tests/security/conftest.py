@@ -26,5 +26,5 @@ def use_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
 
 
 @pytest.fixture
-def memory_keyring(use_backend) -> InMemoryKeyring:  # type: ignore[no-untyped-def]
+def memory_keyring(use_backend) -> InMemoryKeyring:
     return use_backend(InMemoryKeyring())

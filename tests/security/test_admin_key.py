@@ -36,6 +36,7 @@ async def test_stored_verifier_holds_no_key_and_checks_in_constant_time(db: Data
         loaded = await keys.load_verifier(conn)
         async with conn.execute("SELECT * FROM admin_key") as cur:
             row = await cur.fetchone()
+    assert row is not None
     assert loaded is not None and loaded.params == FAST
     assert json.loads(row["params"]) == {"n": 1024, "r": 8, "p": 1, "dklen": 32}
     assert len(row["salt"]) == 16 and KEY.encode() not in bytes(row["verifier"])

@@ -22,7 +22,7 @@ CANARY = "canary-odds-key-7f3a9c"  # pragma: allowlist secret
 
 def store_on(backend: InMemoryKeyring, **settings: object) -> KeyringSecretStore:
     return KeyringSecretStore(
-        SecretsSettings(**settings),  # type: ignore[arg-type]
+        SecretsSettings(**settings),
         backend=backend,
         allowed_extra=(type(backend),),
         environ={"PRESSBOX_ODDS_API_KEY": "env-odds-key-123456"},  # pragma: allowlist secret

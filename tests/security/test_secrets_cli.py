@@ -57,7 +57,7 @@ def test_status_json_is_stable(memory_keyring: InMemoryKeyring) -> None:
         (PlaintextAltKeyring(), "unencrypted"),
     ],
 )
-def test_set_refused_without_a_usable_backend(use_backend, backend, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_set_refused_without_a_usable_backend(use_backend, backend, words: str) -> None:
     use_backend(backend, accept=False)
     result = invoke("secrets", "set", "odds-api-key", stdin=ODDS + "\n")
     assert result.exit_code != 0
@@ -126,7 +126,7 @@ def test_import_env_backup_is_private(memory_keyring: InMemoryKeyring, tmp_path:
 
 def test_import_env_leaves_the_file_alone_when_the_keyring_fails(
     use_backend,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     backend = use_backend(FailingOnSecondWrite())
     env = tmp_path / ".env"

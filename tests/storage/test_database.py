@@ -153,7 +153,9 @@ async def test_concurrent_writers_from_two_objects(db_path: Path) -> None:
 
         await asyncio.gather(bump(one, 25), bump(two, 25))
         async with one.read() as conn, conn.execute("SELECT token FROM lease") as cur:
-            assert (await cur.fetchone())[0] == 50
+            row = await cur.fetchone()
+        assert row is not None
+        assert row[0] == 50
 
 
 async def test_connections_closed_on_exit_and_error(db_path: Path) -> None:

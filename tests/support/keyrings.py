@@ -13,7 +13,7 @@ from keyring.errors import PasswordDeleteError
 
 
 class InMemoryKeyring(KeyringBackend):
-    priority = -1  # type: ignore[assignment]  # never picked by auto-detection in other tests
+    priority = -1  # never picked by auto-detection in other tests
 
     def __init__(self) -> None:
         super().__init__()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -135,9 +136,13 @@ async def test_the_event_feed_keeps_showing_the_newest_rows(make_app, seeded) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         events = app.dashboard.query_one("#events", KeyedTable)
+
+        def loads_reached(count: int) -> Callable[[], bool]:
+            return lambda: app.poller.loads == count
+
         for n in range(4):
             await add_audit(seeded, "override", "paused", "done", f"r{n}")
-            await wait_for(pilot, lambda n=n: app.poller.loads == n + 2)
+            await wait_for(pilot, loads_reached(n + 2))
         assert events.row_keys()[0] == "audit:4" and events.cursor_row == 0
         assert events.scroll_y == 0
 

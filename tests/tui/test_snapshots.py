@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -21,7 +22,7 @@ from tests.support.desk_seed import NOW, seed
 from .conftest import wait_for
 
 
-async def _refuse(*_args: str) -> object:
+async def _refuse(*_args: str) -> NoReturn:
     raise AssertionError("snapshots never call the control service")
 
 
