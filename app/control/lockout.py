@@ -54,8 +54,7 @@ class Reservation:
 
 @dataclass(frozen=True)
 class FailureCount:
-    failures: int  # counted against the tighter of the two limits, this one included
-    attempts_left: int
+    attempts_left: int  # under the tighter of the two limits
     lock: Lock | None
 
 
@@ -175,21 +174,22 @@ async def settle_wrong(
 ) -> FailureCount:
     """The reserved attempt's key was wrong: lock each scope whose limit it used up."""
     await conn.execute("UPDATE auth_attempts SET result = ? WHERE id = ?", (WRONG, attempt_id))
-    tightest: tuple[int, int] | None = None
+    # Another attempt of the burst may have locked the scope meanwhile (which also restarted
+    # its count): then this reply says locked too, never "attempts left".
+    lock_now = await current_lock(conn, actor, now, settings)
+    if lock_now is not None:
+        return FailureCount(0, lock_now)
+    fewest_left: int | None = None
     lock: Lock | None = None
     for limit in _limits(actor, settings):
-        counted = await _counted(conn, limit, now, settings)
-        left = max(0, limit.limit - counted)
-        if tightest is None or left < tightest[1]:
-            tightest = (counted, left)
+        left = max(0, limit.limit - await _counted(conn, limit, now, settings))
+        fewest_left = left if fewest_left is None else min(fewest_left, left)
         if left == 0:
-            until = await _locked_until(conn, limit.key, now) or await _lock(
-                conn, limit.key, now, settings
-            )
+            until = await _lock(conn, limit.key, now, settings)
             if lock is None or limit.scope is LockScope.GLOBAL:
                 lock = Lock(limit.scope, until)
-    assert tightest is not None
-    return FailureCount(tightest[0], tightest[1], lock)
+    assert fewest_left is not None
+    return FailureCount(fewest_left, lock)
 
 
 async def settle_right(conn: aiosqlite.Connection, attempt_id: int, *, actor: Actor) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 import time
@@ -124,6 +125,9 @@ def test_sixteen_processes_at_once_get_at_most_max_attempts_key_checks(
     locked = [err for _, err in results if err.startswith("pressbox: the admin key is locked")]
     assert len(wrong) <= limit and len(wrong) + len(locked) == 16
     assert not any("attempts left" in err for err in locked)
+    # No reply of the burst promises more tries than the limit leaves (none while locked).
+    promised = [int(m.group(1)) for err in wrong if (m := re.search(r"(\d+) attempts? left", err))]
+    assert len(promised) <= limit - 1 and all(n <= limit - 1 for n in promised)
 
     # Locked now: a right and a wrong key get the very same answer, and nothing changes.
     right_key = pressbox_default(db_path, ADMIN_KEY)
