@@ -23,10 +23,12 @@ from typing import Literal, TypeAlias
 DevigMethod: TypeAlias = Literal["proportional", "power", "shin"]
 DEVIG_METHODS: tuple[DevigMethod, ...] = ("proportional", "power", "shin")
 
-H2H = "h2h"
-SPREADS = "spreads"
-TOTALS = "totals"
-MARKETS: tuple[str, ...] = (H2H, SPREADS, TOTALS)
+# The Odds API market keys pressbox prices (``odds_api.markets`` picks among them).
+Market: TypeAlias = Literal["h2h", "spreads", "totals"]
+H2H: Market = "h2h"  # moneyline: who wins
+SPREADS: Market = "spreads"  # run line: a team with a handicap (``point``)
+TOTALS: Market = "totals"  # over/under a number of runs (``point``)
+MARKETS: tuple[Market, ...] = (H2H, SPREADS, TOTALS)
 
 # Numerical controls of the root finders: both functions are monotone on a known
 # bracket, so bisection always converges; the bound only caps the work.
