@@ -35,12 +35,13 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
-from app.domain.records import RunResult
+from app.domain.records import RunResult, ValueBet
 from app.domain.status import COMPLETED, DELIVERED, Mode, RunOutcome, Source
 from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import get_mode
+from app.storage.rows import from_row
 from app.storage.runs import outcome_in
 from app.storage.source_health import CLOSED
 
@@ -215,14 +216,7 @@ class AlertService:
             ValueBetLine(
                 matchup=f"{r['away_team'] or r['e_away'] or '?'} @ "
                 f"{r['home_team'] or r['e_home'] or '?'}",
-                market=r["market"],
-                outcome=r["outcome"],
-                point=float(r["point"]),
-                book=r["book"],
-                price=int(r["price"]),
-                fair_prob=float(r["fair_prob"]),
-                edge=float(r["edge"]),
-                stake=float(r["stake"]),
+                bet=from_row(ValueBet, r),
             )
             for r in rows
         ]

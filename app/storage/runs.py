@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome, StageStatus
+from app.storage.rows import from_row
 
 
 def outcome_in(outcomes: Iterable[RunOutcome]) -> tuple[str, tuple[str, ...]]:
@@ -37,19 +38,7 @@ class RunRow:
 
 
 def _run(row: aiosqlite.Row) -> RunRow:
-    return RunRow(
-        id=int(row["id"]),
-        trigger=row["trigger"],
-        slate_date=row["slate_date"],
-        outcome=row["outcome"],
-        reason=row["reason"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        owner_host=row["owner_host"],
-        owner_pid=int(row["owner_pid"]),
-        lease_token=row["lease_token"],
-        credits_used=int(row["credits_used"]),
-    )
+    return from_row(RunRow, row)
 
 
 async def create_run(
