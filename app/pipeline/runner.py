@@ -148,6 +148,7 @@ class PipelineRunner:
             # Read the time once the write lock is ours: a run that waited for the
             # previous one to release must not start before that one finished.
             now = self.clock.now()
+            start = runs.RunStart(trigger, day.isoformat(), iso(now), self.host, self.pid)
             why = refusal(await get_mode(conn), scheduled=scheduled)
             attempt = None
             if why is None:
@@ -162,25 +163,9 @@ class PipelineRunner:
                     why = f"another run is in progress ({attempt.holder.describe()})"
             if why is not None or attempt is None or attempt.lease is None:
                 reason = why or "the run lease is not available"
-                run_id = await runs.record_skipped(
-                    conn,
-                    trigger=trigger,
-                    slate_date=day.isoformat(),
-                    at=iso(now),
-                    owner_host=self.host,
-                    owner_pid=self.pid,
-                    reason=reason,
-                )
+                run_id = await runs.record_skipped(conn, start, reason=reason)
                 return RunResult(run_id, RunOutcome.SKIPPED, reason, 0, (), trigger, day)
-            run_id = await runs.create_run(
-                conn,
-                trigger=trigger,
-                slate_date=day.isoformat(),
-                started_at=iso(now),
-                owner_host=self.host,
-                owner_pid=self.pid,
-                lease_token=attempt.lease.token,
-            )
+            run_id = await runs.create_run(conn, start, lease_token=attempt.lease.token)
             lease = await attach_run(conn, attempt.lease, run_id)
         if attempt.abandoned_run_ids:
             log.warning(
@@ -276,19 +261,10 @@ class PipelineRunner:
         else:
             status, detail, degrades = report.status, report.detail, report.degrades
         duration_ms = (time.perf_counter() - started) * 1000.0
+        result = StageResult(name, status, duration_ms, kind, summary, detail)
         async with state.fenced_write() as conn:
-            await runs.finish_stage(
-                conn,
-                state.run_id,
-                name,
-                status=status,
-                finished_at=self.clock.now_iso(),
-                duration_ms=duration_ms,
-                error_kind=kind,
-                error_summary=summary,
-                detail=detail,
-            )
-        return StageResult(name, status, duration_ms, kind, summary, detail), degrades
+            await runs.finish_stage(conn, state.run_id, result, self.clock.now_iso())
+        return result, degrades
 
     async def _keep_lease(self, lease: Lease) -> None:
         """Renew the lease every ``pipeline.lease_heartbeat_s`` until cancelled or lost."""
