@@ -24,7 +24,7 @@ the pipeline: an alert problem is logged and recorded, never a failed run.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import timedelta
 
 from app.alerts import rules, store
@@ -56,20 +56,20 @@ class FlushReport:
     failed: int
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class AlertService:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        secrets: SecretProvider,
-        *,
-        mailer: Mailer | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.mailer = mailer or SmtpMailer(settings.alerts, secrets)
+    """Sends through ``mailer``; by default SMTP with the password from ``secrets``."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    secrets: InitVar[SecretProvider]
+    _: KW_ONLY
+    mailer: InitVar[Mailer | None] = None
+    sender: Mailer = field(init=False)
+
+    def __post_init__(self, secrets: SecretProvider, mailer: Mailer | None) -> None:
+        self.sender = mailer or SmtpMailer(self.settings.alerts, secrets)
 
     # -- hooks -----------------------------------------------------------
 
@@ -252,7 +252,7 @@ class AlertService:
     async def _deliver(self, alert_id: int, subject: str, body: str) -> str:
         error: str | None = None
         try:
-            await self.mailer.send(subject, body)
+            await self.sender.send(subject, body)
         except PressboxError as exc:
             error = redact(exc.one_line())
         async with self.db.write() as conn:

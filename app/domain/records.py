@@ -125,9 +125,9 @@ class StageResult:
     name: str
     status: StageStatus
     duration_ms: float
-    error_kind: str | None = None
-    error_summary: str | None = None
-    detail: str | None = None
+    error_kind: str | None  # ErrorKind of a failed stage
+    error_summary: str | None  # its one-line message
+    detail: str | None  # what the stage did, for people
 
 
 @dataclass(frozen=True, slots=True)

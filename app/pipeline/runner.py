@@ -19,6 +19,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import date
 
 import httpx
@@ -99,27 +100,25 @@ def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[RunOut
     return RunOutcome.OK, None
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class PipelineRunner:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        secrets: SecretProvider,
-        clock: Clock,
-        after_run: AfterRun | None = None,
-        host: str | None = None,
-        pid: int | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.transport = transport
-        self.secrets = secrets
-        self.clock = clock
-        self.after_run = after_run
-        self.host = host or this_host()
-        self.pid = pid if pid is not None else os.getpid()
+    """Runs the pipeline; ``host`` and ``pid`` (this process by default) own its runs."""
+
+    db: Database
+    settings: Settings
+    _: KW_ONLY
+    secrets: SecretProvider
+    clock: Clock
+    transport: httpx.AsyncBaseTransport | None = None
+    after_run: AfterRun | None = None
+    host: InitVar[str | None] = None
+    pid: InitVar[int | None] = None
+    owner_host: str = field(init=False)
+    owner_pid: int = field(init=False)
+
+    def __post_init__(self, host: str | None, pid: int | None) -> None:
+        self.owner_host = host or this_host()
+        self.owner_pid = pid if pid is not None else os.getpid()
 
     async def run(
         self, trigger: str, slate_date: date | None = None, *, scheduled: bool = True
@@ -148,14 +147,16 @@ class PipelineRunner:
             # Read the time once the write lock is ours: a run that waited for the
             # previous one to release must not start before that one finished.
             now = self.clock.now()
-            start = runs.RunStart(trigger, day.isoformat(), iso(now), self.host, self.pid)
+            start = runs.RunStart(
+                trigger, day.isoformat(), iso(now), self.owner_host, self.owner_pid
+            )
             why = refusal(await get_mode(conn), scheduled=scheduled)
             attempt = None
             if why is None:
                 attempt = await try_acquire(
                     conn,
-                    owner_host=self.host,
-                    owner_pid=self.pid,
+                    owner_host=self.owner_host,
+                    owner_pid=self.owner_pid,
                     ttl_s=self.settings.pipeline.lease_ttl_s,
                     now=now,
                 )

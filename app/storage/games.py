@@ -106,20 +106,22 @@ async def link_matches(
     return len(pairs)
 
 
-async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
+async def _rows_on(
+    conn: aiosqlite.Connection, table: str, order: str, official_date: date
+) -> list[aiosqlite.Row]:
     async with conn.execute(
-        "SELECT * FROM games WHERE official_date = ? ORDER BY start_time, game_pk",
+        f"SELECT * FROM {table} WHERE official_date = ? ORDER BY {order}",
         (official_date.isoformat(),),
     ) as cursor:
         return list(await cursor.fetchall())
+
+
+async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
+    return await _rows_on(conn, "games", "start_time, game_pk", official_date)
 
 
 async def events_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
-    async with conn.execute(
-        "SELECT * FROM odds_events WHERE official_date = ? ORDER BY commence_time, event_id",
-        (official_date.isoformat(),),
-    ) as cursor:
-        return list(await cursor.fetchall())
+    return await _rows_on(conn, "odds_events", "commence_time, event_id", official_date)
 
 
 async def stored_games(conn: aiosqlite.Connection, official_date: date) -> list[Game]:
