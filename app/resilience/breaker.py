@@ -21,14 +21,13 @@ from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.core.errors import ConfigurationError, ErrorKind, PressboxError, TransientError
 from app.core.logging import get_logger, redact
-from app.domain.status import CircuitState
+from app.domain.status import SOURCES, CircuitState, Source
 from app.storage import source_health
 from app.storage.database import Database
 
 log = get_logger("pressbox.breaker")
 
-SOURCE_NAMES = {"mlb": "MLB Stats API", "odds": "The Odds API"}
-SOURCES = tuple(SOURCE_NAMES)
+SOURCE_NAMES: dict[str, str] = {Source.MLB: "MLB Stats API", Source.ODDS: "The Odds API"}
 _MAX_ERROR_TEXT = 300
 
 
@@ -175,7 +174,7 @@ async def on_failure(
 
 async def reset_breaker(db: Database, source: str, clock: Clock) -> BreakerChange | None:
     """Close the breaker now (break-glass). The last error stays on record."""
-    if source not in SOURCE_NAMES:
+    if source not in SOURCES:
         raise ConfigurationError(
             f"unknown source {source!r}",
             hint=f"Choose one of: {', '.join(SOURCES)}.",
