@@ -24,9 +24,8 @@ the pipeline: an alert problem is logged and recorded, never a failed run.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
 from app.alerts import rules, store
 from app.alerts.mailer import Mailer, SmtpMailer
@@ -36,27 +35,26 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
+from app.domain.records import RunResult, ValueBet
+from app.domain.status import (
+    COMPLETED,
+    DELIVERED,
+    AlertStatus,
+    CircuitState,
+    Mode,
+    RunOutcome,
+    Source,
+)
 from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode
-from app.storage.source_health import CLOSED
+from app.storage.mode import get_mode
+from app.storage.rows import from_row
+from app.storage.runs import outcome_in
 
 log = get_logger("pressbox.alerts")
 
 DUPLICATE = "duplicate"
-_FINISHED = ("ok", "degraded", "failed")
-
-
-class RunOutcome(Protocol):
-    """What the service reads from the runner's ``RunResult``."""
-
-    @property
-    def run_id(self) -> int | None: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def reason(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -65,24 +63,24 @@ class FlushReport:
     failed: int
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class AlertService:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        secrets: SecretProvider,
-        *,
-        mailer: Mailer | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.mailer = mailer or SmtpMailer(settings.alerts, secrets)
+    """Sends through ``mailer``; by default SMTP with the password from ``secrets``."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    secrets: InitVar[SecretProvider]
+    _: KW_ONLY
+    mailer: InitVar[Mailer | None] = None
+    sender: Mailer = field(init=False)
+
+    def __post_init__(self, secrets: SecretProvider, mailer: Mailer | None) -> None:
+        self.sender = mailer or SmtpMailer(self.settings.alerts, secrets)
 
     # -- hooks -----------------------------------------------------------
 
-    async def after_run(self, result: RunOutcome) -> None:
+    async def after_run(self, result: RunResult) -> None:
         """The runner's hook. Never raises: alerting must not fail a run."""
         try:
             # Earlier undelivered alerts first, so a new one is not retried in the same breath.
@@ -112,9 +110,9 @@ class AlertService:
 
     # -- rules -----------------------------------------------------------
 
-    async def evaluate(self, result: RunOutcome) -> list[AlertDraft]:
+    async def evaluate(self, result: RunResult) -> list[AlertDraft]:
         drafts: list[AlertDraft] = []
-        if result.outcome == "failed":
+        if result.outcome == RunOutcome.FAILED:
             drafts.append(
                 rules.run_failed(result.run_id, result.reason, await self._started(result.run_id))
             )
@@ -122,7 +120,7 @@ class AlertService:
         drafts += await self._breaker_drafts()
         drafts += await self._quota_drafts()
         drafts += await self._no_success_drafts()
-        if result.outcome in ("ok", "degraded"):
+        if result.outcome in DELIVERED:
             drafts += await self._value_bet_drafts()
         return drafts
 
@@ -138,17 +136,17 @@ class AlertService:
 
     async def _degraded_drafts(self) -> list[AlertDraft]:
         n = self.settings.alerts.degraded_repeat
-        marks = ",".join("?" * len(_FINISHED))
+        completed, values = outcome_in(COMPLETED)
         async with (
             self.db.read() as conn,
             conn.execute(
-                f"SELECT id, outcome, reason FROM runs WHERE outcome IN ({marks}) "
+                f"SELECT id, outcome, reason FROM runs WHERE {completed} "
                 "ORDER BY started_at DESC, id DESC LIMIT ?",
-                (*_FINISHED, n),
+                (*values, n),
             ) as cur,
         ):
             rows = list(await cur.fetchall())
-        if len(rows) < n or any(r["outcome"] != "degraded" for r in rows):
+        if len(rows) < n or any(r["outcome"] != RunOutcome.DEGRADED for r in rows):
             return []
         return [rules.runs_degraded(n, [(int(r["id"]), r["reason"]) for r in rows])]
 
@@ -161,7 +159,7 @@ class AlertService:
                 )
                 announced_open = last is not None and last.kind == rules.BREAKER_OPENED
                 name = source_name(row.source)
-                if row.circuit_state != CLOSED and not announced_open:
+                if row.circuit_state != CircuitState.CLOSED and not announced_open:
                     drafts.append(
                         rules.breaker_opened(
                             row.source,
@@ -171,13 +169,15 @@ class AlertService:
                             row.last_error,
                         )
                     )
-                elif row.circuit_state == CLOSED and announced_open and last is not None:
+                elif (
+                    row.circuit_state == CircuitState.CLOSED and announced_open and last is not None
+                ):
                     drafts.append(rules.breaker_closed(row.source, name, row.updated_at, last.id))
         return drafts
 
     async def _quota_drafts(self) -> list[AlertDraft]:
         async with self.db.read() as conn:
-            row = await source_health.get_source(conn, "odds")
+            row = await source_health.get_source(conn, Source.ODDS)
         remaining = row.quota_remaining if row is not None else None
         quota = self.settings.quota
         if remaining is None or remaining > quota.low_credits_warning:
@@ -189,8 +189,9 @@ class AlertService:
             if (await get_mode(conn)).mode is Mode.HALTED:
                 # Deliberate: the override alert said so, and `health` escalates a long halt.
                 return []
+            delivered, values = outcome_in(DELIVERED)
             async with conn.execute(
-                "SELECT MAX(started_at) FROM runs WHERE outcome IN ('ok', 'degraded')"
+                f"SELECT MAX(started_at) FROM runs WHERE {delivered}", values
             ) as cur:
                 success = await cur.fetchone()
             async with conn.execute("SELECT MIN(started_at) FROM runs") as cur:
@@ -229,14 +230,7 @@ class AlertService:
             ValueBetLine(
                 matchup=f"{r['away_team'] or r['e_away'] or '?'} @ "
                 f"{r['home_team'] or r['e_home'] or '?'}",
-                market=r["market"],
-                outcome=r["outcome"],
-                point=float(r["point"]),
-                book=r["book"],
-                price=int(r["price"]),
-                fair_prob=float(r["fair_prob"]),
-                edge=float(r["edge"]),
-                stake=float(r["stake"]),
+                bet=from_row(ValueBet, r),
             )
             for r in rows
         ]
@@ -256,15 +250,15 @@ class AlertService:
             ):
                 return DUPLICATE
             if not cfg.enabled:
-                status, why = store.SUPPRESSED, "alerts are disabled (alerts.enabled)"
+                status, why = AlertStatus.SUPPRESSED, "alerts are disabled (alerts.enabled)"
             elif await store.counted_since(conn, iso(now - timedelta(hours=1))) >= cfg.max_per_hour:
-                status, why = store.SUPPRESSED, f"rate limit of {cfg.max_per_hour} per hour"
+                status, why = AlertStatus.SUPPRESSED, f"rate limit of {cfg.max_per_hour} per hour"
             else:
-                status, why = store.PENDING, None
+                status, why = AlertStatus.PENDING, None
             alert_id = await store.insert(
                 conn, draft, status=status, created_at=iso(now), last_error=why
             )
-        if status != store.PENDING:
+        if status != AlertStatus.PENDING:
             log.info("alert suppressed", kind=draft.kind, reason=why)
             return status
         return await self._deliver(alert_id, draft.subject, draft.body)
@@ -272,7 +266,7 @@ class AlertService:
     async def _deliver(self, alert_id: int, subject: str, body: str) -> str:
         error: str | None = None
         try:
-            await self.mailer.send(subject, body)
+            await self.sender.send(subject, body)
         except PressboxError as exc:
             error = redact(exc.one_line())
         async with self.db.write() as conn:
@@ -282,9 +276,9 @@ class AlertService:
                 await store.mark_failed(conn, alert_id, error)
         if error is not None:
             log.warning("alert not delivered", alert_id=alert_id, error=error)
-            return store.FAILED
+            return AlertStatus.FAILED
         log.info("alert sent", alert_id=alert_id)
-        return store.SENT
+        return AlertStatus.SENT
 
     async def flush_pending(self) -> FlushReport:
         """Retry alerts that are recorded but not delivered (young enough, attempts left)."""
@@ -297,7 +291,7 @@ class AlertService:
             )
         sent = failed = 0
         for row in rows:
-            if await self._deliver(row.id, row.subject, row.body) == store.SENT:
+            if await self._deliver(row.id, row.subject, row.body) == AlertStatus.SENT:
                 sent += 1
             else:
                 failed += 1

@@ -23,11 +23,10 @@ from pydantic_settings import (
 )
 
 from app.core.errors import ConfigurationError
+from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
 
-Market = Literal["h2h", "spreads", "totals"]
-ALL_MARKETS: tuple[Market, ...] = ("h2h", "spreads", "totals")
 
 # Keys that name a credential. A file that holds one is refused at start.
 _SECRET_KEY_PATTERN = re.compile(
@@ -73,7 +72,7 @@ class OddsApiSettings(SettingsSection):
     """sport key"""
     regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
     """bookmaker regions (JSON list); cost per call = markets x regions"""
-    markets: list[Market] = Field(default_factory=lambda: list(ALL_MARKETS), min_length=1)
+    markets: list[Market] = Field(default_factory=lambda: list(MARKETS), min_length=1)
     """markets (JSON list of h2h, spreads, totals)"""
     timeout_s: float = Field(10.0, gt=0, le=300)
     """HTTP timeout per request (s)"""
@@ -99,7 +98,7 @@ class PipelineSettings(SettingsSection):
     """fraction of full Kelly used for stakes"""
     bankroll: float = Field(1000.0, gt=0)
     """bankroll the stakes are computed against"""
-    devig_method: Literal["proportional", "power", "shin"] = "power"
+    devig_method: DevigMethod = "power"
     """vig removal: proportional, power or shin"""
     lease_ttl_s: float = Field(120.0, gt=0, le=86_400)
     """a run lease expires after this long without a heartbeat (s)"""

@@ -28,16 +28,23 @@ from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
+from app.domain.status import (
+    ATTEMPTED,
+    DELIVERED,
+    HEALTH_EXIT_CODES,
+    UNSUCCESSFUL,
+    CircuitState,
+    HealthStatus,
+    Mode,
+    RunOutcome,
+    Source,
+)
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
-from app.storage.mode import Mode, get_mode
-from app.storage.source_health import CLOSED, OPEN
+from app.storage.mode import get_mode
+from app.storage.runs import outcome_in
 
-OK, WARNING, CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
-EXIT_CODES = {OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3}
-_RAN = ("ok", "degraded", "failed", "abandoned")  # runs that did (or tried) work
-_FAILURES = ("failed", "abandoned")
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
 
 
@@ -87,7 +94,7 @@ class QuotaStatus:
 
 @dataclass(frozen=True)
 class HealthReport:
-    status: str
+    status: HealthStatus
     exit_code: int
     reasons: list[str]
     mode: ModeInfo | None
@@ -130,8 +137,8 @@ class HealthReport:
 def unknown(reason: str) -> HealthReport:
     """The report when the database itself cannot be read."""
     return HealthReport(
-        status=UNKNOWN,
-        exit_code=EXIT_CODES[UNKNOWN],
+        status=HealthStatus.UNKNOWN,
+        exit_code=HEALTH_EXIT_CODES[HealthStatus.UNKNOWN],
         reasons=[reason],
         mode=None,
         last_run=None,
@@ -170,19 +177,20 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
     cfg = settings.health
     async with db.read() as conn:
         mode = await get_mode(conn)
+        attempted, attempted_values = outcome_in(ATTEMPTED)
         async with conn.execute(
-            f"SELECT * FROM runs WHERE outcome IN ({','.join('?' * len(_RAN))}) "
-            "ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*_RAN, max(cfg.failed_runs_critical, 1)),
+            f"SELECT * FROM runs WHERE {attempted} ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*attempted_values, max(cfg.failed_runs_critical, 1)),
         ) as cur:
             recent = list(await cur.fetchall())
+        delivered, delivered_values = outcome_in(DELIVERED)
         async with conn.execute(
-            "SELECT MAX(started_at) FROM runs WHERE outcome IN ('ok', 'degraded')"
+            f"SELECT MAX(started_at) FROM runs WHERE {delivered}", delivered_values
         ) as cur:
             row = await cur.fetchone()
             last_success = row[0] if row is not None else None
         async with conn.execute(
-            f"SELECT MIN(started_at) FROM runs WHERE outcome IN ({','.join('?' * len(_RAN))})", _RAN
+            f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
         ) as cur:
             row = await cur.fetchone()
             first_run = row[0] if row is not None else None
@@ -216,9 +224,9 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
         else None
     )
     n = cfg.failed_runs_critical
-    if len(recent) >= n and all(r["outcome"] in _FAILURES for r in recent[:n]):
+    if len(recent) >= n and all(r["outcome"] in UNSUCCESSFUL for r in recent[:n]):
         critical.append(f"the last {n} runs failed (latest: {recent[0]['reason'] or 'no reason'})")
-    elif last_run is not None and last_run.outcome in ("degraded", *_FAILURES):
+    elif last_run is not None and last_run.outcome in {RunOutcome.DEGRADED, *UNSUCCESSFUL}:
         warning.append(
             f"last run {last_run.id} was {last_run.outcome} ({last_run.reason or 'no reason'})"
         )
@@ -243,7 +251,9 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             circuit_state=r.circuit_state,
             consecutive_failures=r.consecutive_failures,
             opened_at=r.opened_at,
-            half_open_at=iso(reopen) if reopen is not None and r.circuit_state == OPEN else None,
+            half_open_at=iso(reopen)
+            if reopen is not None and r.circuit_state == CircuitState.OPEN
+            else None,
             last_error_kind=r.last_error_kind,
             last_error=r.last_error,
             last_error_at=r.last_error_at,
@@ -251,19 +261,19 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             latency_ms=r.latency_ms,
         )
         sources.append(status)
-        if r.circuit_state != CLOSED:
+        if r.circuit_state != CircuitState.CLOSED:
             when = (
                 f"until {status.half_open_at}"
                 if status.half_open_at
                 else "until an operator resets it"
-                if r.circuit_state == OPEN
+                if r.circuit_state == CircuitState.OPEN
                 else "trial call in progress"
             )
             warning.append(
                 f"{status.name} circuit breaker {r.circuit_state} ({when}; "
                 f"last error: {r.last_error or 'unknown'})"
             )
-        if r.source == "odds" and (r.quota_remaining is not None or r.quota_used is not None):
+        if r.source == Source.ODDS and (r.quota_remaining is not None or r.quota_used is not None):
             low = (
                 r.quota_remaining is not None
                 and r.quota_remaining <= settings.quota.low_credits_warning
@@ -285,16 +295,16 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
                 )
 
     if critical:
-        status_text, reasons = CRITICAL, critical + warning
+        status_text, reasons = HealthStatus.CRITICAL, critical + warning
     elif not recent:
-        status_text, reasons = UNKNOWN, ["no run yet", *warning]
+        status_text, reasons = HealthStatus.UNKNOWN, ["no run yet", *warning]
     elif warning:
-        status_text, reasons = WARNING, warning
+        status_text, reasons = HealthStatus.WARNING, warning
     else:
-        status_text, reasons = OK, []
+        status_text, reasons = HealthStatus.OK, []
     return HealthReport(
         status=status_text,
-        exit_code=EXIT_CODES[status_text],
+        exit_code=HEALTH_EXIT_CODES[status_text],
         reasons=reasons,
         mode=ModeInfo(mode.mode.value, mode.set_by, mode.set_at, mode.reason),
         last_run=last_run,

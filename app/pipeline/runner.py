@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import date
 
 import httpx
@@ -29,8 +29,9 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
+from app.domain.records import RunResult, StageResult
+from app.domain.status import Mode, RunOutcome, StageStatus
 from app.pipeline.stages import (
-    FAILED,
     ODDS_ONLY_TODAY,
     RunState,
     StageReport,
@@ -51,7 +52,7 @@ from app.storage.lease import (
     this_host,
     try_acquire,
 )
-from app.storage.mode import Mode, ModeState, get_mode
+from app.storage.mode import ModeState, get_mode
 
 log = get_logger("pressbox.pipeline")
 
@@ -63,38 +64,6 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("analytics", analytics_stage),
     ("record", record_stage),
 )
-
-
-@dataclass(frozen=True)
-class StageResult:
-    name: str
-    status: str
-    duration_ms: float
-    error_kind: str | None = None
-    error_summary: str | None = None
-    detail: str | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    run_id: int | None
-    outcome: str
-    reason: str | None
-    credits_used: int
-    stages: tuple[StageResult, ...]
-    trigger: str = "cli"
-    slate_date: date | None = None
-    games: int = 0
-    moves: int = 0
-    value_bets: int = 0
-
-    def summary(self) -> str:
-        """One line for a terminal: outcome, run id, counts, reason."""
-        text = (
-            f"run {self.run_id if self.run_id is not None else '-'} {self.outcome}: "
-            f"{self.games} games, {self.moves} moves, {self.value_bets} value bets"
-        )
-        return f"{text} ({self.reason})" if self.reason else text
 
 
 AfterRun = Callable[[RunResult], Awaitable[None]]
@@ -113,45 +82,43 @@ def refusal(mode: ModeState, *, scheduled: bool) -> str | None:
     return None
 
 
-def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[str, str | None]:
+def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[RunOutcome, str | None]:
     """The run's outcome and reason from its stages."""
-    failed = [r for r in reports.values() if r.status == FAILED or r.name in degrading]
+    failed = [r for r in reports.values() if r.status == StageStatus.FAILED or r.name in degrading]
     schedule = reports.get("schedule")
     odds = reports.get("odds")
-    schedule_down = schedule is None or schedule.status == FAILED
-    odds_down = odds is None or odds.status == FAILED or "odds" in degrading
+    schedule_down = schedule is None or schedule.status == StageStatus.FAILED
+    odds_down = odds is None or odds.status == StageStatus.FAILED or "odds" in degrading
     odds_not_needed = odds is not None and odds.detail == ODDS_ONLY_TODAY
     reason = "; ".join(f"{r.name}: {r.error_summary or r.detail}" for r in failed) or None
     if schedule_down and (odds_down or odds_not_needed):
-        return "failed", reason
+        return RunOutcome.FAILED, reason
     if failed:
-        return "degraded", reason
+        return RunOutcome.DEGRADED, reason
     if odds_not_needed:
-        return "ok", f"replay: {ODDS_ONLY_TODAY}"
-    return "ok", None
+        return RunOutcome.OK, f"replay: {ODDS_ONLY_TODAY}"
+    return RunOutcome.OK, None
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class PipelineRunner:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        secrets: SecretProvider,
-        clock: Clock,
-        after_run: AfterRun | None = None,
-        host: str | None = None,
-        pid: int | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.transport = transport
-        self.secrets = secrets
-        self.clock = clock
-        self.after_run = after_run
-        self.host = host or this_host()
-        self.pid = pid if pid is not None else os.getpid()
+    """Runs the pipeline; ``host`` and ``pid`` (this process by default) own its runs."""
+
+    db: Database
+    settings: Settings
+    _: KW_ONLY
+    secrets: SecretProvider
+    clock: Clock
+    transport: httpx.AsyncBaseTransport | None = None
+    after_run: AfterRun | None = None
+    host: InitVar[str | None] = None
+    pid: InitVar[int | None] = None
+    owner_host: str = field(init=False)
+    owner_pid: int = field(init=False)
+
+    def __post_init__(self, host: str | None, pid: int | None) -> None:
+        self.owner_host = host or this_host()
+        self.owner_pid = pid if pid is not None else os.getpid()
 
     async def run(
         self, trigger: str, slate_date: date | None = None, *, scheduled: bool = True
@@ -180,13 +147,16 @@ class PipelineRunner:
             # Read the time once the write lock is ours: a run that waited for the
             # previous one to release must not start before that one finished.
             now = self.clock.now()
+            start = runs.RunStart(
+                trigger, day.isoformat(), iso(now), self.owner_host, self.owner_pid
+            )
             why = refusal(await get_mode(conn), scheduled=scheduled)
             attempt = None
             if why is None:
                 attempt = await try_acquire(
                     conn,
-                    owner_host=self.host,
-                    owner_pid=self.pid,
+                    owner_host=self.owner_host,
+                    owner_pid=self.owner_pid,
                     ttl_s=self.settings.pipeline.lease_ttl_s,
                     now=now,
                 )
@@ -194,25 +164,9 @@ class PipelineRunner:
                     why = f"another run is in progress ({attempt.holder.describe()})"
             if why is not None or attempt is None or attempt.lease is None:
                 reason = why or "the run lease is not available"
-                run_id = await runs.record_skipped(
-                    conn,
-                    trigger=trigger,
-                    slate_date=day.isoformat(),
-                    at=iso(now),
-                    owner_host=self.host,
-                    owner_pid=self.pid,
-                    reason=reason,
-                )
-                return RunResult(run_id, "skipped", reason, 0, (), trigger, day)
-            run_id = await runs.create_run(
-                conn,
-                trigger=trigger,
-                slate_date=day.isoformat(),
-                started_at=iso(now),
-                owner_host=self.host,
-                owner_pid=self.pid,
-                lease_token=attempt.lease.token,
-            )
+                run_id = await runs.record_skipped(conn, start, reason=reason)
+                return RunResult(run_id, RunOutcome.SKIPPED, reason, 0, (), trigger, day)
+            run_id = await runs.create_run(conn, start, lease_token=attempt.lease.token)
             lease = await attach_run(conn, attempt.lease, run_id)
         if attempt.abandoned_run_ids:
             log.warning(
@@ -263,7 +217,13 @@ class PipelineRunner:
             # Whoever took the lease over has marked this run abandoned: write nothing more.
             log.warning("run lost its lease", run_id=run_id)
             return RunResult(
-                run_id, "abandoned", exc.one_line(), 0, tuple(results.values()), trigger, day
+                run_id,
+                RunOutcome.ABANDONED,
+                exc.one_line(),
+                0,
+                tuple(results.values()),
+                trigger,
+                day,
             )
         finally:
             keeper.cancel()
@@ -297,24 +257,15 @@ class PipelineRunner:
         except LeaseLost:
             raise
         except PressboxError as exc:
-            status, kind, summary = FAILED, exc.kind.value, _one_line(exc.one_line())
+            status, kind, summary = StageStatus.FAILED, exc.kind.value, _one_line(exc.one_line())
             log.warning("stage failed", run_id=state.run_id, stage=name, kind=kind, error=summary)
         else:
             status, detail, degrades = report.status, report.detail, report.degrades
         duration_ms = (time.perf_counter() - started) * 1000.0
+        result = StageResult(name, status, duration_ms, kind, summary, detail)
         async with state.fenced_write() as conn:
-            await runs.finish_stage(
-                conn,
-                state.run_id,
-                name,
-                status=status,
-                finished_at=self.clock.now_iso(),
-                duration_ms=duration_ms,
-                error_kind=kind,
-                error_summary=summary,
-                detail=detail,
-            )
-        return StageResult(name, status, duration_ms, kind, summary, detail), degrades
+            await runs.finish_stage(conn, state.run_id, result, self.clock.now_iso())
+        return result, degrades
 
     async def _keep_lease(self, lease: Lease) -> None:
         """Renew the lease every ``pipeline.lease_heartbeat_s`` until cancelled or lost."""

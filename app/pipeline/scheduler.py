@@ -16,55 +16,52 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import datetime, timedelta
 
 from app.core.clock import Clock, iso
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
-from app.pipeline.runner import PipelineRunner, RunResult
+from app.domain.records import RunResult
+from app.domain.status import DELIVERED, Mode, RequestStatus, Trigger
+from app.pipeline.runner import PipelineRunner
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.lease import this_host
-from app.storage.mode import Mode, get_mode
+from app.storage.mode import get_mode
 
 log = get_logger("pressbox.daemon")
 
 Hook = Callable[[], Awaitable[None]]
-# Runs that actually happened: a request that ended in one of these is 'done'.
-DELIVERED = ("ok", "degraded")
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class Scheduler:
-    def __init__(
-        self,
-        runner: PipelineRunner,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        interval_s: float,
-        *,
-        tick_s: float | None = None,
-        on_tick: Hook | None = None,
-        before_run: Hook | None = None,
-    ) -> None:
-        self.runner = runner
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.interval_s = interval_s
-        # Requests and mode changes are noticed within one tick; a beat is also a tick.
-        self.tick_s = (
-            tick_s if tick_s is not None else min(interval_s, settings.pipeline.lease_heartbeat_s)
-        )
-        self.on_tick = on_tick
-        self.before_run = before_run
-        self.host = this_host()
-        self.pid = os.getpid()
-        self.results: list[RunResult] = []
-        self._next_run: datetime | None = None
-        self._last_mode: Mode | None = None
-        self._started_at: str | None = None
+    """The daemon of this process; ``results`` keeps every run it made, oldest first."""
+
+    runner: PipelineRunner
+    db: Database
+    settings: Settings
+    clock: Clock
+    interval_s: float
+    _: KW_ONLY
+    # Requests and mode changes are noticed within one tick; a beat is also a tick.
+    # Default: the interval, or the lease heartbeat if that is shorter.
+    tick_s: InitVar[float | None] = None
+    on_tick: Hook | None = None
+    before_run: Hook | None = None
+    tick_interval_s: float = field(init=False)
+    host: str = field(init=False, default_factory=this_host)
+    pid: int = field(init=False, default_factory=os.getpid)
+    results: list[RunResult] = field(init=False, default_factory=list)
+    _next_run: datetime | None = field(init=False, default=None)
+    _last_mode: Mode | None = field(init=False, default=None)
+    _started_at: str | None = field(init=False, default=None)
+
+    def __post_init__(self, tick_s: float | None) -> None:
+        heartbeat = self.settings.pipeline.lease_heartbeat_s
+        self.tick_interval_s = tick_s if tick_s is not None else min(self.interval_s, heartbeat)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; records a clean stop in ``daemon_state``."""
@@ -100,7 +97,7 @@ class Scheduler:
         if resumed or self._next_run is None or now >= self._next_run:
             if self.before_run is not None:
                 await self.before_run()
-            await self._run_guarded("schedule", scheduled=True)
+            await self._run_guarded(Trigger.SCHEDULE, scheduled=True)
             self._next_run = self.clock.now() + timedelta(seconds=self.interval_s)
             await self._beat(started_at)
         if self.on_tick is not None:
@@ -126,13 +123,13 @@ class Scheduler:
         log.info("running a handed-over request", request_id=request.id, by=request.requested_by)
         if self.before_run is not None:
             await self.before_run()
-        result = await self._run_guarded("request", scheduled=False)
+        result = await self._run_guarded(Trigger.REQUEST, scheduled=False)
         delivered = result is not None and result.outcome in DELIVERED
         async with self.db.write() as conn:
             await control_requests.finish(
                 conn,
                 request.id,
-                status="done" if delivered else "failed",
+                status=RequestStatus.DONE if delivered else RequestStatus.FAILED,
                 run_id=result.run_id if result is not None else None,
                 now=self.clock.now_iso(),
             )
@@ -161,7 +158,7 @@ class Scheduler:
 
     async def _beat_during_run(self) -> None:
         while self._started_at is not None:
-            await asyncio.sleep(self.tick_s)
+            await asyncio.sleep(self.tick_interval_s)
             try:
                 await self._beat(self._started_at)
             except (PressboxError, sqlite3.OperationalError) as exc:
@@ -170,7 +167,7 @@ class Scheduler:
 
     async def _wait(self, stop: asyncio.Event) -> None:
         """Sleep until the next tick, the next run, or the stop event, whichever is first."""
-        delay = self.tick_s
+        delay = self.tick_interval_s
         if self._next_run is not None:
             until = (self._next_run - self.clock.now()).total_seconds()
             delay = max(0.0, min(delay, until))

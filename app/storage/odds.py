@@ -8,66 +8,30 @@ and compared in Python; the writes are two ``executemany`` calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Protocol
+from collections.abc import Sequence
 
 import aiosqlite
 
 from app.core.clock import iso
-
-# Well under SQLite's host-parameter limit, whatever the build.
-_CHUNK = 500
+from app.domain.records import Quote
+from app.storage.rows import rows_of_events
 
 LineKey = tuple[str, str, str, str]  # event_id, book, market, outcome
-
-
-class QuoteRecord(Protocol):
-    """What the store needs of a quote (``app.sources.odds_api.OddsQuote`` fits)."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def book(self) -> str: ...
-    @property
-    def book_title(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def point(self) -> float | None: ...
-    @property
-    def book_updated_at(self) -> datetime | None: ...
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 async def latest_lines(
     conn: aiosqlite.Connection, event_ids: Sequence[str]
 ) -> dict[LineKey, tuple[int, float | None]]:
     """The current (price, point) of every line of the given events."""
-    current: dict[LineKey, tuple[int, float | None]] = {}
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            "SELECT event_id, book, market, outcome, price, point FROM odds_latest "
-            f"WHERE event_id IN ({marks})",
-            tuple(chunk),
-        ) as cursor:
-            for row in await cursor.fetchall():
-                current[(row[0], row[1], row[2], row[3])] = (row[4], row[5])
-    return current
+    rows = await rows_of_events(
+        conn, "SELECT event_id, book, market, outcome, price, point FROM odds_latest", event_ids
+    )
+    return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in rows}
 
 
 async def record_quotes(
     conn: aiosqlite.Connection,
-    quotes: Sequence[QuoteRecord],
+    quotes: Sequence[Quote],
     observed_at: str,
     run_id: int | None,
 ) -> int:

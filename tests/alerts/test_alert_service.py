@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,20 +20,19 @@ from app.core.config import Settings, load_settings
 from app.core.errors import AuthError, TransientError
 from app.core.logging import configure_logging
 from app.core.secrets import StaticSecrets
+from app.domain.records import RunResult
+from app.domain.status import Mode, RunOutcome
 from app.pipeline.runner import PipelineRunner
 from app.resilience.breaker import on_failure, reset_breaker
 from app.resilience.quota import record_quota
 from app.sources.odds_api import QuotaHeaders
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 
-@dataclass(frozen=True)
-class Result:
-    run_id: int | None
-    outcome: str
-    reason: str | None = None
+def Result(run_id: int | None, outcome: str, reason: str | None = None) -> RunResult:
+    return RunResult(run_id, RunOutcome(outcome), reason, 0, ())
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import pytest
 from app.control.service import ControlService
 from app.core.clock import FixedClock
 from app.core.config import Settings
+from app.domain.records import RunResult
+from app.domain.status import RunOutcome
 from app.security.admin_key import ScryptParams
 from app.security.identity import Actor
 from app.storage.database import Database
@@ -20,11 +22,6 @@ ACTOR = Actor("carol", "bob", "10.0.0.9", "/dev/pts/3", 4242, "desk-host", "0.1.
 
 
 @dataclass
-class FakeRun:
-    outcome: str = "ok"
-
-
-@dataclass
 class Recorder:
     """Stands in for the pipeline runner and the breaker: records what it was asked to do."""
 
@@ -32,9 +29,9 @@ class Recorder:
     resets: list[str] = field(default_factory=list)
     outcome: str = "ok"
 
-    async def run_now(self) -> FakeRun:
+    async def run_now(self) -> RunResult:
         self.runs += 1
-        return FakeRun(self.outcome)
+        return RunResult(self.runs, RunOutcome(self.outcome), None, 0, ())
 
     async def reset(self, source: str) -> None:
         self.resets.append(source)

@@ -16,9 +16,10 @@ from app.cli.main import cli
 from app.control import audit
 from app.core.clock import Clock
 from app.core.config import DemoSettings
+from app.domain.status import Mode
 from app.storage import daemon_state
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode, set_mode
+from app.storage.mode import get_mode, set_mode
 
 NEW_KEY = "Operator-chosen-Key-2025!-tz9Lq"  # pragma: allowlist secret
 OTHER_KEY = "Rotated-Key-0042?-Hk3vXe-Tq8p"  # pragma: allowlist secret

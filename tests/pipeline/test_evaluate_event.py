@@ -6,13 +6,9 @@ from typing import Any
 
 import pytest
 
-from app.pipeline.analytics import (
-    EventAnalysis,
-    Quote,
-    ValueBet,
-    evaluate_event,
-    implied_probabilities,
-)
+from app.domain.prices import implied_probabilities
+from app.domain.records import Quote, ValueBet
+from app.pipeline.analytics import EventAnalysis, evaluate_event
 from tests.support.fixture_data import load_fixture
 
 PADRES_EVENT = "4f9a2c7e1b8d4e0a9c3f5b7d2e6a8c1f"

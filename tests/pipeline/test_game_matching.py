@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.core.clock import parse_iso
+from app.domain import records
 from app.pipeline.matching import MatchPair, UnmatchedReason, match_games
 from tests.support.fixture_data import load_fixture
 
@@ -15,21 +16,35 @@ WINDOW_S = 4 * 3600.0  # the pipeline.match_window_s default
 T0 = datetime(2025, 6, 14, 17, 5, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Game:
-    game_pk: int
-    start_time: datetime
-    away_team_id: int
-    home_team_id: int
-    status_code: str = "S"
+def Game(
+    game_pk: int,
+    start_time: datetime,
+    away_team_id: int,
+    home_team_id: int,
+    status_code: str = "S",
+) -> records.Game:
+    """A domain game with only what matching reads filled in meaningfully."""
+    return records.Game(
+        game_pk=game_pk,
+        official_date=start_time.date(),
+        start_time=start_time,
+        away_team_id=away_team_id,
+        away_team=str(away_team_id),
+        home_team_id=home_team_id,
+        home_team=str(home_team_id),
+        abstract_state="Preview",
+        status_code=status_code,
+        status="Scheduled",
+        inning=None,
+        inning_half=None,
+        away_score=None,
+        home_score=None,
+        double_header="N",
+        game_number=1,
+    )
 
 
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    commence_time: datetime
-    home_team: str
-    away_team: str
+Event = records.OddsEvent
 
 
 def hours(h: float) -> timedelta:

@@ -11,13 +11,14 @@ import httpx
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PermanentError
+from app.domain.status import Mode
 from app.pipeline.runner import RunResult
 from app.pipeline.stages import NO_KEY_REASON, ODDS_ONLY_TODAY
 from app.sources.simulated import SimulatedUpstream
 from app.storage import lease as lease_store
 from app.storage import source_health
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 from tests.support.pipeline import FailingRoutes, RunnerFactory, count
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.pipeline.analytics import expected_value
+from app.domain.prices import expected_value
 from app.storage.database import Database
 from app.storage.snapshot import (
     DashboardSnapshot,

@@ -13,8 +13,9 @@ from textual.pilot import Pilot
 
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings, load_settings
+from app.domain.status import Mode
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from tests.support.desk_seed import NOW, add_audit
