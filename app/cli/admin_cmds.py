@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from app.cli.common import db_option, fail, run_async, with_settings
+from app.cli.common import db_option, echo_text, fail, run_async, with_settings
 from app.control.service import ControlResult, ControlService, daemon_fresh_s
 from app.core.errors import ControlRefused
 from app.security.admin_key import generate_admin_key
@@ -35,7 +35,7 @@ def read_hidden(prompt: str, *, confirm: bool = False) -> str:
 def echo_result(result: ControlResult) -> None:
     """Done: stdout. Refused: one line on stderr and ControlRefused's exit status (4)."""
     if result.ok:
-        click.echo(result.message)
+        echo_text(result.message)
     else:
         fail(result.message, ControlRefused.exit_code)
 
@@ -64,8 +64,8 @@ def set_command(ctx: click.Context, generate: bool) -> None:
             )
             result = await service.set_admin_key(new_key, old_key)
             if result.ok and generate:
-                click.echo("New admin key (shown once; keep it in your password manager):")
-                click.echo(new_key)
+                echo_text("New admin key (shown once; keep it in your password manager):")
+                click.echo(new_key)  # our own fresh key, shown once: nothing to clean
             return result
 
     echo_result(run_async(body))

@@ -6,9 +6,18 @@ from dataclasses import asdict
 
 import click
 
-from app.cli.common import db_option, echo_json, fail, json_option, run_async, with_settings
+from app.cli.common import (
+    db_option,
+    echo_json,
+    echo_text,
+    fail,
+    json_option,
+    run_async,
+    with_settings,
+)
 from app.control import audit
 from app.core.config import Settings
+from app.core.sanitize import clean_field
 from app.storage.database import Database
 
 
@@ -23,11 +32,16 @@ def _who(entry: audit.AuditEntry) -> str:
     return f"{text} pid {entry.pid}@{entry.host}"
 
 
+def _quoted(text: str) -> str:
+    return clean_field(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _line(entry: audit.AuditEntry) -> str:
-    target = f" {entry.target}" if entry.target else ""
-    # One line per row, whatever the operator typed into the reason.
-    reason = f' reason="{" ".join(entry.reason.split())}"' if entry.reason else ""
-    detail = f" - {' '.join(entry.detail.split())}" if entry.detail else ""
+    target = f" {clean_field(entry.target)}" if entry.target else ""
+    # One line per row, whatever was typed into the reason: no line break, no control
+    # character, and a quote inside it cannot close the field early.
+    reason = f' reason="{_quoted(entry.reason)}"' if entry.reason else ""
+    detail = f" - {clean_field(entry.detail)}" if entry.detail else ""
     return (
         f"#{entry.id} {entry.at} {entry.action}{target} {entry.outcome.upper()}{reason} "
         f"by {_who(entry)}{detail}"
@@ -66,16 +80,16 @@ def audit_command(ctx: click.Context, limit: int, as_json: bool, verify: bool) -
                 1,
             )
         if not as_json:
-            click.echo(f"audit trail intact: {check.checked} rows; head hash {head or '-'}")
+            echo_text(f"audit trail intact: {check.checked} rows; head hash {head or '-'}")
         return
     entries = run_async(lambda: _recent(settings, limit))
     if as_json:
         echo_json([asdict(e) for e in entries])
         return
     if not entries:
-        click.echo("audit trail is empty")
+        echo_text("audit trail is empty")
     for entry in entries:
-        click.echo(_line(entry))
+        echo_text(_line(entry))
 
 
 commands: list[click.Command] = [audit_command]

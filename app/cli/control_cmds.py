@@ -14,7 +14,7 @@ from typing import TypeVar
 import click
 
 from app.cli.admin_cmds import echo_result, read_hidden
-from app.cli.common import RUN_EXIT, db_option, fail, run_async, with_settings
+from app.cli.common import RUN_EXIT, db_option, echo_text, fail, run_async, with_settings
 from app.control.handoff import HandoffOutcome, follow_request
 from app.control.service import (
     BREAKER_SOURCES,
@@ -60,7 +60,7 @@ def execute_command(ctx: click.Context, reason: str) -> None:
         result = await svc.execute(read_hidden("Admin key"), reason)
         if result.request_id is None or settings.security.handoff_wait_s == 0:
             return result, None
-        click.echo(f"{result.message}; waiting for the daemon's run...")
+        echo_text(f"{result.message}; waiting for the daemon's run...")
         handoff = await follow_request(
             svc.db,
             result.request_id,
@@ -85,11 +85,11 @@ def _report_handoff(result: ControlResult, handoff: HandoffOutcome) -> int:
     if handoff.run is not None and handoff.finished:
         run = handoff.run
         why = f" ({run.reason})" if run.reason else ""
-        click.echo(f"run {run.id} {run.outcome} (by the daemon, {request}){why}")
+        echo_text(f"run {run.id} {run.outcome} (by the daemon, {request}){why}")
         return RUN_EXIT.get(run.outcome, 1)
     if handoff.finished:
         fail(f"{request} ended {handoff.request_status} without a run; see `pressbox runs`", 1)
-    click.echo(
+    echo_text(
         f"{request} is still {handoff.request_status} after security.handoff_wait_s; "
         "follow it with `pressbox runs`"
     )

@@ -12,6 +12,7 @@ from app.cli.common import (
     db_option,
     demo_option,
     echo_json,
+    echo_text,
     fail,
     json_option,
     run_async,
@@ -82,14 +83,14 @@ def check(ctx: click.Context, as_json: bool) -> None:
         )
     else:
         status = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(
+        echo_text(
             f"{settings.db.path}: {status}; schema {version}/{SCHEMA_VERSION}; "
             f"SQLite {sqlite_version()}"
         )
         for problem in problems:
-            click.echo(f"  problem: {problem}")
+            echo_text(f"  problem: {problem}")
         for note in notes:
-            click.echo(f"  warning: {note}")
+            echo_text(f"  warning: {note}")
     ctx.exit(1 if problems else 0)
 
 
@@ -112,9 +113,9 @@ def migrate(ctx: click.Context) -> None:
 
     before, after = run_async(upgrade)
     if before == after:
-        click.echo(f"{settings.db.path}: schema {after} is current; nothing to do")
+        echo_text(f"{settings.db.path}: schema {after} is current; nothing to do")
     else:
-        click.echo(f"{settings.db.path}: migrated schema {before} -> {after}")
+        echo_text(f"{settings.db.path}: migrated schema {before} -> {after}")
 
 
 async def _version_before(database: Database) -> int:

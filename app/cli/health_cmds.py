@@ -14,7 +14,7 @@ import json
 
 import click
 
-from app.cli.common import cli_context, db_option, demo_option, json_option
+from app.cli.common import cli_context, db_option, demo_option, echo_text, json_option
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
@@ -51,7 +51,7 @@ def health(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
     else:
-        click.echo(redact(report.line()))
+        echo_text(report.line())
     ctx.exit(report.exit_code)
 
 

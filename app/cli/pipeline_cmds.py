@@ -13,6 +13,7 @@ from app.cli.common import (
     cli_context,
     db_option,
     demo_option,
+    echo_text,
     parse_slate_date,
     run_async,
     with_settings,
@@ -64,7 +65,7 @@ def run_command(ctx: click.Context, date_text: str | None) -> None:
     settings = with_settings(ctx)
     demo = cli_context(ctx).demo
     result = run_async(lambda: run_once(settings, slate_date, demo=demo))
-    click.echo(result.summary())
+    echo_text(result.summary())
     ctx.exit(RUN_EXIT.get(result.outcome, 1))
 
 

@@ -197,7 +197,7 @@ def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[s
     return (
         local_hhmm(line.start_time, tz),
         escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
-        game_status(line),
+        escape(game_status(line)),  # upstream text: "[/]" would be markup
         score(line),
         _price_cell(line.ml_away, with_point=False, marker=markers.get("ml_away", "")),
         _price_cell(line.ml_home, with_point=False, marker=markers.get("ml_home", "")),

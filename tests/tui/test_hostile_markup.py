@@ -1,0 +1,35 @@
+"""An upstream status that looks like Rich markup is text, not a crash (issue 10, item 2)."""
+
+from __future__ import annotations
+
+from conftest import wait_for
+
+from app.storage.database import Database
+from app.tui.screens.game_detail import GameDetailScreen
+from widgets.keyed_table import KeyedTable
+from widgets.quiet_static import QuietStatic
+
+
+async def _set_status(db: Database, status: str) -> None:
+    async with db.write() as conn:
+        await conn.execute("UPDATE games SET status = ? WHERE game_pk = 777001", (status,))
+
+
+async def test_a_markup_closing_tag_as_status_does_not_kill_the_desk(make_app, seeded) -> None:
+    await _set_status(seeded, "[/]")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads >= 1)
+        games = app.dashboard.query_one("#games", KeyedTable)
+        games.focus()
+        games.move_cursor(row=games.get_row_index("777001"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GameDetailScreen))
+        screen = app.screen
+        assert isinstance(screen, GameDetailScreen)
+        await wait_for(pilot, lambda: screen.detail is not None)
+        await pilot.pause(0.05)
+        assert "[/]" in screen.query_one("#detail-title", QuietStatic).shown
+        await pilot.press("escape")
+        assert app.is_running
+    assert app.return_code in (0, None)
