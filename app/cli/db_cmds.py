@@ -19,6 +19,7 @@ from app.cli.common import (
     with_settings,
 )
 from app.core.errors import StorageError
+from app.core.private_files import exposure_warnings
 from app.storage.database import (
     MIN_SAFE_SQLITE,
     Database,
@@ -67,7 +68,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
             "(WAL-reset bug, sqlite.org/wal.html); "
             "upgrade the system SQLite or Python"
         ]
-    )
+    ) + exposure_warnings(settings.db.path)
     if as_json:
         echo_json(
             {

@@ -6,7 +6,8 @@ Status and exit code, worst first:
   last ``health.failed_runs_critical`` runs failed (or were abandoned); or, in
   ``auto`` mode, no run succeeded (ok or degraded) within
   ``health.no_success_critical_s``.
-* WARNING (1) -- the last run was degraded (or failed, short of N); a circuit breaker is open or
+* WARNING (1) -- the database, its -wal/-shm or its directory is open to other users;
+  the last run was degraded (or failed, short of N); a circuit breaker is open or
   half-open; The Odds API credits are at or below ``quota.low_credits_warning``;
   the system is halted (not yet for long) or paused; paused with no success
   within the threshold.
@@ -28,6 +29,7 @@ from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
+from app.core.private_files import exposure_warnings
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
@@ -189,7 +191,7 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
         rows = await source_health.all_sources(conn)
 
     critical: list[str] = []
-    warning: list[str] = []
+    warning: list[str] = exposure_warnings(db.path)
 
     halted_for = _age(now, mode.set_at) if mode.mode is Mode.HALTED else None
     if halted_for is not None:

@@ -22,6 +22,7 @@ import aiosqlite
 
 from app.core.config import DbSettings
 from app.core.errors import SchemaTooNewError, StorageError
+from app.core.private_files import create_private_file
 from app.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 # Below this SQLite has the WAL-reset bug (https://sqlite.org/wal.html).
@@ -103,10 +104,11 @@ class Database:
                     hint="Run `pressbox run` or `pressbox db migrate` to create it, or check --db.",
                 )
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # SQLite gives -wal and -shm the database file's mode: 0600 from birth.
+                create_private_file(self.path)
             except OSError as exc:
                 raise StorageError(
-                    f"cannot create the directory for {self.path} ({exc.strerror})",
+                    f"cannot create {self.path} ({exc.strerror})",
                     hint="Check the path and its permissions.",
                 ) from None
         elif self.path.stat().st_size > 0:
