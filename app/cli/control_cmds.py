@@ -9,6 +9,7 @@ run was handed to the daemon).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import TypeVar
 
 import click
@@ -23,6 +24,8 @@ from app.control.service import (
     ControlStatus,
 )
 from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.secrets import SECRET_NAMES, SecretProvider
 from app.storage.database import Database
 from app.storage.mode import Mode
 
@@ -45,7 +48,21 @@ async def _control(settings: Settings, action: Callable[[ControlService], Awaita
         from app.runtime import build_runtime
 
         runtime = await build_runtime(settings, db, demo=False)
+        await load_masks(runtime.secrets)
         return await action(runtime.control)
+
+
+async def load_masks(secrets: SecretProvider) -> None:
+    """Read every configured credential so that the redactor masks it in reasons and e-mails.
+
+    A reason is stored as typed (masked): an operator who pastes a key into
+    ``--reason`` gets ``***`` in the audit trail and the alert, in every form the
+    redactor knows. A credential this session cannot read (no keyring) cannot be
+    pasted from it either; the action goes on.
+    """
+    for name in SECRET_NAMES:
+        with suppress(PressboxError):
+            await secrets.get(name)
 
 
 @control_group.command("execute")

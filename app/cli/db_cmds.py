@@ -21,8 +21,10 @@ from app.cli.common import (
 from app.core.errors import StorageError
 from app.core.private_files import exposure_warnings
 from app.storage.database import (
+    CORRUPT_HINT,
     MIN_SAFE_SQLITE,
     Database,
+    damage_report,
     sqlite_version,
     sqlite_version_is_safe,
 )
@@ -50,7 +52,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
         # A check never migrates: it reports what is there.
         await database.open(create=False, migrate=False)
         try:
-            return await database.schema_version(), await database.integrity_problems()
+            return await database.schema_version(), await damage_report(database)
         finally:
             await database.close()
 
@@ -90,6 +92,8 @@ def check(ctx: click.Context, as_json: bool) -> None:
         )
         for problem in problems:
             echo_text(f"  problem: {problem}")
+        if problems:
+            echo_text(f"  what to do: {CORRUPT_HINT}")
         for note in notes:
             echo_text(f"  warning: {note}")
     ctx.exit(1 if problems else 0)

@@ -19,14 +19,17 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import redact
-from app.pipeline.health import HealthReport, evaluate_health, unknown
-from app.storage.database import Database
+from app.pipeline.health import HealthReport, damaged, evaluate_health, unknown
+from app.storage.database import Database, damage_report
 
 
 async def _evaluate(settings: Settings) -> HealthReport:
     db = Database.from_settings(settings.db)
     await db.open(create=False, migrate=False)
     try:
+        damage = await damage_report(db, quick=True)
+        if damage:
+            return damaged(db.path, damage)
         return await evaluate_health(db, settings, Clock())
     finally:
         await db.close()

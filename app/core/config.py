@@ -7,24 +7,50 @@ here; nothing else in the package hard-codes one.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
 from app.core.errors import ConfigurationError
 
 ENV_PREFIX = "PRESSBOX_"
+
+
+def split_list(value: Any) -> Any:
+    """A list setting from the environment: ``a,b`` (comma-separated) or a JSON list.
+
+    Operators write ``PRESSBOX_ALERTS__RECIPIENTS=oncall@example.com``; requiring
+    ``["oncall@example.com"]`` made every command crash on the plain form.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError(
+                "not a valid JSON list; write a,b (comma-separated) or a JSON list"
+            ) from None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+# ``NoDecode``: pydantic-settings would otherwise insist on JSON for a list from the environment.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(split_list)]
 
 Market = Literal["h2h", "spreads", "totals"]
 ALL_MARKETS: tuple[Market, ...] = ("h2h", "spreads", "totals")
@@ -61,8 +87,10 @@ class DbSettings(BaseModel):
 class OddsApiSettings(BaseModel):
     base_url: str = Field("https://api.the-odds-api.com", pattern=r"^https?://")
     sport: str = "baseball_mlb"
-    regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
-    markets: list[Market] = Field(default_factory=lambda: list(ALL_MARKETS), min_length=1)
+    regions: StrList = Field(default_factory=lambda: ["us"], min_length=1)
+    markets: Annotated[list[Market], NoDecode, BeforeValidator(split_list)] = Field(
+        default_factory=lambda: list(ALL_MARKETS), min_length=1
+    )
     timeout_s: float = Field(10.0, gt=0, le=300)
 
 
@@ -115,7 +143,7 @@ class AlertsSettings(BaseModel):
     tls_mode: Literal["starttls", "tls", "plain-local"] = "starttls"
     smtp_username: str = ""
     sender: str = "pressbox@localhost"
-    recipients: list[str] = Field(default_factory=list)
+    recipients: StrList = Field(default_factory=list)
     timeout_s: float = Field(10.0, gt=0, le=300)
     dedupe_window_s: float = Field(3600.0, ge=0)
     max_per_hour: int = Field(20, ge=1)
@@ -314,6 +342,12 @@ def load_settings(
         raise ConfigurationError(
             describe_validation_error(exc),
             hint="See .env.example for accepted values.",
+        ) from None
+    except SettingsError as exc:
+        # A value the settings source could not even parse (its text names the field only).
+        raise ConfigurationError(
+            f"invalid setting: {str(exc).splitlines()[0]}",
+            hint="Lists are a,b (comma-separated) or a JSON list; see .env.example.",
         ) from None
     finally:
         Settings.toml_source_path = None

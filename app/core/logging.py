@@ -59,6 +59,16 @@ def _base64_cores(value: str) -> set[str]:
     return cores
 
 
+_BASE64_CHARS = "[A-Za-z0-9+/=_-]"
+_WINDOW = 12  # base64 characters: 9 bytes of the secret
+
+
+def _windows(core: str) -> set[str]:
+    if len(core) <= _WINDOW:
+        return {core}
+    return {core[i : i + _WINDOW] for i in range(len(core) - _WINDOW + 1)}
+
+
 def _text_forms(value: str) -> set[str]:
     """The value as typed and percent-encoded (matched case-insensitively)."""
     return {value, quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
@@ -94,10 +104,16 @@ class SecretRegistry:
         texts = {form for value in self._values for form in _text_forms(value)}
         cores = {core for value in self._values for core in _base64_cores(value)}
         patterns = []
-        for forms, flags in ((texts, re.IGNORECASE), (cores, 0)):
-            if forms:
-                ordered = sorted(forms, key=len, reverse=True)
-                patterns.append(re.compile("|".join(_folded(f) for f in ordered), flags))
+        if texts:
+            ordered = sorted(texts, key=len, reverse=True)
+            patterns.append(re.compile("|".join(_folded(f) for f in ordered), re.IGNORECASE))
+        windows = {w for core in cores for w in _windows(core)}
+        if windows:
+            # Any window of a core masks the whole base64 run around it: a blob cut short
+            # (a reply bounded to 120 characters) still loses every character of the secret.
+            ordered = sorted(windows, key=len, reverse=True)
+            alternatives = "|".join(_folded(w) for w in ordered)
+            patterns.append(re.compile(f"{_BASE64_CHARS}*(?:{alternatives}){_BASE64_CHARS}*"))
         return tuple(patterns)
 
     def redact(self, text: str) -> str:

@@ -11,6 +11,8 @@ Status and exit code, worst first:
   half-open; The Odds API credits are at or below ``quota.low_credits_warning``;
   the system is halted (not yet for long) or paused; paused with no success
   within the threshold.
+* CRITICAL (2) also when ``pressbox health`` finds the file damaged inside
+  (``PRAGMA quick_check``; ``app.cli.health_cmds``).
 * UNKNOWN (3) -- no run has happened yet (a brand-new database), or the
   database cannot be read (see ``app.cli.health_cmds``).
 * OK (0) -- none of the above.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
@@ -32,7 +35,13 @@ from app.core.config import Settings
 from app.core.private_files import exposure_warnings
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
-from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
+from app.storage.database import (
+    CORRUPT_HINT,
+    MIN_SAFE_SQLITE,
+    Database,
+    sqlite_version,
+    sqlite_version_is_safe,
+)
 from app.storage.mode import Mode, get_mode
 from app.storage.source_health import CLOSED, OPEN
 
@@ -131,9 +140,23 @@ class HealthReport:
 
 def unknown(reason: str) -> HealthReport:
     """The report when the database itself cannot be read."""
+    return verdict_only(UNKNOWN, reason)
+
+
+def damaged(path: Path, problems: list[str]) -> HealthReport:
+    """CRITICAL: the file is damaged inside (``PRAGMA quick_check``); nothing else is trusted."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return verdict_only(
+        CRITICAL,
+        f"database {path} is damaged: {problems[0]}{more}; runs refuse to write. {CORRUPT_HINT}",
+    )
+
+
+def verdict_only(status: str, reason: str) -> HealthReport:
+    """A report that is one status and one reason, without reading any table."""
     return HealthReport(
-        status=UNKNOWN,
-        exit_code=EXIT_CODES[UNKNOWN],
+        status=status,
+        exit_code=EXIT_CODES[status],
         reasons=[reason],
         mode=None,
         last_run=None,

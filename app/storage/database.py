@@ -264,3 +264,29 @@ async def open_database(
         yield db
     finally:
         await db.close()
+
+
+async def damage_report(db: Database, *, quick: bool = False) -> list[str]:
+    """What is wrong inside an open database file; empty when it is sound.
+
+    ``quick`` runs ``PRAGMA quick_check`` (every page, no index cross-check: fit for
+    ``health`` and before each ``run``); otherwise the full integrity and
+    foreign-key checks. A file too damaged to finish the check is one problem, never
+    a crash: ``db check`` reports it, ``health`` turns CRITICAL, ``run`` writes nothing.
+    """
+    try:
+        if not quick:
+            return await db.integrity_problems()
+        async with db.read() as conn, conn.execute("PRAGMA quick_check") as cursor:
+            rows = await cursor.fetchall()
+        return [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    except sqlite3.DatabaseError as exc:
+        return [f"the check could not finish: {_describe(exc)}"]
+    except StorageError as exc:
+        return [f"the check could not finish: {exc.message}"]
+
+
+CORRUPT_HINT = (
+    "Stop the daemon, keep a copy of the file, restore the latest backup "
+    "(or point --db at a new file); `pressbox db check` lists the damage."
+)
