@@ -42,6 +42,33 @@ def _describe(exc: sqlite3.Error) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+def open_failure(path: Path, exc: sqlite3.Error) -> StorageError:
+    """Why a database could not be opened, with the advice that fits the cause.
+
+    A read-only file or mount and a full disk are not damage: "restore it from a
+    backup" would send the operator the wrong way.
+    """
+    code = getattr(exc, "sqlite_errorcode", 0) or 0
+    text = str(exc).lower()
+    detail = _describe(exc)
+    if code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or "readonly" in text:
+        return StorageError(
+            f"database {path} is read-only to this process ({detail})",
+            hint="Run as the account that owns it, fix the file's and directory's permissions, "
+            "or remount the filesystem read-write; nothing was written.",
+        )
+    if code & 0xFF == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return StorageError(
+            f"database {path} cannot grow: the disk is full ({detail})",
+            hint="Free disk space (old backups, logs), then try again; "
+            "nothing half-written was kept.",
+        )
+    return StorageError(
+        f"database {path} cannot be used ({detail})",
+        hint="Restore it from a backup or point --db at another file; nothing was written.",
+    )
+
+
 class Database:
     def __init__(self, path: Path, *, busy_timeout_ms: int = 5000) -> None:
         self.path = Path(path)
@@ -82,10 +109,7 @@ class Database:
             self._reader = await self._connect()
         except sqlite3.DatabaseError as exc:
             await self.close()
-            raise StorageError(
-                f"database {self.path} cannot be used ({_describe(exc)})",
-                hint="Restore it from a backup or point --db at another file; nothing was written.",
-            ) from None
+            raise open_failure(self.path, exc) from None
         except BaseException:
             await self.close()
             raise
