@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from hostile_corpus import CORPUS, FORBIDDEN, generated
 
+HOSTILE_SERVICE = "press\x1b]0;title\x07box\x1b[2J"
 PRESSBOX = str(Path(sys.executable).with_name("pressbox"))
 HOSTILE = [*CORPUS, *generated(count=60)]
 
@@ -113,9 +114,9 @@ def hostile_db(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     env.update(
         TERM="xterm-256color",
         PRESSBOX_LOGGING__DIR=str(tmp_path / "log"),
-        # A config value is untrusted text too: it is printed by `secrets status`.
-        PRESSBOX_SECRETS__SERVICE_NAME="press\x1b]0;title\x07box\x1b[2J",
     )
+    # A config value is untrusted text too: it is printed by `secrets status`.
+    env["PRESSBOX_SECRETS__SERVICE_NAME"] = HOSTILE_SERVICE  # pragma: allowlist secret
     db_path = tmp_path / "hostile.db"
     code, out = on_pty(["run", "--demo", "--db", str(db_path)], env)
     assert code == 0, out

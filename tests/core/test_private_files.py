@@ -16,6 +16,8 @@ from app.core.logging import configure_logging, get_logger
 from app.security.env_file import rewrite_without_secrets
 from app.storage.database import Database
 
+FAKE_KEY = "abc123def456"  # pragma: allowlist secret
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -54,7 +56,7 @@ def test_log_file_and_its_rotations_are_private(tmp_path: Path) -> None:
 
 def test_import_env_backup_is_born_private(tmp_path: Path) -> None:
     env = tmp_path / ".env"
-    env.write_text("ODDS_API_KEY=abc123def456\nPRESSBOX_PIPELINE__INTERVAL_S=60\n")
+    env.write_text(f"ODDS_API_KEY={FAKE_KEY}\nPRESSBOX_PIPELINE__INTERVAL_S=60\n")
     env.chmod(0o644)
     seen: list[int] = []
     real_open = os.open
@@ -69,9 +71,9 @@ def test_import_env_backup_is_born_private(tmp_path: Path) -> None:
         patch.setattr(os, "open", spy_open)
         backup = rewrite_without_secrets(env, backup=True)
     assert backup is not None and mode(backup) == 0o600
-    assert "abc123def456" in backup.read_text()
+    assert FAKE_KEY in backup.read_text()
     assert seen and all(m == 0o600 for m in seen), "every file was 0600 at creation"
-    assert mode(env) == 0o644 and "abc123def456" not in env.read_text()
+    assert mode(env) == 0o644 and FAKE_KEY not in env.read_text()
 
 
 def test_db_check_and_health_warn_about_files_open_to_others(tmp_path: Path) -> None:
