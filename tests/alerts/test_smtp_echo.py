@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from alerts_smtp import SMTP_PASSWORD, SMTP_USER, Inbox, Tls, free_port
+from alerts_smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, serve
 
 from app.alerts.mailer import AlertDeliveryError, SmtpMailer
 from app.core.config import AlertsSettings
@@ -38,30 +38,20 @@ class EchoingInbox(Inbox):
 
 
 @pytest.fixture
-def echoing_port(tls: Tls) -> Any:
+def echoing(tls: Tls) -> Iterator[SmtpServer]:
+    """Implicit TLS (the whole session), AUTH offered, every login refused with an echo."""
     inbox = EchoingInbox()
-    port = free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        ssl_context=tls.server,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
+    yield from serve(
+        inbox, ssl_context=tls.server, authenticator=inbox.authenticate, auth_require_tls=False
     )
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
-async def test_an_echoed_auth_blob_is_not_kept(echoing_port: int, tls: Tls) -> None:
+async def test_an_echoed_auth_blob_is_not_kept(echoing: SmtpServer, tls: Tls) -> None:
     SECRETS.register(SMTP_PASSWORD)
     settings = AlertsSettings(
         enabled=True,
         smtp_host="127.0.0.1",
-        smtp_port=echoing_port,
+        smtp_port=echoing.port,
         tls_mode="tls",
         smtp_username=SMTP_USER,
         recipients=["oncall@example.test"],

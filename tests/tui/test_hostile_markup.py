@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
 from conftest import wait_for
-from test_terminal import HERE, read_until
+from test_terminal import read_until, start_desk
 
 from app.storage.database import Database
 from app.tui.screens.game_detail import GameDetailScreen
@@ -47,18 +42,7 @@ async def test_a_markup_closing_tag_as_status_does_not_kill_the_desk(make_app, s
 
 @pytest.mark.integration
 def test_a_desk_that_dies_exits_non_zero(tmp_path: Path) -> None:
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(HERE))
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "desk_crash_child.py"), str(tmp_path / "desk.db")],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
+    process, master = start_desk(tmp_path, "desk_crash_child.py")
     try:
         seen = read_until(master, b"the desk died while composing", timeout=60)
         assert process.wait(timeout=30) == 1, seen[-500:]

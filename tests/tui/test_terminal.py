@@ -18,12 +18,14 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
-def start_desk(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_desk(
+    tmp_path: Path, script: str = "desk_child.py"
+) -> tuple[subprocess.Popen[bytes], int]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(HERE))
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "desk_child.py"), str(tmp_path / "desk.db")],
+        [sys.executable, str(HERE / script), str(tmp_path / "desk.db")],
         stdin=slave,
         stdout=slave,
         stderr=slave,
