@@ -148,7 +148,8 @@ def game_status(line: GameLine) -> str:
             return styled(short, "yellow")
     if line.abstract_state == "Final":
         return styled("Final", "dim")
-    return line.status[:6] if line.status != "Scheduled" else "Sched"
+    # Upstream text, and the result is markup: a detailedState of "[/]" must stay text.
+    return escape(line.status[:6]) if line.status != "Scheduled" else "Sched"
 
 
 def score(line: GameLine) -> str:
@@ -197,7 +198,7 @@ def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[s
     return (
         local_hhmm(line.start_time, tz),
         escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
-        escape(game_status(line)),  # upstream text: "[/]" would be markup
+        game_status(line),
         score(line),
         _price_cell(line.ml_away, with_point=False, marker=markers.get("ml_away", "")),
         _price_cell(line.ml_home, with_point=False, marker=markers.get("ml_home", "")),

@@ -72,7 +72,7 @@ class GameDetailScreen(Screen[None]):
         game = detail.game
         title.show(
             f"[b]{escape(matchup(game.away_team, game.home_team))}[/] · "
-            f"{fmt.local_hhmm(game.start_time, self.ctx.tz)} · {escape(fmt.game_status(game))} "
+            f"{fmt.local_hhmm(game.start_time, self.ctx.tz)} · {fmt.game_status(game)} "
             f"{fmt.score(game)} · game {game.game_pk}"
         )
         fair = " · ".join(
