@@ -16,6 +16,7 @@ The password is asked from the secret store at send time, held as
 
 from __future__ import annotations
 
+import re
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -25,7 +26,7 @@ import aiosmtplib
 
 from app.core.config import AlertsSettings
 from app.core.errors import ConfigurationError, TransientError
-from app.core.logging import redact
+from app.core.logging import MASK, redact
 from app.core.secrets import SMTP_PASSWORD, SecretProvider
 
 
@@ -39,13 +40,27 @@ class Mailer(Protocol):
     async def send(self, subject: str, body: str) -> None: ...
 
 
+# A server may echo what it was sent; during AUTH that is the credential in base64.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=_-]{12,}")
+
+
+def _server_text(text: str) -> str:
+    """A server reply fit to store: one line, secrets and base64-looking runs masked, bounded."""
+    return _BASE64_RUN.sub(MASK, redact(" ".join(text.split())))[:120]
+
+
 def _describe_smtp_failure(exc: BaseException) -> str:
-    """Status code and the server's first line (redacted), or the error class: never more."""
+    """Status code and the server's first line (masked), or the error class: never more.
+
+    Nothing of an AUTH exchange is kept but its status code: the server's reply to
+    ``AUTH PLAIN``/``LOGIN`` may carry the blob it was sent.
+    """
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return f"{exc.code} authentication refused (server reply not kept)"
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        first = redact(" ".join(str(exc.message).split()))[:120]
-        return f"{exc.code} {first}".strip()
+        return f"{exc.code} {_server_text(str(exc.message))}".strip()
     if isinstance(exc, aiosmtplib.SMTPException):
-        text = redact(" ".join(str(exc).split()))[:120]
+        text = _server_text(str(exc))
         return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     if isinstance(exc, ssl.SSLError):
         return f"TLS failure ({type(exc).__name__})"
@@ -98,7 +113,8 @@ class SmtpMailer:
         if not settings.recipients:
             raise ConfigurationError(
                 "alerts are enabled but alerts.recipients is empty",
-                hint="Set alerts.recipients (PRESSBOX_ALERTS__RECIPIENTS) to a JSON list.",
+                hint="Set alerts.recipients (PRESSBOX_ALERTS__RECIPIENTS), "
+                "e.g. oncall@example.com,backup@example.com.",
             )
         message = self.build(subject, body)
         password = await self._password()

@@ -10,6 +10,7 @@ import click
 
 from app.cli.common import (
     db_option,
+    echo_text,
     existing_database,
     fail,
     open_existing,
@@ -44,7 +45,7 @@ def read_hidden(prompt: str, *, confirm: bool = False) -> str:
 def echo_result(result: ControlResult) -> None:
     """Done: stdout. Refused: one line on stderr and ControlRefused's exit status (4)."""
     if result.ok:
-        click.echo(result.message)
+        echo_text(result.message)
     else:
         fail(result.message, ControlRefused.exit_code)
 
@@ -73,8 +74,8 @@ def set_command(ctx: click.Context, generate: bool) -> None:
             )
             result = await service.set_admin_key(new_key, old_key)
             if result.ok and generate:
-                click.echo("New admin key (shown once; keep it in your password manager):")
-                click.echo(new_key)
+                echo_text("New admin key (shown once; keep it in your password manager):")
+                click.echo(new_key)  # our own fresh key, shown once: nothing to clean
             return result
 
     echo_result(run_async(body))

@@ -12,6 +12,7 @@ import click
 from app.cli.common import (
     db_option,
     echo_json,
+    echo_text,
     existing_database,
     fail,
     json_option,
@@ -20,6 +21,7 @@ from app.cli.common import (
 )
 from app.control import audit
 from app.core.config import Settings
+from app.core.sanitize import clean_field
 
 
 def _who(entry: audit.AuditEntry) -> str:
@@ -33,11 +35,16 @@ def _who(entry: audit.AuditEntry) -> str:
     return f"{text} pid {entry.pid}@{entry.host}"
 
 
+def _quoted(text: str) -> str:
+    return clean_field(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _line(entry: audit.AuditEntry) -> str:
-    target = f" {entry.target}" if entry.target else ""
-    # One line per row, whatever the operator typed into the reason.
-    reason = f' reason="{" ".join(entry.reason.split())}"' if entry.reason else ""
-    detail = f" - {' '.join(entry.detail.split())}" if entry.detail else ""
+    target = f" {clean_field(entry.target)}" if entry.target else ""
+    # One line per row, whatever was typed into the reason: no line break, no control
+    # character, and a quote inside it cannot close the field early.
+    reason = f' reason="{_quoted(entry.reason)}"' if entry.reason else ""
+    detail = f" - {clean_field(entry.detail)}" if entry.detail else ""
     return (
         f"#{entry.id} {entry.at} {entry.action}{target} {entry.outcome.upper()}{reason} "
         f"by {_who(entry)}{detail}"
@@ -108,9 +115,9 @@ def audit_command(
         echo_json([asdict(e) for e in entries])
         return
     if not entries:
-        click.echo("audit trail is empty")
+        echo_text("audit trail is empty")
     for entry in entries:
-        click.echo(_line(entry))
+        echo_text(_line(entry))
 
 
 def _report_verification(result: Verification, expected: audit.Head | None, as_json: bool) -> None:
@@ -136,7 +143,7 @@ def _report_verification(result: Verification, expected: audit.Head | None, as_j
     if not as_json:
         witnessed = f"; contains head #{expected.id}" if expected is not None else ""
         head = result.head.hash if result.head.id else "-"
-        click.echo(f"audit trail intact: {check.checked} rows{witnessed}; head hash {head}")
+        echo_text(f"audit trail intact: {check.checked} rows{witnessed}; head hash {head}")
 
 
 @audit_command.command("head")
@@ -150,7 +157,7 @@ def head_command(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json({"id": head.id, "hash": head.hash})
     else:
-        click.echo(str(head))
+        echo_text(str(head))
 
 
 commands: list[click.Command] = [audit_command]

@@ -17,6 +17,7 @@ import click
 from app.core.config import Settings, load_settings
 from app.core.errors import PressboxError
 from app.core.logging import configure_logging, redact
+from app.core.sanitize import clean_line
 from app.storage.database import Database
 
 T = TypeVar("T")
@@ -53,9 +54,19 @@ class CliContext:
         return self._settings
 
 
+def echo_text(line: str, *, err: bool = False) -> None:
+    """One line of text output, redacted and sanitized: the last guard before the terminal.
+
+    Every non-JSON line of every command goes through here. Untrusted text inside it
+    (upstream names, statuses, errors, typed reasons) loses its escape sequences and
+    control characters, and a line break inside it shows as a mark, never a new row.
+    """
+    click.echo(clean_line(redact(line)), err=err)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """One readable line on stderr, then exit."""
-    click.echo(f"pressbox: {redact(message)}", err=True)
+    echo_text(f"pressbox: {message}", err=True)
     sys.exit(code)
 
 

@@ -9,12 +9,13 @@ run was handed to the daemon).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import TypeVar
 
 import click
 
 from app.cli.admin_cmds import echo_result, read_hidden
-from app.cli.common import RUN_EXIT, db_option, fail, run_async, with_settings
+from app.cli.common import RUN_EXIT, db_option, echo_text, fail, run_async, with_settings
 from app.control.handoff import HandoffOutcome, follow_request
 from app.control.service import (
     ControlResult,
@@ -22,6 +23,8 @@ from app.control.service import (
     ControlStatus,
 )
 from app.core.config import Settings
+from app.core.errors import PressboxError
+from app.core.secrets import SECRET_NAMES, SecretProvider
 from app.domain.status import SOURCES, Mode
 from app.storage.database import Database
 
@@ -44,7 +47,21 @@ async def _control(settings: Settings, action: Callable[[ControlService], Awaita
         from app.runtime import build_runtime
 
         runtime = await build_runtime(settings, db, demo=False)
+        await load_masks(runtime.secrets)
         return await action(runtime.control)
+
+
+async def load_masks(secrets: SecretProvider) -> None:
+    """Read every configured credential so that the redactor masks it in reasons and e-mails.
+
+    A reason is stored as typed (masked): an operator who pastes a key into
+    ``--reason`` gets ``***`` in the audit trail and the alert, in every form the
+    redactor knows. A credential this session cannot read (no keyring) cannot be
+    pasted from it either; the action goes on.
+    """
+    for name in SECRET_NAMES:
+        with suppress(PressboxError):
+            await secrets.get(name)
 
 
 @control_group.command("execute")
@@ -59,7 +76,7 @@ def execute_command(ctx: click.Context, reason: str) -> None:
         result = await svc.execute(read_hidden("Admin key"), reason)
         if result.request_id is None or settings.security.handoff_wait_s == 0:
             return result, None
-        click.echo(f"{result.message}; waiting for the daemon's run...")
+        echo_text(f"{result.message}; waiting for the daemon's run...")
         handoff = await follow_request(
             svc.db,
             result.request_id,
@@ -84,11 +101,11 @@ def _report_handoff(result: ControlResult, handoff: HandoffOutcome) -> int:
     if handoff.run is not None and handoff.finished:
         run = handoff.run
         why = f" ({run.reason})" if run.reason else ""
-        click.echo(f"run {run.id} {run.outcome} (by the daemon, {request}){why}")
+        echo_text(f"run {run.id} {run.outcome} (by the daemon, {request}){why}")
         return RUN_EXIT.get(run.outcome, 1)
     if handoff.finished:
         fail(f"{request} ended {handoff.request_status} without a run; see `pressbox runs`", 1)
-    click.echo(
+    echo_text(
         f"{request} is still {handoff.request_status} after security.handoff_wait_s; "
         "follow it with `pressbox runs`"
     )

@@ -12,6 +12,7 @@ from app.cli.common import (
     db_option,
     demo_option,
     echo_json,
+    echo_text,
     existing_database,
     fail,
     json_option,
@@ -19,9 +20,12 @@ from app.cli.common import (
     with_settings,
 )
 from app.core.errors import StorageError
+from app.core.private_files import exposure_warnings
 from app.storage.database import (
+    CORRUPT_HINT,
     MIN_SAFE_SQLITE,
     Database,
+    damage_report,
     sqlite_version,
     sqlite_version_is_safe,
 )
@@ -49,7 +53,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
         # A check never migrates: it reports what is there.
         await database.open(create=False, migrate=False)
         try:
-            return await database.schema_version(), await database.integrity_problems()
+            return await database.schema_version(), await damage_report(database)
         finally:
             await database.close()
 
@@ -67,7 +71,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
             "(WAL-reset bug, sqlite.org/wal.html); "
             "upgrade the system SQLite or Python"
         ]
-    )
+    ) + exposure_warnings(settings.db.path)
     if as_json:
         echo_json(
             {
@@ -83,14 +87,16 @@ def check(ctx: click.Context, as_json: bool) -> None:
         )
     else:
         status = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(
+        echo_text(
             f"{settings.db.path}: {status}; schema {version}/{SCHEMA_VERSION}; "
             f"SQLite {sqlite_version()}"
         )
         for problem in problems:
-            click.echo(f"  problem: {problem}")
+            echo_text(f"  problem: {problem}")
+        if problems:
+            echo_text(f"  what to do: {CORRUPT_HINT}")
         for note in notes:
-            click.echo(f"  warning: {note}")
+            echo_text(f"  warning: {note}")
     ctx.exit(1 if problems else 0)
 
 
@@ -113,9 +119,9 @@ def migrate(ctx: click.Context) -> None:
 
     before, after = run_async(upgrade)
     if before == after:
-        click.echo(f"{settings.db.path}: schema {after} is current; nothing to do")
+        echo_text(f"{settings.db.path}: schema {after} is current; nothing to do")
     else:
-        click.echo(f"{settings.db.path}: migrated schema {before} -> {after}")
+        echo_text(f"{settings.db.path}: migrated schema {before} -> {after}")
 
 
 async def _version_before(database: Database) -> int:

@@ -14,19 +14,22 @@ import json
 
 import click
 
-from app.cli.common import cli_context, db_option, demo_option, json_option
+from app.cli.common import cli_context, db_option, demo_option, echo_text, json_option
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import redact
-from app.pipeline.health import HealthReport, evaluate_health, unknown
-from app.storage.database import Database
+from app.pipeline.health import HealthReport, damaged, evaluate_health, unknown
+from app.storage.database import Database, damage_report
 
 
 async def _evaluate(settings: Settings) -> HealthReport:
     db = Database.from_settings(settings.db)
     await db.open(create=False, migrate=False)
     try:
+        damage = await damage_report(db, quick=True)
+        if damage:
+            return damaged(db.path, damage)
         return await evaluate_health(db, settings, Clock())
     finally:
         await db.close()
@@ -51,7 +54,7 @@ def health(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
     else:
-        click.echo(redact(report.line()))
+        echo_text(report.line())
     ctx.exit(report.exit_code)
 
 

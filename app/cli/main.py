@@ -18,7 +18,7 @@ from app.cli import (
     query_cmds,
     secrets_cmds,
 )
-from app.cli.common import CliContext, with_settings
+from app.cli.common import CliContext, echo_text, with_settings
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,12 +64,12 @@ def main() -> None:
         code = cli.main(prog_name="pressbox", standalone_mode=False)
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx is not None else "pressbox"
-        click.echo(f"pressbox: {exc.format_message()} (see `{command} --help`)", err=True)
+        echo_text(f"pressbox: {exc.format_message()} (see `{command} --help`)", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"pressbox: {exc.format_message()}", err=True)
+        echo_text(f"pressbox: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("pressbox: aborted; nothing was changed", err=True)
+        echo_text("pressbox: aborted; nothing was changed", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

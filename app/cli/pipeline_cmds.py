@@ -13,20 +13,23 @@ from app.cli.common import (
     cli_context,
     db_option,
     demo_option,
+    echo_text,
     parse_slate_date,
     run_async,
     with_settings,
 )
 from app.core.config import Settings
+from app.core.errors import StorageError
 from app.domain.status import Trigger
 from app.pipeline.runner import RunResult
 from app.runtime import build_runtime
-from app.storage.database import Database
+from app.storage.database import CORRUPT_HINT, Database, damage_report
 from app.storage.runs import count_runs
 
 
 async def run_once(settings: Settings, slate_date: date | None, *, demo: bool) -> RunResult:
     async with Database.from_settings(settings.db) as db:
+        await refuse_a_damaged_file(db)
         steps = 0
         if demo:
             # Each `run --demo` is a fresh process: replay the simulation up to this run so
@@ -37,6 +40,16 @@ async def run_once(settings: Settings, slate_date: date | None, *, demo: bool) -
         return await runtime.runner.run(Trigger.CLI, slate_date, scheduled=True)
 
 
+async def refuse_a_damaged_file(db: Database) -> None:
+    """Writing into a damaged file spreads the damage: a run checks the pages first."""
+    damage = await damage_report(db, quick=True)
+    if damage:
+        raise StorageError(
+            f"database {db.path} is damaged ({damage[0]}); the run wrote nothing",
+            hint=CORRUPT_HINT,
+        )
+
+
 async def serve_daemon(settings: Settings, *, demo: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -44,6 +57,7 @@ async def serve_daemon(settings: Settings, *, demo: bool) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         async with Database.from_settings(settings.db) as db:
+            await refuse_a_damaged_file(db)
             runtime = await build_runtime(settings, db, demo=demo)
             await runtime.scheduler().serve(stop)
     finally:
@@ -65,7 +79,7 @@ def run_command(ctx: click.Context, date_text: str | None) -> None:
     settings = with_settings(ctx)
     demo = cli_context(ctx).demo
     result = run_async(lambda: run_once(settings, slate_date, demo=demo))
-    click.echo(result.summary())
+    echo_text(result.summary())
     ctx.exit(RUN_EXIT.get(result.outcome, 1))
 
 

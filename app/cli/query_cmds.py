@@ -15,6 +15,7 @@ from app.cli.common import (
     db_option,
     demo_option,
     echo_json,
+    echo_text,
     existing_database,
     json_option,
     parse_slate_date,
@@ -22,6 +23,7 @@ from app.cli.common import (
 )
 from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
+from app.core.sanitize import clean_field
 from app.storage.database import Database
 from app.storage.snapshot import (
     GameLine,
@@ -132,6 +134,14 @@ def _status(game: GameLine) -> str:
     return game.status
 
 
+# Untrusted names get a bound, so one hostile team name cannot push every column away.
+_NAME_WIDTH = 48
+
+
+def _game_name(game: GameLine) -> str:
+    return clean_field(matchup(game.away_team, game.home_team), _NAME_WIDTH)
+
+
 def _score(game: GameLine) -> str:
     if game.away_score is None or game.home_score is None:
         return ""
@@ -169,18 +179,18 @@ def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> N
         echo_json({"date": day.isoformat(), "games": [game_json(g) for g in games]})
         return
     if not games:
-        click.echo(f"No games stored for {day.isoformat()}.")
+        echo_text(f"No games stored for {day.isoformat()}.")
         return
-    width = max(len(matchup(g.away_team, g.home_team)) for g in games)
-    click.echo(
+    width = max(len(_game_name(g)) for g in games)
+    echo_text(
         f"{'time':5}  {'matchup':{width}} {'status':11} {'score':6} {'ML away':>8} {'ML home':>8} "
         f"{'run line':>11} {'total':>10} value"
     )
     local = zone(settings.pipeline.timezone)
     for game in games:
         start = parse_iso(game.start_time).astimezone(local).strftime("%H:%M")
-        click.echo(
-            f"{start:5}  {matchup(game.away_team, game.home_team):{width}} {_status(game)[:11]:11} "
+        echo_text(
+            f"{start:5}  {_game_name(game):{width}} {clean_field(_status(game), 11):11} "
             f"{_score(game):6} {_fmt_price(game.ml_away):>8} {_fmt_price(game.ml_home):>8} "
             f"{_fmt_price(game.rl_home, True):>11} {_fmt_price(game.total_over, True):>10} "
             f"{'*' * min(game.value_bets, 3)}"
@@ -210,17 +220,18 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
         echo_json({"date": day.isoformat(), "bets": [bet_json(b) for b in bets]})
         return
     if not bets:
-        click.echo(f"No value bets for {day.isoformat()}.")
+        echo_text(f"No value bets for {day.isoformat()}.")
         return
-    width = max(len(b.matchup) for b in bets)
-    click.echo(
+    width = max(len(clean_field(b.matchup, _NAME_WIDTH)) for b in bets)
+    echo_text(
         f"{'game':{width}} {'market':8} {'outcome':22} {'book':12} {'price':>6} {'fair':>6} "
         f"{'edge':>6} {'stake':>8}"
     )
     for bet in bets:
         outcome = _outcome_label(bet)
-        click.echo(
-            f"{bet.matchup:{width}} {bet.market:8} {outcome[:22]:22} {bet.book[:12]:12} "
+        echo_text(
+            f"{clean_field(bet.matchup, _NAME_WIDTH):{width}} {bet.market:8} "
+            f"{clean_field(outcome, 22):22} {clean_field(bet.book, 12):12} "
             f"{bet.price:>+6d} {bet.fair_prob:>6.1%} {bet.edge:>6.1%} {bet.stake:>8.2f}"
         )
 
@@ -247,12 +258,12 @@ def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
         echo_json({"runs": [run_json(r) for r in runs]})
         return
     if not runs:
-        click.echo("No runs yet.")
+        echo_text("No runs yet.")
         return
     for run in runs:
         stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
-        reason = f" ({run.reason})" if run.reason else ""
-        click.echo(
+        reason = f" ({clean_field(run.reason)})" if run.reason else ""
+        echo_text(
             f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {run.started_at} -> "
             f"{run.finished_at or '…'}  {stages}{reason}"
         )

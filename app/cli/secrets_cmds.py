@@ -11,7 +11,15 @@ from pathlib import Path
 import click
 
 from app.cli.admin_cmds import read_hidden
-from app.cli.common import cli_context, echo_json, fail, json_option, run_async, with_settings
+from app.cli.common import (
+    cli_context,
+    echo_json,
+    echo_text,
+    fail,
+    json_option,
+    run_async,
+    with_settings,
+)
 from app.core.config import Settings, load_settings
 from app.core.errors import ConfigurationError, PressboxError
 from app.core.logging import SECRETS, configure_logging, get_logger
@@ -53,17 +61,17 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"backend: {status.backend} (accepted: encrypts at rest)")
-    click.echo(f"service: {status.service_name}")
+    echo_text(f"backend: {status.backend} (accepted: encrypts at rest)")
+    echo_text(f"service: {status.service_name}")
     if status.allow_env:
-        click.echo("environment fallback: ON (INSECURE: secrets.allow_env=true)")
+        echo_text("environment fallback: ON (INSECURE: secrets.allow_env=true)")
     for state in status.secrets:
         where = []
         if state.in_keyring:
             where.append("keyring")
         if state.in_environment:
             where.append("environment (INSECURE)")
-        click.echo(f"{state.name}: {'set in ' + ' and '.join(where) if where else 'not set'}")
+        echo_text(f"{state.name}: {'set in ' + ' and '.join(where) if where else 'not set'}")
 
 
 @secrets_group.command("set")
@@ -83,7 +91,7 @@ def set_command(ctx: click.Context, name: str) -> None:
 
     run_async(body)
     log.info("secret stored", secret=name, backend=store.backend_name())
-    click.echo(f"{name} stored in {store.backend_name()}")
+    echo_text(f"{name} stored in {store.backend_name()}")
 
 
 @secrets_group.command("delete")
@@ -97,7 +105,7 @@ def delete_command(ctx: click.Context, name: str) -> None:
     if not removed:
         fail(f"{name} is not set in {store.backend_name()}; nothing deleted", 1)
     log.info("secret deleted", secret=name)
-    click.echo(f"{name} deleted from {store.backend_name()}")
+    echo_text(f"{name} deleted from {store.backend_name()}")
 
 
 def _settings_without_dotenv(ctx: click.Context) -> Settings:
@@ -168,7 +176,7 @@ def import_env_command(ctx: click.Context, path: Path, backup: bool, overwrite: 
     except PressboxError as exc:
         fail(exc.one_line(), exc.exit_code)
     if not scan.secrets and not scan.empty and not scan.unknown:
-        click.echo(f"{path} holds no secrets; nothing to do")
+        echo_text(f"{path} holds no secrets; nothing to do")
         return
     moved = run_async(lambda: import_env(store, scan, overwrite=overwrite))
     try:
@@ -180,10 +188,10 @@ def import_env_command(ctx: click.Context, path: Path, backup: bool, overwrite: 
             2,
         )
     for name, key in sorted(moved.items()):
-        click.echo(f"{key} -> keyring {name} ({store.backend_name()})")
+        echo_text(f"{key} -> keyring {name} ({store.backend_name()})")
     for key in scan.empty:
-        click.echo(f"{key} was empty; line removed")
-    click.echo(
+        echo_text(f"{key} was empty; line removed")
+    echo_text(
         f"{path} rewritten without secrets" + (f"; backup at {backup_path}" if backup_path else "")
     )
     log.info("env file imported", path=str(path), secrets=sorted(moved))

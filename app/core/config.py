@@ -7,18 +7,21 @@ here; nothing else in the package hard-codes one.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -26,6 +29,29 @@ from app.core.errors import ConfigurationError
 from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
+
+
+def split_list(value: Any) -> Any:
+    """A list setting from the environment: ``a,b`` (comma-separated) or a JSON list.
+
+    Operators write ``PRESSBOX_ALERTS__RECIPIENTS=oncall@example.com``; requiring
+    ``["oncall@example.com"]`` made every command crash on the plain form.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError(
+                "not a valid JSON list; write a,b (comma-separated) or a JSON list"
+            ) from None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+# ``NoDecode``: pydantic-settings would otherwise insist on JSON for a list from the environment.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(split_list)]
 
 
 # Keys that name a credential. A file that holds one is refused at start.
@@ -70,10 +96,12 @@ class OddsApiSettings(SettingsSection):
     """The Odds API base URL"""
     sport: str = "baseball_mlb"
     """sport key"""
-    regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
-    """bookmaker regions (JSON list); cost per call = markets x regions"""
-    markets: list[Market] = Field(default_factory=lambda: list(MARKETS), min_length=1)
-    """markets (JSON list of h2h, spreads, totals)"""
+    regions: StrList = Field(default_factory=lambda: ["us"], min_length=1)
+    """bookmaker regions (a,b or a JSON list); cost per call = markets x regions"""
+    markets: Annotated[list[Market], NoDecode, BeforeValidator(split_list)] = Field(
+        default_factory=lambda: list(MARKETS), min_length=1
+    )
+    """markets (a,b or a JSON list of h2h, spreads, totals)"""
     timeout_s: float = Field(10.0, gt=0, le=300)
     """HTTP timeout per request (s)"""
 
@@ -160,8 +188,8 @@ class AlertsSettings(SettingsSection):
     """SMTP login (the password lives in the keyring: smtp-password)"""
     sender: str = "pressbox@localhost"
     """From address"""
-    recipients: list[str] = Field(default_factory=list)
-    """To addresses (JSON list)"""
+    recipients: StrList = Field(default_factory=list)
+    """To addresses (a,b or a JSON list)"""
     timeout_s: float = Field(10.0, gt=0, le=300)
     """SMTP timeout (s)"""
     dedupe_window_s: float = Field(3600.0, ge=0)
@@ -391,6 +419,12 @@ def load_settings(
         raise ConfigurationError(
             describe_validation_error(exc),
             hint="See .env.example for accepted values.",
+        ) from None
+    except SettingsError as exc:
+        # A value the settings source could not even parse (its text names the field only).
+        raise ConfigurationError(
+            f"invalid setting: {str(exc).splitlines()[0]}",
+            hint="Lists are a,b (comma-separated) or a JSON list; see .env.example.",
         ) from None
     finally:
         Settings.toml_source_path = None

@@ -8,45 +8,119 @@ rendered without local variables, which would otherwise print credentials.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import logging
 import logging.handlers
 import re
+import sys
 import threading
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import structlog
 
 from app.core.errors import ConfigurationError
+from app.core.private_files import private_dir, private_opener
 
 MASK = "***"
 _URL_QUERY = re.compile(r"(https?://[^\s?#'\"]+)\?[^\s#'\"]*")
 
 
+# A copy echoed back may be folded over lines (SMTP, long headers): let a line break
+# (and the indentation after it) sit between any two characters of a form.
+_FOLD = r"(?:[\r\n]+[ \t]*)?"
+_MIN_BASE64_CORE = 8
+
+
+def _folded(form: str) -> str:
+    return _FOLD.join(re.escape(ch) for ch in form)
+
+
+def _base64_cores(value: str) -> set[str]:
+    """The base64 characters that depend on ``value`` alone, at each of the three alignments.
+
+    A secret inside a larger blob (``AUTH PLAIN`` is base64 of ``\\0user\\0password``)
+    starts at any byte offset; the characters that mix in a neighbour's bits differ,
+    the core between them does not.
+    """
+    raw = value.encode("utf-8")
+    cores: set[str] = set()
+    for offset in range(3):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            text = encode(b"\0" * offset + raw).decode("ascii")
+            start = -(-8 * offset // 6)
+            end = 8 * (offset + len(raw)) // 6
+            core = text[start:end]
+            if len(core) >= _MIN_BASE64_CORE:
+                cores.add(core)
+    return cores
+
+
+_BASE64_CHARS = "[A-Za-z0-9+/=_-]"
+_WINDOW = 12  # base64 characters: 9 bytes of the secret
+
+
+def _windows(core: str) -> set[str]:
+    if len(core) <= _WINDOW:
+        return {core}
+    return {core[i : i + _WINDOW] for i in range(len(core) - _WINDOW + 1)}
+
+
+def _text_forms(value: str) -> set[str]:
+    """The value as typed and percent-encoded (matched case-insensitively)."""
+    return {value, quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
+
+
 class SecretRegistry:
-    """Values that must never be written anywhere. Thread-safe, process-wide."""
+    """Values that must never be written anywhere. Thread-safe, process-wide.
+
+    Each value is masked as typed, in any letter case, percent-encoded (``%26`` for
+    ``&``), as base64 (standard or URL-safe, at any alignment inside a larger blob)
+    and folded over line breaks.
+    """
 
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._lock = threading.Lock()
+        self._patterns: tuple[re.Pattern[str], ...] = ()
 
     def register(self, value: str | None) -> None:
         # Very short values would mask innocent text everywhere; real keys are long.
         if value and len(value) >= 6:
             with self._lock:
-                self._values.add(value)
+                if value not in self._values:
+                    self._values.add(value)
+                    self._patterns = self._compile()
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._patterns = ()
+
+    def _compile(self) -> tuple[re.Pattern[str], ...]:
+        texts = {form for value in self._values for form in _text_forms(value)}
+        cores = {core for value in self._values for core in _base64_cores(value)}
+        patterns = []
+        if texts:
+            ordered = sorted(texts, key=len, reverse=True)
+            patterns.append(re.compile("|".join(_folded(f) for f in ordered), re.IGNORECASE))
+        windows = {w for core in cores for w in _windows(core)}
+        if windows:
+            # Any window of a core masks the whole base64 run around it: a blob cut short
+            # (a reply bounded to 120 characters) still loses every character of the secret.
+            ordered = sorted(windows, key=len, reverse=True)
+            alternatives = "|".join(_folded(w) for w in ordered)
+            patterns.append(re.compile(f"{_BASE64_CHARS}*(?:{alternatives}){_BASE64_CHARS}*"))
+        return tuple(patterns)
 
     def redact(self, text: str) -> str:
         with self._lock:
-            values = sorted(self._values, key=len, reverse=True)
-        for value in values:
-            if value in text:
-                text = text.replace(value, MASK)
+            patterns = self._patterns
+        for pattern in patterns:
+            text = pattern.sub(MASK, text)
         return _URL_QUERY.sub(r"\1?" + MASK, text)
 
 
@@ -86,6 +160,43 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file (and so every rotated copy, which is a rename of it) is owner-only.
+
+    A write that fails (disk full, directory gone or read-only) is not a traceback on
+    the operator's terminal: one line on stderr, then logging stops for this process
+    while the command itself carries on.
+    """
+
+    failed = False
+
+    def _open(self) -> Any:
+        return open(
+            self.baseFilename,
+            self.mode,
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=private_opener,
+        )
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        error = sys.exc_info()[1]
+        why = error.strerror if isinstance(error, OSError) and error.strerror else "write failed"
+        sys.stderr.write(
+            f"pressbox: cannot write the log {self.baseFilename} ({why}); "
+            "logging is off for this process. Free space or fix PRESSBOX_LOGGING__DIR.\n"
+        )
+        with contextlib.suppress(OSError, ValueError):
+            self.close()
+
+
 _configured_path: Path | None = None
 
 
@@ -99,8 +210,8 @@ def configure_logging(
     """Send structlog and stdlib logging to ``log_dir/filename`` as JSON lines."""
     global _configured_path
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        private_dir(log_dir)
+        handler = PrivateRotatingFileHandler(
             log_dir / filename, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
     except OSError as exc:

@@ -6,10 +6,13 @@ Status and exit code, worst first:
   last ``health.failed_runs_critical`` runs failed (or were abandoned); or, in
   ``auto`` mode, no run succeeded (ok or degraded) within
   ``health.no_success_critical_s``.
-* WARNING (1) -- the last run was degraded (or failed, short of N); a circuit breaker is open or
+* WARNING (1) -- the database, its -wal/-shm or its directory is open to other users;
+  the last run was degraded (or failed, short of N); a circuit breaker is open or
   half-open; The Odds API credits are at or below ``quota.low_credits_warning``;
   the system is halted (not yet for long) or paused; paused with no success
   within the threshold.
+* CRITICAL (2) also when ``pressbox health`` finds the file damaged inside
+  (``PRAGMA quick_check``; ``app.cli.health_cmds``).
 * UNKNOWN (3) -- no run has happened yet (a brand-new database), or the
   database cannot be read (see ``app.cli.health_cmds``).
 * OK (0) -- none of the above.
@@ -24,10 +27,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
+from app.core.private_files import exposure_warnings
 from app.domain.status import (
     ATTEMPTED,
     DELIVERED,
@@ -41,7 +46,13 @@ from app.domain.status import (
 )
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
-from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
+from app.storage.database import (
+    CORRUPT_HINT,
+    MIN_SAFE_SQLITE,
+    Database,
+    sqlite_version,
+    sqlite_version_is_safe,
+)
 from app.storage.mode import get_mode
 from app.storage.runs import outcome_in
 
@@ -136,9 +147,23 @@ class HealthReport:
 
 def unknown(reason: str) -> HealthReport:
     """The report when the database itself cannot be read."""
+    return verdict_only(HealthStatus.UNKNOWN, reason)
+
+
+def damaged(path: Path, problems: list[str]) -> HealthReport:
+    """CRITICAL: the file is damaged inside (``PRAGMA quick_check``); nothing else is trusted."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return verdict_only(
+        HealthStatus.CRITICAL,
+        f"database {path} is damaged: {problems[0]}{more}; runs refuse to write. {CORRUPT_HINT}",
+    )
+
+
+def verdict_only(status: HealthStatus, reason: str) -> HealthReport:
+    """A report that is one status and one reason, without reading any table."""
     return HealthReport(
-        status=HealthStatus.UNKNOWN,
-        exit_code=HEALTH_EXIT_CODES[HealthStatus.UNKNOWN],
+        status=status,
+        exit_code=HEALTH_EXIT_CODES[status],
         reasons=[reason],
         mode=None,
         last_run=None,
@@ -197,7 +222,7 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
         rows = await source_health.all_sources(conn)
 
     critical: list[str] = []
-    warning: list[str] = []
+    warning: list[str] = exposure_warnings(db.path)
 
     halted_for = _age(now, mode.set_at) if mode.mode is Mode.HALTED else None
     if halted_for is not None:

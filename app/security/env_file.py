@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -123,18 +122,29 @@ def rewrite_without_secrets(path: Path, *, backup: bool) -> Path | None:
     backup_path: Path | None = None
     if backup:
         backup_path = path.with_name(path.name + ".bak")
-        shutil.copyfile(path, backup_path)
-        os.chmod(backup_path, 0o600)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The backup holds the secrets: born 0600 (mkstemp), never widened, then renamed
+        # into place, so no moment exists at which another user could read it.
+        _write_atomically(backup_path, path.read_bytes())
+    _write_atomically(path, new_text.encode("utf-8"), mode=mode)
+    return backup_path
+
+
+def _write_atomically(target: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to a fresh owner-only temp file beside ``target``, then rename it over.
+
+    ``mode`` widens the new file to the permissions of the file it replaces (the
+    rewritten ``.env``, which holds no secret any more); None keeps it 0600.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new_text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return backup_path

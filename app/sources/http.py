@@ -258,9 +258,11 @@ def upstream_detail(body: bytes) -> UpstreamDetail:
 
 def safe_text(text: str) -> str:
     """Upstream text made fit for a message: URLs cut to their origin, secrets masked, one line."""
+    # Known secrets first: the parameter rule stops at "&", and a key holding one
+    # would leave its tail behind once its head was masked.
+    text = SECRETS.redact(text)
     text = _URL.sub(_origin, text)
     text = _CREDENTIAL_PARAM.sub(lambda m: f"{m.group(1)}={MASK}", text)
-    text = SECRETS.redact(text)
     text = " ".join(text.split())
     if len(text) > _MAX_UPSTREAM_MESSAGE:
         text = text[: _MAX_UPSTREAM_MESSAGE - 1] + "…"

@@ -22,6 +22,7 @@ import aiosqlite
 
 from app.core.config import DbSettings
 from app.core.errors import SchemaTooNewError, StorageError
+from app.core.private_files import create_private_file
 from app.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 # Below this SQLite has the WAL-reset bug (https://sqlite.org/wal.html).
@@ -39,6 +40,33 @@ def sqlite_version_is_safe(version: str | None = None) -> bool:
 
 def _describe(exc: sqlite3.Error) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def open_failure(path: Path, exc: sqlite3.Error) -> StorageError:
+    """Why a database could not be opened, with the advice that fits the cause.
+
+    A read-only file or mount and a full disk are not damage: "restore it from a
+    backup" would send the operator the wrong way.
+    """
+    code = getattr(exc, "sqlite_errorcode", 0) or 0
+    text = str(exc).lower()
+    detail = _describe(exc)
+    if code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or "readonly" in text:
+        return StorageError(
+            f"database {path} is read-only to this process ({detail})",
+            hint="Run as the account that owns it, fix the file's and directory's permissions, "
+            "or remount the filesystem read-write; nothing was written.",
+        )
+    if code & 0xFF == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return StorageError(
+            f"database {path} cannot grow: the disk is full ({detail})",
+            hint="Free disk space (old backups, logs), then try again; "
+            "nothing half-written was kept.",
+        )
+    return StorageError(
+        f"database {path} cannot be used ({detail})",
+        hint="Restore it from a backup or point --db at another file; nothing was written.",
+    )
 
 
 class Database:
@@ -81,10 +109,7 @@ class Database:
             self._reader = await self._connect()
         except sqlite3.DatabaseError as exc:
             await self.close()
-            raise StorageError(
-                f"database {self.path} cannot be used ({_describe(exc)})",
-                hint="Restore it from a backup or point --db at another file; nothing was written.",
-            ) from None
+            raise open_failure(self.path, exc) from None
         except BaseException:
             await self.close()
             raise
@@ -103,10 +128,11 @@ class Database:
                     hint="Run `pressbox run` or `pressbox db migrate` to create it, or check --db.",
                 )
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # SQLite gives -wal and -shm the database file's mode: 0600 from birth.
+                create_private_file(self.path)
             except OSError as exc:
                 raise StorageError(
-                    f"cannot create the directory for {self.path} ({exc.strerror})",
+                    f"cannot create {self.path} ({exc.strerror})",
                     hint="Check the path and its permissions.",
                 ) from None
         elif self.path.stat().st_size > 0:
@@ -262,3 +288,29 @@ async def open_database(
         yield db
     finally:
         await db.close()
+
+
+async def damage_report(db: Database, *, quick: bool = False) -> list[str]:
+    """What is wrong inside an open database file; empty when it is sound.
+
+    ``quick`` runs ``PRAGMA quick_check`` (every page, no index cross-check: fit for
+    ``health`` and before each ``run``); otherwise the full integrity and
+    foreign-key checks. A file too damaged to finish the check is one problem, never
+    a crash: ``db check`` reports it, ``health`` turns CRITICAL, ``run`` writes nothing.
+    """
+    try:
+        if not quick:
+            return await db.integrity_problems()
+        async with db.read() as conn, conn.execute("PRAGMA quick_check") as cursor:
+            rows = await cursor.fetchall()
+        return [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    except sqlite3.DatabaseError as exc:
+        return [f"the check could not finish: {_describe(exc)}"]
+    except StorageError as exc:
+        return [f"the check could not finish: {exc.message}"]
+
+
+CORRUPT_HINT = (
+    "Stop the daemon, keep a copy of the file, restore the latest backup "
+    "(or point --db at a new file); `pressbox db check` lists the damage."
+)

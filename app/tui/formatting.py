@@ -148,7 +148,8 @@ def game_status(line: GameLine) -> str:
             return styled(short, "yellow")
     if line.abstract_state == "Final":
         return styled("Final", "dim")
-    return line.status[:6] if line.status != "Scheduled" else "Sched"
+    # Upstream text, and the result is markup: a detailedState of "[/]" must stay text.
+    return escape(line.status[:6]) if line.status != "Scheduled" else "Sched"
 
 
 def score(line: GameLine) -> str:

@@ -11,6 +11,7 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger
+from app.core.sanitize import clean_line
 from app.storage.database import Database
 from app.tui.actions import ControlActions
 from app.tui.app import Background, PressboxApp
@@ -80,7 +81,8 @@ async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None
             notices=wired.notices,
         )
         result = await app.run_async()
-        return int(result or 0)
+        # Textual returns None from a crash it has already printed; its return code says so.
+        return app.return_code or int(result or 0)
     finally:
         await db.close()
 
@@ -97,5 +99,5 @@ def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = 
     except PressboxError as exc:
         # The desk never started (or has already restored the terminal): one line, no traceback.
         log.error("desk could not start", error=exc.one_line())
-        print(f"pressbox: {exc.one_line()}", file=sys.stderr)
+        print(f"pressbox: {clean_line(exc.one_line())}", file=sys.stderr)
         return exc.exit_code

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
 from app.core.config import SecretsSettings
 from app.core.logging import configure_logging, get_logger
 from app.security.secret_store import KeyringSecretStore
+from app.sources.http import safe_text
 from tests.support.keyrings import InMemoryKeyring
 
 CANARY = "CANARY-odds-key-d41d8cd98f00"  # pragma: allowlist secret
@@ -77,3 +81,69 @@ def test_canary_never_leaks(memory_keyring: InMemoryKeyring, tmp_path: Path) -> 
         data = path.read_bytes()
         for secret in (CANARY, SMTP_CANARY, ADMIN):
             assert secret.encode() not in data, path.name
+
+
+AMP_CANARY = "CANARY&odds-key-5e6f7a8b9c0d"  # pragma: allowlist secret
+
+
+def _forms(secret: str) -> list[str]:
+    raw = secret.encode()
+    return [
+        secret,
+        secret.upper(),
+        secret.lower(),
+        quote(secret, safe=""),
+        quote_plus(secret),
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.b64encode(b"\0user\0" + raw).decode()[8:-4],  # inside an AUTH PLAIN blob
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        secret.split("&")[-1],  # the tail after "&"
+    ]
+
+
+def test_every_form_of_a_canary_is_masked(
+    memory_keyring: InMemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control process loads what it must mask; no form of a key survives anywhere."""
+    monkeypatch.setenv("PRESSBOX_SECURITY__ACTION_RATE_LIMIT_S", "0")
+    memory_keyring.store[("pressbox", "odds-api-key")] = AMP_CANARY
+    memory_keyring.store[("pressbox", "smtp-password")] = SMTP_CANARY
+    db_path = tmp_path / "forms.db"
+    runner = CliRunner()
+    outputs: list[str] = []
+
+    def run(*args: str, stdin: str = "") -> None:
+        result = runner.invoke(cli, list(args), input=stdin)
+        outputs.append(result.output + (result.stderr or ""))
+
+    run("admin-key", "set", "--db", str(db_path), stdin=ADMIN + "\n")
+    pasted = [
+        *_forms(AMP_CANARY)[:-1],
+        *_forms(SMTP_CANARY),
+        f"{AMP_CANARY[:9]}\n{AMP_CANARY[9:]}",  # split over a line break
+    ]
+    for reason in pasted:
+        run(
+            "control",
+            "override",
+            "paused",
+            "--reason",
+            f"x {reason} y",
+            "--db",
+            str(db_path),
+            stdin=ADMIN + "\n",
+        )
+    run("audit", "--db", str(db_path))
+    run("audit", "--json", "--db", str(db_path))
+    # An upstream answer that echoes the key in a query string, "&" and all.
+    echoed = safe_text(f"invalid key: GET /v4/odds?apiKey={AMP_CANARY}&regions=us, {AMP_CANARY}")
+    outputs.append(echoed)
+    joined = "\n".join(outputs)
+    assert "mode is now paused" in joined and joined.count("***") >= len(pasted)
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("forms.db*"))
+    logs = "".join(p.read_text("utf-8") for p in (tmp_path / "home").rglob("*.log*"))
+    for secret in (AMP_CANARY, SMTP_CANARY):
+        for form in _forms(secret):
+            assert joined.count(form) == 0, form
+            assert logs.count(form) == 0, form
+            assert stored.count(form.encode()) == 0, form

@@ -6,12 +6,14 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
+from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -56,6 +58,17 @@ class Tls:
 class SmtpServer:
     inbox: Inbox
     port: int
+
+
+def serve(inbox: Inbox, **kwargs: Any) -> Iterator[SmtpServer]:
+    """An aiosmtpd server on a free loopback port for the duration of a fixture."""
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    controller.start()
+    try:
+        yield SmtpServer(inbox, port)
+    finally:
+        controller.stop()
 
 
 def make_tls(folder: Path) -> Tls:

@@ -18,12 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_desk(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_desk(tmp_path: Path, module: str = "desk_child") -> tuple[subprocess.Popen[bytes], int]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.desk_child", str(tmp_path / "desk.db")],
+        [sys.executable, "-m", f"tests.support.{module}", str(tmp_path / "desk.db")],
         stdin=slave,
         stdout=slave,
         stderr=slave,
