@@ -19,6 +19,7 @@ from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
+from app.resilience import quota
 from app.resilience.breaker import reset_breaker
 from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
 from app.sources.simulated import SimulatedUpstream
@@ -102,6 +103,8 @@ async def build_runtime(
 
     async def reset(source: str) -> None:
         change = await reset_breaker(db, source, clock)
+        if source == quota.ODDS:
+            await quota.clear_hold(db, clock)
         if change is not None:
             await alerts.breaker_changed(change)
 

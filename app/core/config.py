@@ -83,6 +83,8 @@ class PipelineSettings(BaseModel):
     lease_heartbeat_s: float = Field(10.0, gt=0, le=3600)
     match_window_s: float = Field(4 * 3600.0, gt=0, le=86_400)
     stale_after_s: float = Field(1800.0, gt=0)
+    # Write every upstream answer here (record and replay); unset: no recording.
+    record_dir: Path | None = None
 
 
 class ResilienceSettings(BaseModel):
@@ -98,6 +100,9 @@ class ResilienceSettings(BaseModel):
 class QuotaSettings(BaseModel):
     reserve_credits: int = Field(500, ge=0)
     low_credits_warning: int = Field(1000, ge=0)
+    # While the credits are held (exhausted or at the reserve), re-read them this often
+    # with a call that costs none (GET /v4/sports).
+    recheck_s: float = Field(900.0, gt=0, le=86_400)
 
 
 class DashboardSettings(BaseModel):

@@ -28,6 +28,7 @@ from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
+from app.resilience import quota as quota_rules
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
@@ -263,6 +264,10 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
                 f"{status.name} circuit breaker {r.circuit_state} ({when}; "
                 f"last error: {r.last_error or 'unknown'})"
             )
+        if r.source == "odds" and (
+            problem := quota_rules.reserve_problem(settings, r.quota_remaining, r.quota_used)
+        ):
+            warning.append(problem)
         if r.source == "odds" and (r.quota_remaining is not None or r.quota_used is not None):
             low = (
                 r.quota_remaining is not None

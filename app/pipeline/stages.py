@@ -23,7 +23,7 @@ import httpx
 
 from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
-from app.core.errors import AuthError
+from app.core.errors import AuthError, PressboxError, QuotaError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.analytics import EventAnalysis, evaluate_event
 from app.pipeline.matching import match_games
@@ -105,11 +105,26 @@ async def schedule_stage(state: RunState) -> StageReport:
     return StageReport(OK, f"{len(slate)} games")
 
 
-async def quota_allows(state: RunState) -> tuple[bool, str]:
-    """The quota guard's word, before the request: may this run spend the call's credits?"""
-    decision = await quota.check_budget(
-        state.db, state.settings, state.clock, quota.call_cost(state.settings)
-    )
+async def quota_allows(state: RunState, client: OddsClient) -> tuple[bool, str]:
+    """The quota guard's word, before the request: may this run spend the call's credits?
+
+    A hold (credits exhausted or at the reserve) re-reads the credits with the
+    free call when ``quota.recheck_s`` has passed, and asks the guard again.
+    """
+    cost = quota.call_cost(state.settings)
+    decision = await quota.check_budget(state.db, state.settings, state.clock, cost)
+    if decision.allowed or not decision.held:
+        return decision.allowed, decision.reason
+    if not await quota.recheck_due(state.db, state.settings, state.clock):
+        every = state.settings.quota.recheck_s
+        return False, f"{decision.reason}; the credits are re-read every {every:g}s"
+    try:
+        headers = await client.check_quota()
+    except PressboxError as exc:
+        await quota.record_recheck(state.db, state.clock, client.last_quota)
+        return False, f"{decision.reason}; re-reading the credits failed: {exc.one_line()}"
+    await quota.record_recheck(state.db, state.clock, headers)
+    decision = await quota.check_budget(state.db, state.settings, state.clock, cost)
     return decision.allowed, decision.reason
 
 
@@ -125,9 +140,6 @@ async def odds_stage(state: RunState) -> StageReport:
     key = await state.secrets.get(ODDS_API_KEY)
     if key is None:
         raise AuthError(NO_KEY_REASON, hint="")
-    allowed, why = await quota_allows(state)
-    if not allowed:
-        return StageReport(SKIPPED, f"quota guard: {why}", degrades=True)
     client = OddsClient(
         state.http,
         state.settings.odds_api,
@@ -135,8 +147,17 @@ async def odds_stage(state: RunState) -> StageReport:
         max_bytes=state.settings.resilience.max_response_bytes,
         clock=state.clock,
     )
+    allowed, why = await quota_allows(state, client)
+    if not allowed:
+        return StageReport(SKIPPED, f"quota guard: {why}", degrades=True)
+    client.last_quota = None  # the odds call's own numbers count for the run's credits
     try:
         result: OddsResult = await guarded_call("odds", client.odds, state.guard)
+    except QuotaError:
+        if client.last_quota is None or client.last_quota.remaining is None:
+            # "Out of credits" without the numbers: hold until a re-read says otherwise.
+            await quota.record_exhausted(state.db, state.clock)
+        raise
     finally:
         # Error answers report the credits too (a 401 may not): keep the last ones seen.
         if client.last_quota is not None:

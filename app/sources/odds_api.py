@@ -25,6 +25,8 @@ ODDS_API = Upstream(
     # Exhausted credits come back as a 401, not a 429: not an auth problem, not retryable.
     quota_error_codes=frozenset({"OUT_OF_USAGE_CREDITS"}),
 )
+# The list of sports: answers with the quota headers and costs no credits.
+SPORTS_PATH = "/v4/sports"
 
 
 class _Wire(BaseModel):
@@ -119,15 +121,26 @@ class OddsResult(BaseModel):
     quota: QuotaHeaders
 
 
+# No plan comes near this many credits: a larger count is garbage, not a number.
+MAX_CREDITS = 1_000_000_000
+
+
 def _header_int(headers: httpx.Headers, name: str) -> int | None:
-    # The service has sent fractional counts ("19532.0"); anything else unreadable is unknown.
+    """A credit count; fractional counts ("19532.0") are read, absurd ones are unknown.
+
+    Negative, infinite, NaN or beyond ``MAX_CREDITS`` (``inf``, ``1e30``, ``-60``):
+    unknown, never a number the guard would act on.
+    """
     value = headers.get(name)
     if value is None:
         return None
     try:
-        return int(float(value))
+        number = float(value)
     except ValueError:
         return None
+    if not 0 <= number <= MAX_CREDITS:  # also False for NaN
+        return None
+    return int(number)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -202,6 +215,21 @@ class OddsClient:
         # A 401 often comes without the headers: keep the last numbers we knew.
         if quota.present:
             self.last_quota = quota
+
+    async def check_quota(self) -> QuotaHeaders:
+        """Re-read the credits with ``GET /v4/sports``, which costs none (documented as free)."""
+        settings = self._settings
+        reply = await fetch(
+            self._http,
+            ODDS_API,
+            f"{settings.base_url.rstrip('/')}{SPORTS_PATH}",
+            Query(public={}, secret={"apiKey": self._api_key}),
+            timeout_s=settings.timeout_s,
+            max_bytes=self._max_bytes,
+            clock=self._clock,
+            on_headers=self._remember_quota,
+        )
+        return QuotaHeaders.from_headers(reply.headers)
 
     async def odds(self) -> OddsResult:
         settings = self._settings
