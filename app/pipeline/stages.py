@@ -96,13 +96,15 @@ async def schedule_stage(state: RunState) -> StageReport:
         max_bytes=state.settings.resilience.max_response_bytes,
         clock=state.clock,
     )
-    slate = await guarded_call("mlb", lambda: client.schedule(state.slate_date), state.guard)
+    listed = await guarded_call("mlb", lambda: client.slate(state.slate_date), state.guard)
+    slate = listed.games
     async with state.fenced_write() as conn:
         state.games_written = await games.upsert_games(conn, slate, state.clock.now_iso())
     state.games = slate
+    dropped = f"; {listed.drops.summary()}" if listed.drops.total else ""
     if not slate:
-        return StageReport(OK, f"no games on {state.slate_date.isoformat()}")
-    return StageReport(OK, f"{len(slate)} games")
+        return StageReport(OK, f"no games on {state.slate_date.isoformat()}{dropped}")
+    return StageReport(OK, f"{len(slate)} games{dropped}")
 
 
 async def quota_allows(state: RunState, client: OddsClient) -> tuple[bool, str]:
@@ -170,8 +172,10 @@ async def odds_stage(state: RunState) -> StageReport:
         )
         state.moves_written = await odds.record_quotes(conn, quotes, now, state.run_id)
     state.events = result.events
+    dropped = f"; {result.drops.summary()}" if result.drops.total else ""
     return StageReport(
-        OK, f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves"
+        OK,
+        f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves{dropped}",
     )
 
 

@@ -8,15 +8,18 @@ naming the field, instead of as quietly wrong data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 import httpx
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from app.core.clock import Clock
 from app.core.config import MlbApiSettings
 from app.sources.http import Query, Upstream, fetch, parse_body
+from app.sources.validation import Day, Drops, Id, Moment, SmallCount, Text, take
 
 MLB_API = Upstream(name="MLB Stats API", settings_section="mlb_api")
 SCHEDULE_PATH = "/api/v1/schedule"
@@ -27,13 +30,13 @@ class _Wire(BaseModel):
 
 
 class WireTeam(_Wire):
-    id: int
-    name: str
+    id: Id
+    name: Text
 
 
 class WireSide(_Wire):
     team: WireTeam
-    score: int | None = None  # absent until the game starts, and for postponed games
+    score: SmallCount | None = None  # absent until the game starts, and for postponed games
 
 
 class WireTeams(_Wire):
@@ -42,13 +45,13 @@ class WireTeams(_Wire):
 
 
 class WireStatus(_Wire):
-    abstract_game_state: str
-    coded_game_state: str
-    detailed_state: str
+    abstract_game_state: Text
+    coded_game_state: Text
+    detailed_state: Text
 
 
 class WireLinescoreSide(_Wire):
-    runs: int | None = None
+    runs: SmallCount | None = None
 
 
 class WireLinescoreTeams(_Wire):
@@ -57,29 +60,30 @@ class WireLinescoreTeams(_Wire):
 
 
 class WireLinescore(_Wire):
-    current_inning: int | None = None
-    inning_half: str | None = None
-    inning_state: str | None = None
+    current_inning: SmallCount | None = None
+    inning_half: Text | None = None
+    inning_state: Text | None = None
     teams: WireLinescoreTeams | None = None
 
 
 class WireGame(_Wire):
-    game_pk: int
-    game_date: AwareDatetime
-    official_date: date
+    game_pk: Id
+    game_date: Moment
+    official_date: Day
     status: WireStatus
     teams: WireTeams
     linescore: WireLinescore | None = None
-    double_header: str = "N"
-    game_number: int = 1
+    double_header: Text = "N"
+    game_number: Annotated[int, Field(ge=1, le=9)] = 1
 
 
 class WireDate(_Wire):
-    games: list[WireGame]
+    date: Day | None = None  # the listing date
+    games: list[Any]  # each game validated on its own
 
 
 class WireSchedule(_Wire):
-    dates: list[WireDate]
+    dates: list[Any]
 
 
 class MlbGame(BaseModel):
@@ -134,20 +138,36 @@ def _score(side: WireSide, line_side: WireLinescoreSide | None) -> int | None:
     return line_side.runs if line_side is not None else None
 
 
-def parse_schedule(body: bytes, day: date) -> list[MlbGame]:
-    """The games whose *official* date is ``day``, in start order.
+@dataclass(frozen=True)
+class Slate:
+    games: list[MlbGame]
+    drops: Drops
+
+
+def parse_slate(body: bytes, day: date) -> Slate:
+    """The games whose *official* date is ``day``, in start order, game by game.
 
     A night game on the West Coast starts after midnight UTC but belongs to the
     previous official date, so the UTC date of ``gameDate`` is never used. A
     game listed twice (a suspended game resumed later) keeps its last listing.
+    A game that does not fit is dropped and counted; the others land.
     """
     schedule = parse_body(MLB_API, WireSchedule.model_validate_json, body)
+    drops = Drops()
     by_pk: dict[int, MlbGame] = {}
-    for listed in schedule.dates:
-        for game in listed.games:
-            if game.official_date == day:
+    for d, raw_date in enumerate(schedule.dates):
+        listed = take(WireDate, raw_date, "date", ("dates", d), drops)
+        if listed is None:
+            continue
+        for g, raw_game in enumerate(listed.games):
+            game = take(WireGame, raw_game, "game", ("dates", d, "games", g), drops)
+            if game is not None and game.official_date == day:
                 by_pk[game.game_pk] = normalize_game(game)
-    return sorted(by_pk.values(), key=lambda g: (g.start_time, g.game_pk))
+    return Slate(sorted(by_pk.values(), key=lambda g: (g.start_time, g.game_pk)), drops)
+
+
+def parse_schedule(body: bytes, day: date) -> list[MlbGame]:
+    return parse_slate(body, day).games
 
 
 class MlbClient:
@@ -166,6 +186,10 @@ class MlbClient:
 
     async def schedule(self, day: date) -> list[MlbGame]:
         """The slate for ``day``; an off-season day is an empty list, not an error."""
+        return (await self.slate(day)).games
+
+    async def slate(self, day: date) -> Slate:
+        """The slate for ``day`` with the games that were dropped as misfits."""
         reply = await fetch(
             self._http,
             MLB_API,
@@ -181,4 +205,4 @@ class MlbClient:
             max_bytes=self._max_bytes,
             clock=self._clock,
         )
-        return parse_schedule(reply.body, day)
+        return parse_slate(reply.body, day)
