@@ -1,4 +1,4 @@
-"""MLB Stats API: the day's schedule with live linescores, normalized to ``MlbGame``.
+"""MLB Stats API: the day's schedule with live linescores, normalized to ``Game``.
 
 ``GET /api/v1/schedule?sportId=1&date=YYYY-MM-DD&hydrate=linescore`` (no key).
 The wire models accept only what we read and ignore every other key; they are
@@ -9,7 +9,7 @@ naming the field, instead of as quietly wrong data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Annotated, Any
 
 import httpx
@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from app.core.clock import Clock
 from app.core.config import MlbApiSettings
+from app.domain.records import Game
 from app.sources.http import Query, Upstream, fetch, parse_body
 from app.sources.validation import Day, Drops, Id, Moment, SmallCount, Text, take
 
@@ -86,33 +87,10 @@ class WireSchedule(_Wire):
     dates: list[Any]
 
 
-class MlbGame(BaseModel):
-    """One game as the rest of pressbox sees it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    game_pk: int
-    official_date: date
-    start_time: datetime  # aware, UTC
-    away_team_id: int
-    away_team: str
-    home_team_id: int
-    home_team: str
-    abstract_state: str  # Preview / Live / Final
-    status_code: str  # codedGameState
-    status: str  # detailedState
-    inning: int | None
-    inning_half: str | None
-    away_score: int | None
-    home_score: int | None
-    double_header: str  # N / Y / S
-    game_number: int
-
-
-def normalize_game(game: WireGame) -> MlbGame:
+def normalize_game(game: WireGame) -> Game:
     line = game.linescore
     line_teams = line.teams if line is not None else None
-    return MlbGame(
+    return Game(
         game_pk=game.game_pk,
         official_date=game.official_date,
         start_time=game.game_date.astimezone(UTC),
@@ -140,7 +118,7 @@ def _score(side: WireSide, line_side: WireLinescoreSide | None) -> int | None:
 
 @dataclass(frozen=True)
 class Slate:
-    games: list[MlbGame]
+    games: list[Game]
     drops: Drops
 
 
@@ -154,7 +132,7 @@ def parse_slate(body: bytes, day: date) -> Slate:
     """
     schedule = parse_body(MLB_API, WireSchedule.model_validate_json, body)
     drops = Drops()
-    by_pk: dict[int, MlbGame] = {}
+    by_pk: dict[int, Game] = {}
     for d, raw_date in enumerate(schedule.dates):
         listed = take(WireDate, raw_date, "date", ("dates", d), drops)
         if listed is None:
@@ -166,7 +144,7 @@ def parse_slate(body: bytes, day: date) -> Slate:
     return Slate(sorted(by_pk.values(), key=lambda g: (g.start_time, g.game_pk)), drops)
 
 
-def parse_schedule(body: bytes, day: date) -> list[MlbGame]:
+def parse_schedule(body: bytes, day: date) -> list[Game]:
     return parse_slate(body, day).games
 
 
@@ -184,7 +162,7 @@ class MlbClient:
         self._max_bytes = max_bytes
         self._clock = clock or Clock()
 
-    async def schedule(self, day: date) -> list[MlbGame]:
+    async def schedule(self, day: date) -> list[Game]:
         """The slate for ``day``; an off-season day is an empty list, not an error."""
         return (await self.slate(day)).games
 

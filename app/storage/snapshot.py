@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 import aiosqlite
 
 from app.core.clock import parse_iso
-from app.pipeline.analytics import american_to_decimal, expected_value
+from app.domain.prices import american_to_decimal, expected_value
+from app.domain.status import DELIVERED
 from app.storage.audit_log import AuditEntry
 from app.storage.audit_log import recent as recent_audit
 from app.storage.daemon_state import DaemonState
@@ -26,7 +27,7 @@ from app.storage.mode import ModeState, get_mode
 from app.storage.source_health import SourceHealthRow, all_sources
 
 # Outcomes of a run that delivered data (a degraded run still landed the healthy sources).
-DELIVERED_OUTCOMES = ("ok", "degraded")
+DELIVERED_OUTCOMES = tuple(sorted(DELIVERED))
 
 
 # -- read models -------------------------------------------------------------

@@ -18,8 +18,9 @@ import pytest
 from mutations import load_real, mlb_item, mutate, nodes, odds_item, touched
 
 from app.core.errors import SchemaDriftError
-from app.sources.mlb_api import MlbGame, parse_slate
-from app.sources.odds_api import OddsQuote, parse_odds_items
+from app.domain.records import Game, Quote
+from app.sources.mlb_api import parse_slate
+from app.sources.odds_api import parse_odds_items
 
 MARKETS = frozenset({"h2h", "spreads", "totals", "h2h_lay"})
 MLB_FILES = (
@@ -37,13 +38,13 @@ def _encode(payload: Any) -> bytes:
     return json.dumps(payload).encode()
 
 
-def _odds_by_item(payload: Any) -> dict[tuple[int | str, ...], OddsQuote]:
+def _odds_by_item(payload: Any) -> dict[tuple[int | str, ...], Quote]:
     """Each quote of the intact answer under the path of its outcome."""
     parsed = parse_odds_items(_encode(payload), MARKETS)
     assert parsed.drops.total == 0, parsed.drops.summary()
     by_key = {(q.event_id, q.book, q.market, q.outcome): q for e in parsed.events for q in e.quotes}
-    found: dict[tuple[int | str, ...], OddsQuote] = {}
-    placed: set[OddsQuote] = set()
+    found: dict[tuple[int | str, ...], Quote] = {}
+    placed: set[Quote] = set()
     for e, event in enumerate(payload):
         for b, book in enumerate(event.get("bookmakers", [])):
             for m, market in enumerate(book["markets"]):
@@ -76,7 +77,7 @@ def test_mutated_odds_answers_cost_only_the_touched_items() -> None:
     assert lost > 0, "the mutations did reach quotes"
 
 
-def _mlb_games(payload: Any, day: date) -> dict[int, MlbGame]:
+def _mlb_games(payload: Any, day: date) -> dict[int, Game]:
     return {g.game_pk: g for g in parse_slate(_encode(payload), day).games}
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from tui_seed import NOW, SLATE, add_audit, set_price
 
-from app.pipeline.analytics import expected_value
+from app.domain.prices import expected_value
 from app.storage.database import Database
 from app.storage.snapshot import (
     DashboardSnapshot,
