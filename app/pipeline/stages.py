@@ -28,7 +28,7 @@ from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.domain.records import Game, OddsEvent
 from app.domain.status import Source, StageStatus
 from app.pipeline.analytics import EventAnalysis, evaluate_event
-from app.pipeline.matching import match_games
+from app.pipeline.matching import UnmatchedReason, match_games
 from app.resilience import quota
 from app.resilience.guard import GuardContext, guarded_call
 from app.sources.mlb_api import MlbClient
@@ -70,6 +70,7 @@ class RunState:
     pairs: int = 0
     analyses: list[EventAnalysis] = field(default_factory=list)
     value_bets_active: int = 0
+    not_played_events: set[str] = field(default_factory=set)
 
     @asynccontextmanager
     async def fenced_write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -194,6 +195,13 @@ def _stored_game(row: aiosqlite.Row) -> Game:
         home_score=row["home_score"],
         double_header=row["double_header"],
         game_number=row["game_number"],
+        status_category=row["status_category"],
+        status_reason=row["status_reason"],
+        reschedule_date=date.fromisoformat(row["reschedule_date"])
+        if row["reschedule_date"]
+        else None,
+        start_tbd=bool(row["start_tbd"]),
+        also_on=date.fromisoformat(row["also_on"]) if row["also_on"] else None,
     )
 
 
@@ -226,6 +234,10 @@ async def match_stage(state: RunState) -> StageReport:
         window_s=state.settings.pipeline.match_window_s,
     )
     pairs = [(p.game_pk, p.event_id) for p in result.pairs]
+    # The odds of a suspended, postponed or cancelled game are never priced.
+    state.not_played_events = {
+        e.event_id for e in result.unmatched_events if e.reason is UnmatchedReason.NOT_PLAYED
+    }
     async with state.fenced_write() as conn:
         state.pairs = await games.link_matches(conn, pairs, state.clock.now_iso())
     return StageReport(
@@ -248,7 +260,7 @@ async def analytics_stage(state: RunState) -> StageReport:
             bankroll=pipeline.bankroll,
         )
         for event in state.events
-        if event.quotes
+        if event.quotes and event.event_id not in state.not_played_events
     ]
     fair = sum(len(a.fair_prices) for a in state.analyses)
     bets = sum(len(a.value_bets) for a in state.analyses)

@@ -19,8 +19,9 @@ from app.domain.records import Game, OddsEvent
 _UPSERT_GAME = """
 INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, home_team_id,
                    home_team, abstract_state, status_code, status, inning, inning_half,
-                   away_score, home_score, double_header, game_number, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   away_score, home_score, double_header, game_number, updated_at,
+                   status_category, status_reason, reschedule_date, start_tbd, also_on)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(game_pk) DO UPDATE SET
     official_date  = excluded.official_date,
     start_time     = excluded.start_time,
@@ -37,7 +38,12 @@ ON CONFLICT(game_pk) DO UPDATE SET
     home_score     = COALESCE(excluded.home_score, games.home_score),
     double_header  = excluded.double_header,
     game_number    = excluded.game_number,
-    updated_at     = excluded.updated_at
+    updated_at     = excluded.updated_at,
+    status_category = excluded.status_category,
+    status_reason  = excluded.status_reason,
+    reschedule_date = COALESCE(excluded.reschedule_date, games.reschedule_date),
+    start_tbd      = excluded.start_tbd,
+    also_on        = COALESCE(excluded.also_on, games.also_on)
 """
 
 
@@ -64,6 +70,11 @@ async def upsert_games(conn: aiosqlite.Connection, games: Sequence[Game], at: st
                 g.double_header,
                 g.game_number,
                 at,
+                g.status_category,
+                g.status_reason,
+                g.reschedule_date.isoformat() if g.reschedule_date else None,
+                int(g.start_tbd),
+                g.also_on.isoformat() if g.also_on else None,
             )
             for g in games
         ],
@@ -124,10 +135,15 @@ async def link_matches(
     return len(pairs)
 
 
+SLATE_OF_GAMES = "(official_date = ? OR also_on = ?)"
+"""A day's slate: its official games and the games MLB also lists under it (postponed ones)."""
+
+
 async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
+    day = official_date.isoformat()
     async with conn.execute(
-        "SELECT * FROM games WHERE official_date = ? ORDER BY start_time, game_pk",
-        (official_date.isoformat(),),
+        f"SELECT * FROM games WHERE {SLATE_OF_GAMES} ORDER BY start_time, game_pk",
+        (day, day),
     ) as cursor:
         return list(await cursor.fetchall())
 

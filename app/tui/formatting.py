@@ -137,15 +137,16 @@ _INTERRUPTED = (
 
 
 def game_status(line: GameLine) -> str:
+    # Interrupted first: MLB calls a suspended or rain-delayed game "Live" (with its
+    # inning) and a rainout "Final" (codedGameState D); say what happened.
+    for state, short in _INTERRUPTED:
+        if line.status.startswith(state):
+            return styled(short, "yellow")
     if line.abstract_state == "Live" and line.inning is not None:
         half = {"Top": "T", "Bottom": "B", "Middle": "M", "End": "E"}.get(
             line.inning_half or "", ""
         )
         return styled(f"{half}{line.inning}", "bold cyan")
-    # A rainout is abstractly "Final" too (codedGameState D): say what happened.
-    for state, short in _INTERRUPTED:
-        if line.status.startswith(state):
-            return styled(short, "yellow")
     if line.abstract_state == "Final":
         return styled("Final", "dim")
     return line.status[:6] if line.status != "Scheduled" else "Sched"

@@ -22,6 +22,11 @@ class Game:
     away_team_id: int
     home_team_id: int
     status_code: str = "S"
+    status: str = ""
+    abstract_state: str = ""
+    status_category: str = ""
+    start_tbd: bool = False
+    game_number: int = 1
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def test_after_game_one_ends_the_lone_event_finds_game_two() -> None:
     result = match_games(games, events, window_s=WINDOW_S)
     assert result.pairs == (MatchPair(2, "night"),)
     [game_one] = result.unmatched_games
-    assert (game_one.game_pk, game_one.reason) == (1, UnmatchedReason.TAKEN)
+    assert (game_one.game_pk, game_one.reason) == (1, UnmatchedReason.FINISHED)
 
 
 def test_two_events_for_one_game_use_it_once() -> None:

@@ -121,9 +121,7 @@ def test_a_request_without_a_recorded_answer_fails_that_stage(db_path: Path) -> 
     result = replay(RECORDINGS / "odds_only_2022-08-22", db_path)
     assert result.exit_code == 2, result.output  # degraded: the odds landed
     assert "the recording has no mlb answer for /api/v1/schedule for 2022-08-22" in result.stdout
-    (stage,) = rows(
-        db_path, "SELECT status, error_summary FROM run_stages WHERE name = 'schedule'"
-    )
+    (stage,) = rows(db_path, "SELECT status, error_summary FROM run_stages WHERE name = 'schedule'")
     assert stage[0] == "failed" and "no mlb answer" in stage[1]
     assert rows(db_path, "SELECT COUNT(*) FROM odds_events") == [(9,)]
 

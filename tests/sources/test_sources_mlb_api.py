@@ -77,6 +77,7 @@ async def test_the_recorded_slate_parses_into_games(
         home_score=4,
         double_header="N",
         game_number=1,
+        status_category="final",
     )
     # In progress, top of the 6th; the bottom half has not been played (no "runs" key).
     assert (live.game_pk, live.abstract_state, live.status_code, live.status) == (
