@@ -15,6 +15,7 @@ from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, StaticSecrets
 from app.domain.records import RunResult
+from app.domain.status import Trigger
 from app.pipeline.runner import PipelineRunner
 from app.sources.replay import ReplayTransport, load_recording
 from app.storage.database import Database
@@ -42,7 +43,7 @@ async def replay_recording(
             secrets=StaticSecrets({ODDS_API_KEY: REPLAY_KEY}),
             clock=FixedClock(run.started_at),
         )
-        result = await runner.run("cli", scheduled=False)
+        result = await runner.run(Trigger.CLI, scheduled=False)
         results.append(result)
         if on_run is not None:
             await on_run(result)

@@ -33,25 +33,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Protocol
 
 from app.core.clock import Clock, iso, parse_iso, zone
 from app.core.config import Settings
+from app.domain.status import Source
+from app.sources.odds_api import QuotaHeaders
 from app.storage import source_health
 from app.storage.database import Database
-
-ODDS = "odds"
-
-
-class QuotaInfo(Protocol):
-    """The parts of ``QuotaHeaders`` this module reads."""
-
-    @property
-    def remaining(self) -> int | None: ...
-    @property
-    def used(self) -> int | None: ...
-    @property
-    def last(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -118,7 +106,7 @@ def effective_reserve(settings: Settings, remaining: int | None, used: int | Non
 async def check_budget(db: Database, settings: Settings, clock: Clock, cost: int) -> QuotaDecision:
     """May the next odds call (costing ``cost`` credits) be made now?"""
     async with db.read() as conn:
-        row = await source_health.get_source(conn, ODDS)
+        row = await source_health.get_source(conn, Source.ODDS)
     remaining = row.quota_remaining if row is not None else None
     if remaining is None or row is None:
         return QuotaDecision(True, "no quota information yet; this call will report it", None, None)
@@ -152,7 +140,7 @@ async def check_budget(db: Database, settings: Settings, clock: Clock, cost: int
     )
 
 
-async def record_quota(db: Database, clock: Clock, quota_headers: QuotaInfo | None) -> None:
+async def record_quota(db: Database, clock: Clock, quota_headers: QuotaHeaders | None) -> None:
     """Remember the last quota headers; missing values keep what was known."""
     if quota_headers is None:
         return
@@ -161,27 +149,27 @@ async def record_quota(db: Database, clock: Clock, quota_headers: QuotaInfo | No
         return
     async with db.write() as conn:
         await source_health.record_quota(
-            conn, ODDS, remaining=remaining, used=used, last=last, at=clock.now_iso()
+            conn, Source.ODDS, remaining=remaining, used=used, last=last, at=clock.now_iso()
         )
 
 
 async def recheck_due(db: Database, settings: Settings, clock: Clock) -> bool:
     """Held credits are re-read at most every ``quota.recheck_s`` (since the last reading)."""
     async with db.read() as conn:
-        row = await source_health.get_source(conn, ODDS)
+        row = await source_health.get_source(conn, Source.ODDS)
     if row is None or row.quota_updated_at is None:
         return True
     age = (clock.now() - parse_iso(row.quota_updated_at)).total_seconds()
     return age >= settings.quota.recheck_s
 
 
-async def record_recheck(db: Database, clock: Clock, quota_headers: QuotaInfo | None) -> None:
+async def record_recheck(db: Database, clock: Clock, quota_headers: QuotaHeaders | None) -> None:
     """A free re-read: stamp the reading time even when the answer carried no numbers."""
     remaining = quota_headers.remaining if quota_headers is not None else None
     used = quota_headers.used if quota_headers is not None else None
     async with db.write() as conn:
         await source_health.record_quota(
-            conn, ODDS, remaining=remaining, used=used, last=None, at=clock.now_iso()
+            conn, Source.ODDS, remaining=remaining, used=used, last=None, at=clock.now_iso()
         )
 
 
@@ -189,11 +177,11 @@ async def record_exhausted(db: Database, clock: Clock) -> None:
     """The API said the credits are gone (an OUT_OF_USAGE_CREDITS answer without numbers)."""
     async with db.write() as conn:
         await source_health.record_quota(
-            conn, ODDS, remaining=0, used=None, last=None, at=clock.now_iso()
+            conn, Source.ODDS, remaining=0, used=None, last=None, at=clock.now_iso()
         )
 
 
 async def clear_hold(db: Database, clock: Clock) -> None:
     """Forget the stored credits (break-glass): the next run's call reports them afresh."""
     async with db.write() as conn:
-        await source_health.clear_quota_remaining(conn, ODDS, at=clock.now_iso())
+        await source_health.clear_quota_remaining(conn, Source.ODDS, at=clock.now_iso())

@@ -7,6 +7,8 @@ from typing import Any
 
 import aiosqlite
 
+from app.storage.rows import from_row
+
 # The hashed columns, in a fixed order; changing this list breaks every existing chain.
 FIELDS = (
     "id",
@@ -50,24 +52,7 @@ class AuditEntry:
 
 
 def entry_from_row(row: aiosqlite.Row) -> AuditEntry:
-    return AuditEntry(
-        id=int(row["id"]),
-        at=row["at"],
-        action=row["action"],
-        target=row["target"],
-        reason=row["reason"],
-        outcome=row["outcome"],
-        detail=row["detail"],
-        login_user=row["login_user"],
-        sudo_user=row["sudo_user"],
-        ssh_client=row["ssh_client"],
-        tty=row["tty"],
-        pid=row["pid"],
-        host=row["host"],
-        app_version=row["app_version"],
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
+    return from_row(AuditEntry, row)
 
 
 async def recent(

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-PENDING = "pending"
-TAKEN = "taken"
-FINISHED = ("done", "failed", "expired")
+from app.domain.status import FINISHED_REQUEST
+from app.storage.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,7 @@ class ControlRequest:
 
 
 def _request(row: aiosqlite.Row) -> ControlRequest:
-    return ControlRequest(
-        id=int(row["id"]),
-        action=row["action"],
-        reason=row["reason"],
-        requested_at=row["requested_at"],
-        requested_by=row["requested_by"],
-        status=row["status"],
-        run_id=row["run_id"],
-    )
+    return from_row(ControlRequest, row)
 
 
 async def submit(
@@ -69,7 +60,7 @@ async def take_next(conn: aiosqlite.Connection, now: str) -> ControlRequest | No
 async def finish(
     conn: aiosqlite.Connection, request_id: int, *, status: str, run_id: int | None, now: str
 ) -> None:
-    if status not in FINISHED:
+    if status not in FINISHED_REQUEST:
         raise ValueError(f"not a final request status: {status!r}")
     await conn.execute(
         "UPDATE control_requests SET status = ?, finished_at = ?, run_id = ? WHERE id = ?",

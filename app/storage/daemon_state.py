@@ -11,6 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from app.core.clock import parse_iso
+from app.storage.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,4 @@ async def read_state(conn: aiosqlite.Connection) -> DaemonState | None:
         row = await cursor.fetchone()
     if row is None:
         return None
-    return DaemonState(
-        host=row["host"],
-        pid=int(row["pid"]),
-        started_at=row["started_at"],
-        heartbeat_at=row["heartbeat_at"],
-        next_run_at=row["next_run_at"],
-        stopped_at=row["stopped_at"],
-    )
+    return from_row(DaemonState, row)

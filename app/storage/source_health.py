@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-CLOSED = "closed"
-OPEN = "open"
-HALF_OPEN = "half_open"
+from app.domain.status import CircuitState
+from app.storage.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -36,22 +35,7 @@ class SourceHealthRow:
 
 
 def _row(r: aiosqlite.Row) -> SourceHealthRow:
-    return SourceHealthRow(
-        source=r["source"],
-        circuit_state=r["circuit_state"],
-        consecutive_failures=int(r["consecutive_failures"]),
-        opened_at=r["opened_at"],
-        last_error_kind=r["last_error_kind"],
-        last_error=r["last_error"],
-        last_error_at=r["last_error_at"],
-        last_success_at=r["last_success_at"],
-        latency_ms=r["latency_ms"],
-        quota_remaining=r["quota_remaining"],
-        quota_used=r["quota_used"],
-        quota_last=r["quota_last"],
-        quota_updated_at=r["quota_updated_at"],
-        updated_at=r["updated_at"],
-    )
+    return from_row(SourceHealthRow, r)
 
 
 async def get_source(conn: aiosqlite.Connection, source: str) -> SourceHealthRow | None:
@@ -100,7 +84,7 @@ async def record_success(
         "UPDATE source_health SET circuit_state = ?, consecutive_failures = 0, opened_at = NULL, "
         "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), updated_at = ? "
         "WHERE source = ?",
-        (CLOSED, at, latency_ms, at, source),
+        (CircuitState.CLOSED, at, latency_ms, at, source),
     )
 
 
