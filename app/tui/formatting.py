@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from rich.markup import escape
 
 from app.core.clock import parse_iso
+from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.snapshot import (
     DashboardSnapshot,
@@ -196,7 +197,12 @@ def price_of(line: GameLine, column: str) -> int | None:
 def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[str, ...]:
     """One games-table row; ``markers`` maps a price column to ▲ / ▼."""
     return (
-        local_hhmm(line.start_time, tz),
+        start_text(
+            local_hhmm(line.start_time, tz),
+            start_tbd=line.start_tbd,
+            double_header=line.double_header,
+            game_number=line.game_number,
+        ),
         escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
         game_status(line),
         score(line),
