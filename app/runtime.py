@@ -18,9 +18,10 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import ConfigurationError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.domain.status import Trigger
+from app.domain.status import Source, Trigger
 from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
+from app.resilience import quota
 from app.resilience.breaker import reset_breaker
 from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
 from app.sources.simulated import SimulatedUpstream
@@ -107,6 +108,8 @@ async def build_runtime(
 
     async def reset(source: str) -> None:
         change = await reset_breaker(db, source, clock)
+        if source == Source.ODDS:
+            await quota.clear_hold(db, clock)
         if change is not None:
             await alerts.breaker_changed(change)
 

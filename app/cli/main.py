@@ -16,6 +16,7 @@ from app.cli import (
     health_cmds,
     pipeline_cmds,
     query_cmds,
+    replay_cmds,
     secrets_cmds,
 )
 from app.cli.common import CliContext, echo_text, with_settings
@@ -46,6 +47,7 @@ def cli(
 
 for module in (
     pipeline_cmds,
+    replay_cmds,
     query_cmds,
     db_cmds,
     health_cmds,

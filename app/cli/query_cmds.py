@@ -24,6 +24,7 @@ from app.cli.common import (
 from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
 from app.core.sanitize import clean_field
+from app.domain.game_status import classify, slate_status, start_text
 from app.storage.database import Database
 from app.storage.snapshot import (
     GameLine,
@@ -68,6 +69,12 @@ def game_json(game: GameLine) -> dict[str, Any]:
         "inning_half": game.inning_half,
         "away_score": game.away_score,
         "home_score": game.home_score,
+        "status_category": game.status_category,
+        "status_reason": game.status_reason,
+        "reschedule_date": game.reschedule_date,
+        "start_tbd": game.start_tbd,
+        "also_on": game.also_on,
+        "game_number": game.game_number,
         "odds_event_id": game.event_id,
         "moneyline": {"away": _price(game.ml_away), "home": _price(game.ml_home)},
         "run_line": {"away": _price(game.rl_away), "home": _price(game.rl_home)},
@@ -128,10 +135,24 @@ def _fmt_price(price: Price | None, with_point: bool = False) -> str:
     return text
 
 
-def _status(game: GameLine) -> str:
-    if game.abstract_state == "Live" and game.inning:
-        return f"{(game.inning_half or '')[:3]} {game.inning}".strip()
-    return game.status
+def _status(game: GameLine, day: date) -> str:
+    category = game.status_category or classify(game.status_code, game.status).status.value
+    return slate_status(
+        category,
+        game.status_reason,
+        viewing=day,
+        official_date=date.fromisoformat(game.official_date),
+        reschedule_date=date.fromisoformat(game.reschedule_date) if game.reschedule_date else None,
+        inning=game.inning,
+        inning_half=game.inning_half,
+    )
+
+
+def _total(over: Price | None) -> str:
+    # The desk's convention: the over, as o8.5 -110.
+    if over is None:
+        return "-"
+    return f"o{over.point:g} {over.price:+d}" if over.point is not None else f"{over.price:+d}"
 
 
 # Untrusted names get a bound, so one hostile team name cannot push every column away.
@@ -183,16 +204,22 @@ def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> N
         return
     width = max(len(_game_name(g)) for g in games)
     echo_text(
-        f"{'time':5}  {'matchup':{width}} {'status':11} {'score':6} {'ML away':>8} {'ML home':>8} "
-        f"{'run line':>11} {'total':>10} value"
+        f"{'time':5}  {'matchup':{width}} {'status':14} {'score':6} {'ML away':>8} {'ML home':>8} "
+        f"{'RL away':>11} {'total over':>10} value"
     )
     local = zone(settings.pipeline.timezone)
     for game in games:
-        start = parse_iso(game.start_time).astimezone(local).strftime("%H:%M")
+        start = start_text(
+            parse_iso(game.start_time).astimezone(local).strftime("%H:%M"),
+            start_tbd=game.start_tbd,
+            double_header=game.double_header,
+            game_number=game.game_number,
+        )
         echo_text(
-            f"{start:5}  {_game_name(game):{width}} {clean_field(_status(game), 11):11} "
+            f"{start:5}  {_game_name(game):{width}} "
+            f"{clean_field(_status(game, day), 14):14} "
             f"{_score(game):6} {_fmt_price(game.ml_away):>8} {_fmt_price(game.ml_home):>8} "
-            f"{_fmt_price(game.rl_home, True):>11} {_fmt_price(game.total_over, True):>10} "
+            f"{_fmt_price(game.rl_away, True):>11} {_total(game.total_over):>10} "
             f"{'*' * min(game.value_bets, 3)}"
         )
 

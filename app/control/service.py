@@ -293,7 +293,7 @@ class ControlService:
                 f"the {source} breaker was not reset: {exc.one_line()}",
             )
         return await self._finish(
-            RESET_BREAKER, source, reason, ControlStatus.DONE, f"the {source} breaker is closed"
+            RESET_BREAKER, source, reason, ControlStatus.DONE, _reset_message(source)
         )
 
     async def has_admin_key(self) -> bool:
@@ -590,6 +590,13 @@ class ControlService:
                 conn, action, target, reason, outcome, message, now=self.clock.now()
             )
         return ControlResult(action, status, message, audit_id=entry.id, **extra)
+
+
+def _reset_message(source: str) -> str:
+    if source == "odds":
+        # The runtime's reset also forgets the stored credits: a quota hold ends with it.
+        return "the odds breaker is closed and the quota hold cleared"
+    return f"the {source} breaker is closed"
 
 
 def _intake(admin_key: str, reason: str) -> str:

@@ -136,6 +136,8 @@ class PipelineSettings(SettingsSection):
     """max start-time difference when matching games to odds events (s)"""
     stale_after_s: float = Field(1800.0, gt=0)
     """data older than this is flagged stale on the desk (s)"""
+    record_dir: Path | None = None
+    """write every upstream answer here (record and replay); unset: no recording"""
 
 
 class ResilienceSettings(SettingsSection):
@@ -160,6 +162,8 @@ class QuotaSettings(SettingsSection):
     """Odds API credits never spent by scheduled runs"""
     low_credits_warning: int = Field(1000, ge=0)
     """warn (health, alert) below this many credits"""
+    recheck_s: float = Field(900.0, gt=0, le=86_400)
+    """re-read held credits (exhausted or at the reserve) this often, free (GET /v4/sports) (s)"""
 
 
 class DashboardSettings(SettingsSection):

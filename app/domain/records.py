@@ -39,6 +39,14 @@ class Game:
     home_score: int | None
     double_header: str  # N / Y / S
     game_number: int
+    # app.domain.game_status.GameStatus value, and MLB's reason ("Rain").
+    status_category: str = ""
+    status_reason: str | None = None
+    reschedule_date: date | None = None  # make-up date of a postponed or suspended game
+    start_tbd: bool = False  # start time not set yet (a doubleheader's game 2)
+    # The dates[] entry MLB listed it under, when that is not its official date (a
+    # postponed game stays on its original day; a resumed game shows on the resumption day).
+    also_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from app.domain.status import (
     RunOutcome,
     Source,
 )
+from app.resilience import quota as quota_rules
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import (
@@ -298,6 +299,10 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
                 f"{status.name} circuit breaker {r.circuit_state} ({when}; "
                 f"last error: {r.last_error or 'unknown'})"
             )
+        if r.source == Source.ODDS and (
+            problem := quota_rules.reserve_problem(settings, r.quota_remaining, r.quota_used)
+        ):
+            warning.append(problem)
         if r.source == Source.ODDS and (r.quota_remaining is not None or r.quota_used is not None):
             low = (
                 r.quota_remaining is not None

@@ -12,8 +12,14 @@ smallest total gap. So each event gets the game whose start is closest, no event
 game is used twice, and when game 1 is already over (The Odds API drops completed
 games) the lone remaining event still finds game 2.
 
-Postponed (``D``) and cancelled (``C``) games are never paired. A game left without
-an event is normal (finished games leave the odds feed); the reasons say which case.
+Postponed, cancelled and suspended games are not played on this slate and are never
+paired. A finished game is never paired while another game of the same clubs is still
+to be played (a doubleheader: the remaining events are game 2's). A doubleheader's
+game 2 without a start time (``start_tbd``: MLB sends a placeholder such as
+``T07:33:00Z``) is placed ``TBD_AFTER_S`` after game 1's start, and games are ordered
+by game number, so game 2's event goes to game 2 whether the events are listed
+together or one at a time. A game left without an event is
+normal (finished games leave the odds feed); the reasons say which case.
 """
 
 from __future__ import annotations
@@ -21,16 +27,27 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from app.domain.game_status import FINISHED, PAIRABLE, GameStatus, classify
 from app.domain.records import Game, OddsEvent
 from app.domain.teams import TEAMS, team_id_for_name
 
-NOT_PLAYED = {"D": "postponed", "C": "cancelled"}
-"""``codedGameState`` values of games that are not matched, with their wording."""
+# Where a game 2 without a start time is expected: game 1's start plus a game and a break.
+TBD_AFTER_S = 3.5 * 3600
+
+
+def status_of(game: Game) -> GameStatus:
+    """The stored category, or the one MLB's codes give (records written before it existed)."""
+    if game.status_category:
+        try:
+            return GameStatus(game.status_category)
+        except ValueError:
+            pass
+    return classify(game.status_code, game.status, game.abstract_state).status
 
 
 class UnmatchedReason(StrEnum):
@@ -42,6 +59,8 @@ class UnmatchedReason(StrEnum):
     NO_EVENT = "no_event"  # game: no event between these clubs (normal once final)
     POSTPONED = "postponed"  # game: status D
     CANCELLED = "cancelled"  # game: status C
+    SUSPENDED = "suspended"  # game: suspended (T, U): neither live nor final, not priced
+    FINISHED = "finished"  # game: over; never paired with an event
 
 
 class MatchPair(NamedTuple):
@@ -141,16 +160,31 @@ def match_games(
     unmatched_events: list[UnmatchedEvent] = []
     playable: dict[tuple[int, int], list[Game]] = defaultdict(list)
     not_played: dict[tuple[int, int], list[Game]] = defaultdict(list)
+    finished: dict[tuple[int, int], list[Game]] = defaultdict(list)
     for game in game_list:
         _check_aware(game.start_time, f"start_time of game {game.game_pk}")
         matchup = (game.home_team_id, game.away_team_id)
-        wording = NOT_PLAYED.get(game.status_code)
-        if wording is None:
+        status = status_of(game)
+        if status in PAIRABLE:
             playable[matchup].append(game)
+            continue
+        if status in FINISHED:
+            finished[matchup].append(game)
             continue
         not_played[matchup].append(game)
         unmatched_games.append(
-            UnmatchedGame(game.game_pk, UnmatchedReason(wording), f"game is {wording}")
+            UnmatchedGame(game.game_pk, UnmatchedReason(status.value), f"game is {status.value}")
+        )
+
+    for matchup, over in finished.items():
+        if matchup not in playable:
+            # A lone finished game keeps its event (the feed may list it a little longer).
+            playable[matchup].extend(over)
+            continue
+        # Another game of these clubs is still to be played: the events are its, never
+        # the finished game's (a doubleheader's game 1).
+        unmatched_games.extend(
+            UnmatchedGame(g.game_pk, UnmatchedReason.FINISHED, "game is over") for g in over
         )
 
     events_by_matchup: dict[tuple[int, int], list[OddsEvent]] = defaultdict(list)
@@ -176,7 +210,7 @@ def match_games(
 
     pairs: list[MatchPair] = []
     for matchup in sorted(set(playable) | set(events_by_matchup)):
-        matchup_games = sorted(playable.get(matchup, []), key=lambda g: (g.start_time, g.game_pk))
+        matchup_games = _in_play_order(playable.get(matchup, []), game_list)
         matchup_events = sorted(
             events_by_matchup.get(matchup, []), key=lambda e: (e.commence_time, e.event_id)
         )
@@ -199,6 +233,26 @@ def match_games(
         tuple(sorted(unmatched_games, key=lambda g: g.game_pk)),
         tuple(sorted(unmatched_events, key=lambda e: e.event_id)),
     )
+
+
+def _in_play_order(games: Sequence[Game], slate: Sequence[Game]) -> list[Game]:
+    """A matchup's games by game number, a TBD start placed after the game before it."""
+    ordered = sorted(games, key=lambda g: (g.game_number, g.start_time, g.game_pk))
+    placed: list[Game] = []
+    for game in ordered:
+        if game.start_tbd:
+            before = [
+                g
+                for g in slate
+                if (g.home_team_id, g.away_team_id) == (game.home_team_id, game.away_team_id)
+                and g.game_number < game.game_number
+                and not g.start_tbd
+            ]
+            if before:
+                start = max(g.start_time for g in before) + timedelta(seconds=TBD_AFTER_S)
+                game = replace(game, start_time=start)
+        placed.append(game)
+    return placed
 
 
 def _club(team_id: int) -> str:
@@ -239,7 +293,7 @@ def _why_event(
 ) -> UnmatchedEvent:
     if not games:
         if not_played:
-            states = sorted({NOT_PLAYED[game.status_code] for game in not_played})
+            states = sorted({status_of(game).value for game in not_played})
             return UnmatchedEvent(
                 event.event_id,
                 UnmatchedReason.NOT_PLAYED,

@@ -41,6 +41,7 @@ from app.pipeline.stages import (
     record_stage,
     schedule_stage,
 )
+from app.sources.recording import recording
 from app.storage import runs
 from app.storage.database import Database
 from app.storage.lease import (
@@ -185,7 +186,8 @@ class PipelineRunner:
         results: dict[str, StageResult] = {}
         degrading: set[str] = set()
         try:
-            async with httpx.AsyncClient(transport=self.transport, timeout=timeout) as http:
+            transport = recording(api.pipeline.record_dir, self.transport, run_id, self.clock)
+            async with httpx.AsyncClient(transport=transport, timeout=timeout) as http:
                 state = RunState(
                     db=self.db,
                     settings=self.settings,

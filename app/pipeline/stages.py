@@ -23,12 +23,12 @@ import httpx
 
 from app.core.clock import Clock, zone
 from app.core.config import Settings
-from app.core.errors import AuthError
+from app.core.errors import AuthError, PressboxError, QuotaError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.domain.records import Game, OddsEvent
 from app.domain.status import Source, StageStatus
 from app.pipeline.analytics import EventAnalysis, evaluate_event
-from app.pipeline.matching import match_games
+from app.pipeline.matching import UnmatchedReason, match_games
 from app.resilience import quota
 from app.resilience.guard import GuardContext, guarded_call
 from app.sources.mlb_api import MlbClient
@@ -70,6 +70,7 @@ class RunState:
     pairs: int = 0
     analyses: list[EventAnalysis] = field(default_factory=list)
     value_bets_active: int = 0
+    not_played_events: set[str] = field(default_factory=set)
 
     @asynccontextmanager
     async def fenced_write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -93,20 +94,37 @@ async def schedule_stage(state: RunState) -> StageReport:
         max_bytes=state.settings.resilience.max_response_bytes,
         clock=state.clock,
     )
-    slate = await guarded_call(Source.MLB, lambda: client.schedule(state.slate_date), state.guard)
+    listed = await guarded_call(Source.MLB, lambda: client.slate(state.slate_date), state.guard)
+    slate = listed.games
     async with state.fenced_write() as conn:
         state.games_written = await games.upsert_games(conn, slate, state.clock.now_iso())
     state.games = slate
+    dropped = f"; {listed.drops.summary()}" if listed.drops.total else ""
     if not slate:
-        return StageReport(StageStatus.OK, f"no games on {state.slate_date.isoformat()}")
-    return StageReport(StageStatus.OK, f"{len(slate)} games")
+        return StageReport(StageStatus.OK, f"no games on {state.slate_date.isoformat()}{dropped}")
+    return StageReport(StageStatus.OK, f"{len(slate)} games{dropped}")
 
 
-async def quota_allows(state: RunState) -> tuple[bool, str]:
-    """The quota guard's word, before the request: may this run spend the call's credits?"""
-    decision = await quota.check_budget(
-        state.db, state.settings, state.clock, quota.call_cost(state.settings)
-    )
+async def quota_allows(state: RunState, client: OddsClient) -> tuple[bool, str]:
+    """The quota guard's word, before the request: may this run spend the call's credits?
+
+    A hold (credits exhausted or at the reserve) re-reads the credits with the
+    free call when ``quota.recheck_s`` has passed, and asks the guard again.
+    """
+    cost = quota.call_cost(state.settings)
+    decision = await quota.check_budget(state.db, state.settings, state.clock, cost)
+    if decision.allowed or not decision.held:
+        return decision.allowed, decision.reason
+    if not await quota.recheck_due(state.db, state.settings, state.clock):
+        every = state.settings.quota.recheck_s
+        return False, f"{decision.reason}; the credits are re-read every {every:g}s"
+    try:
+        headers = await client.check_quota()
+    except PressboxError as exc:
+        await quota.record_recheck(state.db, state.clock, client.last_quota)
+        return False, f"{decision.reason}; re-reading the credits failed: {exc.one_line()}"
+    await quota.record_recheck(state.db, state.clock, headers)
+    decision = await quota.check_budget(state.db, state.settings, state.clock, cost)
     return decision.allowed, decision.reason
 
 
@@ -122,9 +140,6 @@ async def odds_stage(state: RunState) -> StageReport:
     key = await state.secrets.get(ODDS_API_KEY)
     if key is None:
         raise AuthError(NO_KEY_REASON, hint="")
-    allowed, why = await quota_allows(state)
-    if not allowed:
-        return StageReport(StageStatus.SKIPPED, f"quota guard: {why}", degrades=True)
     client = OddsClient(
         state.http,
         state.settings.odds_api,
@@ -132,8 +147,17 @@ async def odds_stage(state: RunState) -> StageReport:
         max_bytes=state.settings.resilience.max_response_bytes,
         clock=state.clock,
     )
+    allowed, why = await quota_allows(state, client)
+    if not allowed:
+        return StageReport(StageStatus.SKIPPED, f"quota guard: {why}", degrades=True)
+    client.last_quota = None  # the odds call's own numbers count for the run's credits
     try:
         result: OddsResult = await guarded_call(Source.ODDS, client.odds, state.guard)
+    except QuotaError:
+        if client.last_quota is None or client.last_quota.remaining is None:
+            # "Out of credits" without the numbers: hold until a re-read says otherwise.
+            await quota.record_exhausted(state.db, state.clock)
+        raise
     finally:
         # Error answers report the credits too (a 401 may not): keep the last ones seen.
         if client.last_quota is not None:
@@ -146,9 +170,10 @@ async def odds_stage(state: RunState) -> StageReport:
         )
         state.moves_written = await odds.record_quotes(conn, quotes, now, state.run_id)
     state.events = result.events
+    dropped = f"; {result.drops.summary()}" if result.drops.total else ""
     return StageReport(
         StageStatus.OK,
-        f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves",
+        f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves{dropped}",
     )
 
 
@@ -172,6 +197,10 @@ async def match_stage(state: RunState) -> StageReport:
         window_s=state.settings.pipeline.match_window_s,
     )
     pairs = [(p.game_pk, p.event_id) for p in result.pairs]
+    # The odds of a suspended, postponed or cancelled game are never priced.
+    state.not_played_events = {
+        e.event_id for e in result.unmatched_events if e.reason is UnmatchedReason.NOT_PLAYED
+    }
     async with state.fenced_write() as conn:
         state.pairs = await games.link_matches(conn, pairs, state.clock.now_iso())
     return StageReport(
@@ -194,7 +223,7 @@ async def analytics_stage(state: RunState) -> StageReport:
             bankroll=pipeline.bankroll,
         )
         for event in state.events
-        if event.quotes
+        if event.quotes and event.event_id not in state.not_played_events
     ]
     fair = sum(len(a.fair_prices) for a in state.analyses)
     bets = sum(len(a.value_bets) for a in state.analyses)

@@ -218,10 +218,13 @@ def status_error(
     said = f"(HTTP {status}{detail.suffix()})"
     name = upstream.name
     if status == 429:
+        pause = parse_retry_after(headers.get("retry-after"), now)
         return TransientError(
             f"{name} is rate limiting requests {said}",
-            hint="The call is retried after the pause the server asked for.",
-            retry_after_s=parse_retry_after(headers.get("retry-after"), now),
+            hint="The call is retried after the pause the server asked for."
+            if pause is not None
+            else "The server named no pause (no Retry-After); the call is retried with backoff.",
+            retry_after_s=pause,
         )
     if status >= 500:
         return TransientError(f"{name} had a server error {said}")

@@ -9,16 +9,20 @@ headers; the client keeps the last ones seen in ``last_quota``.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
-from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, field_validator
 
 from app.core.clock import Clock
 from app.core.config import OddsApiSettings
 from app.core.logging import SECRETS
 from app.domain.records import OddsEvent, Quote
 from app.sources.http import Query, Upstream, fetch, parse_body
+from app.sources.validation import Drops, Finite, Moment, Text, take
 
 ODDS_API = Upstream(
     name="The Odds API",
@@ -26,48 +30,67 @@ ODDS_API = Upstream(
     # Exhausted credits come back as a 401, not a 429: not an auth problem, not retryable.
     quota_error_codes=frozenset({"OUT_OF_USAGE_CREDITS"}),
 )
+# The list of sports: answers with the quota headers and costs no credits.
+SPORTS_PATH = "/v4/sports"
 
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
 
 
+# American odds are <= -100 or >= +100; beyond a million to one is not a price either.
+MAX_PRICE = 1_000_000
+# No baseball spread or total comes near this many runs.
+MAX_POINT = 100.0
+
+
 class WireOutcome(_Wire):
-    name: str
-    price: int  # American odds, as asked with oddsFormat=american
-    point: float | None = None  # spreads and totals only
+    name: Text
+    price: float  # American odds, as asked with oddsFormat=american (whole numbers)
+    point: Finite | None = None  # spreads and totals only
 
     @field_validator("price")
     @classmethod
-    def _american(cls, value: int) -> int:
-        # American odds are <= -100 or >= +100; anything between is not a price.
+    def _american(cls, value: float) -> int:
+        # An integral float (-110.0) is the same price; anything else is not one.
+        if not math.isfinite(value) or not -MAX_PRICE <= value <= MAX_PRICE:
+            raise ValueError(f"price {value:g} out of range")
+        if value != int(value):
+            raise ValueError(f"price {value:g} is not a whole number")
         if -100 < value < 100:
-            raise ValueError("American odds must be <= -100 or >= +100")
+            raise ValueError(f"price {value:g}: American odds must be <= -100 or >= +100")
+        return int(value)
+
+    @field_validator("point")
+    @classmethod
+    def _runs(cls, value: float | None) -> float | None:
+        if value is not None and abs(value) > MAX_POINT:
+            raise ValueError(f"point {value:g} out of range")
         return value
 
 
 class WireMarket(_Wire):
-    key: str
-    last_update: AwareDatetime | None = None
-    outcomes: list[WireOutcome]
+    key: Text
+    last_update: Moment | None = None
+    outcomes: list[Any]  # each one validated on its own
 
 
 class WireBookmaker(_Wire):
-    key: str
-    title: str
-    last_update: AwareDatetime | None = None
-    markets: list[WireMarket]
+    key: Text
+    title: Text
+    last_update: Moment | None = None
+    markets: list[Any]
 
 
 class WireEvent(_Wire):
-    id: str
-    commence_time: AwareDatetime
-    home_team: str
-    away_team: str
-    bookmakers: list[WireBookmaker] = []
+    id: Text
+    commence_time: Moment
+    home_team: Text
+    away_team: Text
+    bookmakers: list[Any] = []
 
 
-WIRE_EVENTS: TypeAdapter[list[WireEvent]] = TypeAdapter(list[WireEvent])
+WIRE_EVENTS: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
 
 
 class QuotaHeaders(BaseModel):
@@ -91,41 +114,67 @@ class QuotaHeaders(BaseModel):
 
 
 class OddsResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     events: list[OddsEvent]
     quota: QuotaHeaders
+    drops: Drops = Field(default_factory=Drops)
+
+
+# No plan comes near this many credits: a larger count is garbage, not a number.
+MAX_CREDITS = 1_000_000_000
 
 
 def _header_int(headers: httpx.Headers, name: str) -> int | None:
-    # The service has sent fractional counts ("19532.0"); anything else unreadable is unknown.
+    """A credit count; fractional counts ("19532.0") are read, absurd ones are unknown.
+
+    Negative, infinite, NaN or beyond ``MAX_CREDITS`` (``inf``, ``1e30``, ``-60``):
+    unknown, never a number the guard would act on.
+    """
     value = headers.get(name)
     if value is None:
         return None
     try:
-        return int(float(value))
+        number = float(value)
     except ValueError:
         return None
+    if not 0 <= number <= MAX_CREDITS:  # also False for NaN
+        return None
+    return int(number)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None else None
 
 
-def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
+def normalize_event(
+    event: WireEvent, markets: frozenset[str], where: tuple[int | str, ...], drops: Drops
+) -> OddsEvent:
     """Flatten bookmakers x markets x outcomes, keeping only the markets asked for.
 
-    A book that lists the same outcome twice in a market keeps the first: a
-    quote is identified by (event, book, market, outcome name).
+    Each bookmaker, market and outcome is validated on its own: a misfit is
+    dropped and counted, its siblings land. A book that lists the same outcome
+    twice in a market keeps the first: a quote is identified by (event, book,
+    market, outcome name).
     """
     quotes: list[Quote] = []
     seen: set[tuple[str, str, str]] = set()
-    for book in event.bookmakers:
-        for market in book.markets:
-            if market.key not in markets:
+    for b, raw_book in enumerate(event.bookmakers):
+        at_book = (*where, "bookmakers", b)
+        book = take(WireBookmaker, raw_book, "bookmaker", at_book, drops)
+        if book is None:
+            continue
+        for m, raw_market in enumerate(book.markets):
+            at_market = (*at_book, "markets", m)
+            market = take(WireMarket, raw_market, "market", at_market, drops)
+            if market is None or market.key not in markets:
                 continue
             updated = _utc(market.last_update or book.last_update)
-            for outcome in market.outcomes:
+            for o, raw_outcome in enumerate(market.outcomes):
+                at_outcome = (*at_market, "outcomes", o)
+                outcome = take(WireOutcome, raw_outcome, "outcome", at_outcome, drops)
+                if outcome is None:
+                    continue
                 key = (book.key, market.key, outcome.name)
                 if key in seen:
                     continue
@@ -137,7 +186,7 @@ def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
                         book_title=book.title,
                         market=market.key,
                         outcome=outcome.name,
-                        price=outcome.price,
+                        price=int(outcome.price),
                         point=outcome.point,
                         book_updated_at=updated,
                     )
@@ -151,9 +200,32 @@ def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
     )
 
 
+@dataclass(frozen=True)
+class ParsedOdds:
+    events: list[OddsEvent]
+    drops: Drops
+
+
+def parse_odds_items(body: bytes, markets: frozenset[str]) -> ParsedOdds:
+    """The events of an answer, item by item; only a body that is not a list is drift."""
+    raw_events = parse_body(ODDS_API, WIRE_EVENTS.validate_json, body)
+    drops = Drops()
+    events: list[OddsEvent] = []
+    seen: set[str] = set()
+    for e, raw_event in enumerate(raw_events):
+        event = take(WireEvent, raw_event, "event", (e,), drops)
+        if event is None:
+            continue
+        if event.id in seen:
+            drops.add("event", f"event id listed twice at [{e}].id")
+            continue
+        seen.add(event.id)
+        events.append(normalize_event(event, markets, (e,), drops))
+    return ParsedOdds(events, drops)
+
+
 def parse_odds(body: bytes, markets: frozenset[str]) -> list[OddsEvent]:
-    events = parse_body(ODDS_API, WIRE_EVENTS.validate_json, body)
-    return [normalize_event(event, markets) for event in events]
+    return parse_odds_items(body, markets).events
 
 
 class OddsClient:
@@ -181,6 +253,21 @@ class OddsClient:
         if quota.present:
             self.last_quota = quota
 
+    async def check_quota(self) -> QuotaHeaders:
+        """Re-read the credits with ``GET /v4/sports``, which costs none (documented as free)."""
+        settings = self._settings
+        reply = await fetch(
+            self._http,
+            ODDS_API,
+            f"{settings.base_url.rstrip('/')}{SPORTS_PATH}",
+            Query(public={}, secret={"apiKey": self._api_key}),
+            timeout_s=settings.timeout_s,
+            max_bytes=self._max_bytes,
+            clock=self._clock,
+            on_headers=self._remember_quota,
+        )
+        return QuotaHeaders.from_headers(reply.headers)
+
     async def odds(self) -> OddsResult:
         settings = self._settings
         reply = await fetch(
@@ -201,5 +288,7 @@ class OddsClient:
             clock=self._clock,
             on_headers=self._remember_quota,
         )
-        events = parse_odds(reply.body, frozenset(settings.markets))
-        return OddsResult(events=events, quota=QuotaHeaders.from_headers(reply.headers))
+        parsed = parse_odds_items(reply.body, frozenset(settings.markets))
+        return OddsResult(
+            events=parsed.events, quota=QuotaHeaders.from_headers(reply.headers), drops=parsed.drops
+        )

@@ -61,7 +61,8 @@ STARTING_CREDITS = 20_000
 STARTING_USED = 468
 
 
-@dataclass(frozen=True, slots=True)
+# Keyword-only: the view's own fields follow Game's defaulted ones.
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SimGameView(Game):
     """One simulated game as the schedule reports it, plus what only the simulation knows."""
 

@@ -20,7 +20,9 @@ from app.storage.rows import from_row
 
 _GAME_COLUMNS = tuple(f.name for f in fields(Game))
 # What a schedule answer may briefly not know; a known value is kept rather than nulled.
-_KEPT_WHEN_MISSING = frozenset({"inning", "inning_half", "away_score", "home_score"})
+_KEPT_WHEN_MISSING = frozenset(
+    {"inning", "inning_half", "away_score", "home_score", "reschedule_date", "also_on"}
+)
 
 
 def _set(column: str) -> str:
@@ -116,12 +118,25 @@ async def _rows_on(
         return list(await cursor.fetchall())
 
 
+SLATE_OF_GAMES = "(official_date = ? OR also_on = ?)"
+"""A day's slate: its official games and the games MLB also lists under it (postponed ones)."""
+
+
 async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
-    return await _rows_on(conn, "games", "start_time, game_pk", official_date)
+    day = official_date.isoformat()
+    async with conn.execute(
+        f"SELECT * FROM games WHERE {SLATE_OF_GAMES} ORDER BY start_time, game_pk",
+        (day, day),
+    ) as cursor:
+        return list(await cursor.fetchall())
 
 
 async def events_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
     return await _rows_on(conn, "odds_events", "commence_time, event_id", official_date)
+
+
+def _day_or_none(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 async def stored_games(conn: aiosqlite.Connection, official_date: date) -> list[Game]:
@@ -132,6 +147,9 @@ async def stored_games(conn: aiosqlite.Connection, official_date: date) -> list[
             row,
             official_date=date.fromisoformat(row["official_date"]),
             start_time=parse_iso(row["start_time"]),
+            start_tbd=bool(row["start_tbd"]),
+            reschedule_date=_day_or_none(row["reschedule_date"]),
+            also_on=_day_or_none(row["also_on"]),
         )
         for row in await games_on(conn, official_date)
     ]

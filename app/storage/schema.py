@@ -290,6 +290,16 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # slate semantics that follow MLB: status vocabulary, make-up dates, TBD starts,
+    # and the second day a game is listed on (postponed: its original day).
+    """
+    ALTER TABLE games ADD COLUMN status_category TEXT NOT NULL DEFAULT '';
+    ALTER TABLE games ADD COLUMN status_reason TEXT;
+    ALTER TABLE games ADD COLUMN reschedule_date TEXT;
+    ALTER TABLE games ADD COLUMN start_tbd INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE games ADD COLUMN also_on TEXT;
+    CREATE INDEX games_by_also_on ON games(also_on);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

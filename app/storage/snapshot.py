@@ -68,6 +68,14 @@ class GameLine:
     total_over: Price | None
     total_under: Price | None
     value_bets: int
+    # app.domain.game_status: the category, MLB's reason, and what the slate needs to say.
+    status_category: str = ""
+    status_reason: str | None = None
+    reschedule_date: str | None = None
+    start_tbd: bool = False
+    also_on: str | None = None
+    double_header: str = "N"
+    game_number: int = 1
 
 
 @dataclass(frozen=True)
@@ -284,6 +292,13 @@ def _line(game: aiosqlite.Row, odds: list[aiosqlite.Row], value_count: int) -> G
         total_over=_best(totals, "Over", total_point) if total_point is not None else None,
         total_under=_best(totals, "Under", total_point) if total_point is not None else None,
         value_bets=value_count,
+        status_category=game["status_category"],
+        status_reason=game["status_reason"],
+        reschedule_date=game["reschedule_date"],
+        start_tbd=bool(game["start_tbd"]),
+        also_on=game["also_on"],
+        double_header=game["double_header"],
+        game_number=int(game["game_number"]),
     )
 
 
@@ -296,14 +311,14 @@ _GAME_SQL = (
 async def _games(conn: aiosqlite.Connection, slate_date: str) -> tuple[GameLine, ...]:
     games = await _rows(
         conn,
-        _GAME_SQL + "WHERE g.official_date = ? ORDER BY g.start_time, g.game_pk",
-        (slate_date,),
+        _GAME_SQL + "WHERE (g.official_date = ? OR g.also_on = ?) ORDER BY g.start_time, g.game_pk",
+        (slate_date, slate_date),
     )
     odds = await _rows(
         conn,
         "SELECT o.* FROM odds_latest o JOIN games g ON g.odds_event_id = o.event_id "
-        "WHERE g.official_date = ?",
-        (slate_date,),
+        "WHERE (g.official_date = ? OR g.also_on = ?)",
+        (slate_date, slate_date),
     )
     counts = await _rows(
         conn,

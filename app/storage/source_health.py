@@ -126,3 +126,11 @@ async def record_quota(
         "quota_updated_at = ?, updated_at = ? WHERE source = ?",
         (remaining, used, last, at, at, source),
     )
+
+
+async def clear_quota_remaining(conn: aiosqlite.Connection, source: str, *, at: str) -> None:
+    """Forget the remaining credits (a quota hold cleared by an operator)."""
+    await conn.execute(
+        "UPDATE source_health SET quota_remaining = NULL, updated_at = ? WHERE source = ?",
+        (at, source),
+    )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from rich.markup import escape
 
 from app.core.clock import parse_iso
+from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.snapshot import (
     DashboardSnapshot,
@@ -137,15 +138,16 @@ _INTERRUPTED = (
 
 
 def game_status(line: GameLine) -> str:
+    # Interrupted first: MLB calls a suspended or rain-delayed game "Live" (with its
+    # inning) and a rainout "Final" (codedGameState D); say what happened.
+    for state, short in _INTERRUPTED:
+        if line.status.startswith(state):
+            return styled(short, "yellow")
     if line.abstract_state == "Live" and line.inning is not None:
         half = {"Top": "T", "Bottom": "B", "Middle": "M", "End": "E"}.get(
             line.inning_half or "", ""
         )
         return styled(f"{half}{line.inning}", "bold cyan")
-    # A rainout is abstractly "Final" too (codedGameState D): say what happened.
-    for state, short in _INTERRUPTED:
-        if line.status.startswith(state):
-            return styled(short, "yellow")
     if line.abstract_state == "Final":
         return styled("Final", "dim")
     # Upstream text, and the result is markup: a detailedState of "[/]" must stay text.
@@ -196,7 +198,12 @@ def price_of(line: GameLine, column: str) -> int | None:
 def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[str, ...]:
     """One games-table row; ``markers`` maps a price column to ▲ / ▼."""
     return (
-        local_hhmm(line.start_time, tz),
+        start_text(
+            local_hhmm(line.start_time, tz),
+            start_tbd=line.start_tbd,
+            double_header=line.double_header,
+            game_number=line.game_number,
+        ),
         escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
         game_status(line),
         score(line),

@@ -51,6 +51,12 @@ def test_games_json_shape(filled_db: Path) -> None:
         "inning_half",
         "away_score",
         "home_score",
+        "status_category",
+        "status_reason",
+        "reschedule_date",
+        "start_tbd",
+        "also_on",
+        "game_number",
         "odds_event_id",
         "moneyline",
         "run_line",
@@ -73,7 +79,7 @@ def test_games_human_lists_every_game(filled_db: Path) -> None:
     code, out, _ = invoke("games", "--db", str(filled_db))
     assert code == 0
     assert len(out.strip().splitlines()) == 1 + len(json.loads(out_json)["games"])
-    assert "Postponed" in out
+    assert "PPD" in out  # the scorebook form, with the make-up date when known
 
 
 def test_bets_json_matches_stored_value_bets(filled_db: Path) -> None:

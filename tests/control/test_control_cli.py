@@ -17,7 +17,9 @@ from app.control import audit
 from app.core.clock import Clock
 from app.core.config import DemoSettings
 from app.domain.status import Mode
-from app.storage import daemon_state
+from app.resilience.quota import record_quota
+from app.sources.odds_api import QuotaHeaders
+from app.storage import daemon_state, source_health
 from app.storage.database import Database
 from app.storage.mode import get_mode, set_mode
 
@@ -155,12 +157,25 @@ def test_execute_reports_the_outcome_of_the_daemons_run(
     assert daemon.returncode == 0
 
 
+async def _hold_credits(path: Path) -> None:
+    async with Database(path) as db:
+        await record_quota(db, Clock(), QuotaHeaders(remaining=0, used=500, last=0))
+
+
+async def _remaining(path: Path) -> int | None:
+    async with Database(path) as db, db.read() as conn:
+        row = await source_health.get_source(conn, "odds")
+    return row.quota_remaining if row is not None else -1
+
+
 def test_reset_breaker_closes_the_breaker(keyed_db: Path) -> None:
+    asyncio.run(_hold_credits(keyed_db))
     result = invoke(
         keyed_db, "control", "reset-breaker", "odds", "--reason", "new key", stdin=NEW_KEY + "\n"
     )
     assert result.exit_code == 0, result.output
-    assert "the odds breaker is closed" in result.stdout
+    assert "the odds breaker is closed and the quota hold cleared" in result.stdout
+    assert asyncio.run(_remaining(keyed_db)) is None, "the stored 0 credits are forgotten"
     outcomes = [(e.action, e.outcome) for e in asyncio.run(_trail(keyed_db))]
     assert outcomes[-2:] == [("reset_breaker", "accepted"), ("reset_breaker", "done")]
 

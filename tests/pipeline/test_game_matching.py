@@ -22,6 +22,11 @@ def Game(
     away_team_id: int,
     home_team_id: int,
     status_code: str = "S",
+    status: str = "",
+    abstract_state: str = "",
+    status_category: str = "",
+    start_tbd: bool = False,
+    game_number: int = 1,
 ) -> records.Game:
     """A domain game with only what matching reads filled in meaningfully."""
     return records.Game(
@@ -32,15 +37,17 @@ def Game(
         away_team=str(away_team_id),
         home_team_id=home_team_id,
         home_team=str(home_team_id),
-        abstract_state="Preview",
+        abstract_state=abstract_state,
         status_code=status_code,
-        status="Scheduled",
+        status=status,
         inning=None,
         inning_half=None,
         away_score=None,
         home_score=None,
         double_header="N",
-        game_number=1,
+        game_number=game_number,
+        status_category=status_category,
+        start_tbd=start_tbd,
     )
 
 
@@ -108,7 +115,7 @@ def test_after_game_one_ends_the_lone_event_finds_game_two() -> None:
     result = match_games(games, events, window_s=WINDOW_S)
     assert result.pairs == (MatchPair(2, "night"),)
     [game_one] = result.unmatched_games
-    assert (game_one.game_pk, game_one.reason) == (1, UnmatchedReason.TAKEN)
+    assert (game_one.game_pk, game_one.reason) == (1, UnmatchedReason.FINISHED)
 
 
 def test_two_events_for_one_game_use_it_once() -> None:

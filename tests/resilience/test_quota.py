@@ -10,7 +10,6 @@ import pytest
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
 from app.core.secrets import StaticSecrets
-from app.pipeline import stages
 from app.pipeline.runner import PipelineRunner
 from app.resilience.quota import (
     QuotaDecision,
@@ -110,22 +109,8 @@ async def test_runner_skips_the_odds_stage_before_the_reserve_is_touched(
     db_path: Path,
     server: LoopbackServer,
     fixed_clock: FixedClock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With the runner's quota seams pointed at this guard (the wiring asked of the runner)."""
-
-    async def quota_allows(state: stages.RunState) -> tuple[bool, str]:
-        decision = await check_budget(
-            state.db, state.settings, state.clock, call_cost(state.settings)
-        )
-        return decision.allowed, decision.reason
-
-    async def remember(state: stages.RunState, quota: QuotaHeaders) -> None:
-        state.quota = quota
-        await record_quota(state.db, state.clock, quota)
-
-    monkeypatch.setattr(stages, "quota_allows", quota_allows)
-    monkeypatch.setattr(stages, "record_quota", remember)
+    """The runner asks the guard before the request."""
     settings = make_settings(db_path, server.url)
     settings.quota.reserve_credits = 500
     good_answers(server, remaining=502)  # the first call reports 502 left

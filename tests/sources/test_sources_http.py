@@ -25,7 +25,7 @@ from app.core.errors import (
 from app.core.logging import MASK, SECRETS
 from app.sources.http import Query, Upstream, field_path, parse_retry_after, safe_text, status_error
 from app.sources.mlb_api import MlbClient
-from app.sources.odds_api import OddsClient, QuotaHeaders
+from app.sources.odds_api import ODDS_API, OddsClient, QuotaHeaders
 
 MakeHttp = Callable[[Callable[[httpx.Request], httpx.Response]], httpx.AsyncClient]
 DAY = date(2025, 6, 14)
@@ -375,3 +375,15 @@ async def test_quota_headers_are_kept_from_error_answers(
     with pytest.raises(AuthError):
         await client.odds()
     assert client.last_quota == QuotaHeaders(remaining=19532, used=468, last=0)
+
+
+def test_a_429_without_retry_after_does_not_claim_a_server_pause() -> None:
+    now = datetime(2025, 6, 14, tzinfo=UTC)
+    body = b'{"message": "slow down", "error_code": "EXCEEDED_FREQ_LIMIT"}'
+    asked = status_error(ODDS_API, 429, httpx.Headers({"retry-after": "3"}), body, now)
+    silent = status_error(ODDS_API, 429, httpx.Headers(), body, now)
+    assert isinstance(asked, TransientError) and isinstance(silent, TransientError)
+    assert asked.retry_after_s == 3.0 and "the pause the server asked for" in asked.one_line()
+    assert silent.retry_after_s is None
+    assert "the pause the server asked for" not in silent.one_line()
+    assert "no Retry-After" in silent.one_line()

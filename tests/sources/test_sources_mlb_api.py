@@ -13,7 +13,7 @@ import pytest
 from app.core.config import Settings
 from app.core.errors import SchemaDriftError
 from app.domain.records import Game
-from app.sources.mlb_api import MlbClient
+from app.sources.mlb_api import MlbClient, parse_slate
 
 MakeHttp = Callable[[Callable[[httpx.Request], httpx.Response]], httpx.AsyncClient]
 DAY = date(2025, 6, 14)
@@ -77,6 +77,7 @@ async def test_the_recorded_slate_parses_into_games(
         home_score=4,
         double_header="N",
         game_number=1,
+        status_category="final",
     )
     # In progress, top of the 6th; the bottom half has not been played (no "runs" key).
     assert (live.game_pk, live.abstract_state, live.status_code, live.status) == (
@@ -218,27 +219,11 @@ def _drop(path: list[Any]) -> Callable[[Any], None]:
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
-        (_drop(["dates", 0, "games", 1, "gamePk"]), "dates[0].games[1].gamePk"),
-        (_set(["dates", 0, "games", 1, "gamePk"]), "dates[0].games[1].gamePk"),  # null
-        (_set(["dates", 0, "games", 0, "gamePk"], "777363"), "dates[0].games[0].gamePk"),
         (_set(["dates"], {"games": []}), "dates"),
         (_drop(["dates"]), "dates"),
-        (_set(["dates", 0, "games"], None), "dates[0].games"),
-        (_set(["dates", 0, "games", 1, "teams", "home", "team", "id"], "119"),
-         "dates[0].games[1].teams.home.team.id"),
-        (_set(["dates", 0, "games", 1, "teams", "away", "score"], 2.5),
-         "dates[0].games[1].teams.away.score"),
-        (_drop(["dates", 0, "games", 0, "status", "codedGameState"]),
-         "dates[0].games[0].status.codedGameState"),
-        (_set(["dates", 0, "games", 0, "gameDate"], "2025-06-14T23:15:00"),
-         "dates[0].games[0].gameDate"),
-        (_set(["dates", 0, "games", 0, "officialDate"], "June 14"),
-         "dates[0].games[0].officialDate"),
-        (_set(["dates", 0, "games", 1, "linescore", "currentInning"], "6"),
-         "dates[0].games[1].linescore.currentInning"),
     ],
 )  # fmt: skip
-async def test_a_misfit_names_the_field_path(
+async def test_a_misfit_of_the_answer_itself_names_the_field_path(
     mock_http: MakeHttp,
     settings: Settings,
     mlb_payload: Any,
@@ -255,10 +240,55 @@ async def test_a_misfit_names_the_field_path(
     assert error.__context__ is None
 
 
-async def test_a_schema_drift_message_does_not_echo_values(
-    mock_http: MakeHttp, settings: Settings, mlb_payload: Any
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (_drop(["dates", 0, "games", 1, "gamePk"]), "dates[0].games[1].gamePk"),
+        (_set(["dates", 0, "games", 1, "gamePk"]), "dates[0].games[1].gamePk"),  # null
+        (_set(["dates", 0, "games", 0, "gamePk"], "777363"), "dates[0].games[0].gamePk"),
+        (_set(["dates", 0, "games", 0, "gamePk"], 10**30), "dates[0].games[0].gamePk"),
+        (_set(["dates", 0, "games", 1, "teams", "home", "team", "id"], "119"),
+         "dates[0].games[1].teams.home.team.id"),
+        (_set(["dates", 0, "games", 1, "teams", "away", "score"], 2.5),
+         "dates[0].games[1].teams.away.score"),
+        (_drop(["dates", 0, "games", 0, "status", "codedGameState"]),
+         "dates[0].games[0].status.codedGameState"),
+        (_set(["dates", 0, "games", 0, "gameDate"], "2025-06-14T23:15:00"),
+         "dates[0].games[0].gameDate"),
+        (_set(["dates", 0, "games", 0, "gameDate"], "9999-12-31T23:59:59-05:00"),
+         "dates[0].games[0].gameDate"),
+        (_set(["dates", 0, "games", 0, "officialDate"], "June 14"),
+         "dates[0].games[0].officialDate"),
+        (_set(["dates", 0, "games", 1, "teams", "away", "team", "name"], ""),
+         "dates[0].games[1].teams.away.team.name"),
+        (_set(["dates", 0, "games", 1, "linescore", "currentInning"], "6"),
+         "dates[0].games[1].linescore.currentInning"),
+    ],
+)  # fmt: skip
+async def test_a_misfit_game_is_dropped_with_its_field_path_and_the_rest_lands(
+    settings: Settings,
+    mlb_payload: Any,
+    mutate: Callable[[Any], None],
+    field: str,
 ) -> None:
+    intact = parse_slate(json.dumps(mlb_payload).encode(), DAY).games
+    mutate(mlb_payload)
+    slate = parse_slate(json.dumps(mlb_payload).encode(), DAY)
+    assert slate.drops.counts == {"game": 1}
+    assert slate.drops.reasons["game"].endswith(f"at {field}")
+    assert len(slate.games) == len(intact) - 1
+    assert set(slate.games) < set(intact), "the other games land unchanged"
+
+
+async def test_a_games_list_that_is_not_a_list_drops_that_date(mlb_payload: Any) -> None:
+    mlb_payload["dates"][0]["games"] = None
+    slate = parse_slate(json.dumps(mlb_payload).encode(), DAY)
+    assert slate.games == [] and slate.drops.counts == {"date": 1}
+    assert "dates[0].games" in slate.drops.summary()
+
+
+async def test_a_drop_reason_does_not_echo_values(mlb_payload: Any) -> None:
     mlb_payload["dates"][0]["games"][0]["gamePk"] = "SENTINEL-VALUE"
-    with pytest.raises(SchemaDriftError) as caught:
-        await schedule(mock_http, settings, mlb_payload)
-    assert "SENTINEL-VALUE" not in str(caught.value)
+    slate = parse_slate(json.dumps(mlb_payload).encode(), DAY)
+    assert slate.drops.total == 1
+    assert "SENTINEL-VALUE" not in slate.drops.summary()

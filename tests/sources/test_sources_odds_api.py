@@ -15,12 +15,19 @@ from app.core.config import Settings
 from app.core.errors import SchemaDriftError
 from app.core.logging import MASK, SECRETS
 from app.domain.records import Quote
-from app.sources.odds_api import OddsClient, OddsResult, QuotaHeaders, parse_odds
+from app.sources.odds_api import (
+    OddsClient,
+    OddsResult,
+    QuotaHeaders,
+    parse_odds,
+    parse_odds_items,
+)
 
 MakeHttp = Callable[[Callable[[httpx.Request], httpx.Response]], httpx.AsyncClient]
 QUOTA = {"x-requests-remaining": "19532", "x-requests-used": "468", "x-requests-last": "3"}
 RED_SOX_YANKEES = "e3b1f5c2a7d94b6f8c0d1a2b3c4d5e6f"
 DODGERS_PADRES = "4f9a2c7e1b8d4e0a9c3f5b7d2e6a8c1f"
+ALL = ("h2h", "spreads", "totals")
 
 
 async def fetch(
@@ -188,48 +195,63 @@ async def test_unknown_keys_are_ignored(
     assert await fetch(mock_http, settings, api_key, odds_payload) == expected
 
 
+def _quotes(payload: Any) -> set[tuple[str, str, str, str, int, float | None]]:
+    events = parse_odds(json.dumps(payload).encode(), frozenset({"h2h", "spreads", "totals"}))
+    return {
+        (q.event_id, q.book, q.market, q.outcome, q.price, q.point)
+        for e in events
+        for q in e.quotes
+    }
+
+
 @pytest.mark.parametrize(
-    ("path", "value", "field"),
+    ("path", "value", "level", "field"),
     [
-        ([0, "bookmakers", 1, "markets", 0, "outcomes", 0, "price"], "112",
+        ([0, "bookmakers", 1, "markets", 0, "outcomes", 0, "price"], "112", "outcome",
          "[0].bookmakers[1].markets[0].outcomes[0].price"),
-        ([0, "bookmakers", 1, "markets", 0, "outcomes", 0, "price"], 1.91,
+        ([0, "bookmakers", 1, "markets", 0, "outcomes", 0, "price"], 1.91, "outcome",
          "[0].bookmakers[1].markets[0].outcomes[0].price"),
-        ([1, "bookmakers", 2, "markets", 2, "outcomes", 1, "point"], "8.5",
+        ([0, "bookmakers", 1, "markets", 0, "outcomes", 0, "price"], 1e30, "outcome",
+         "[0].bookmakers[1].markets[0].outcomes[0].price"),
+        ([1, "bookmakers", 2, "markets", 2, "outcomes", 1, "point"], "8.5", "outcome",
          "[1].bookmakers[2].markets[2].outcomes[1].point"),
-        ([0, "commence_time"], "2025-06-14 23:15", "[0].commence_time"),
-        ([1, "id"], None, "[1].id"),
-        ([0, "bookmakers"], {"draftkings": []}, "[0].bookmakers"),
-        ([0, "bookmakers", 0, "markets", 0, "outcomes"], None,
+        ([0, "commence_time"], "2025-06-14 23:15", "event", "[0].commence_time"),
+        ([0, "commence_time"], "9999-12-31T23:59:59-05:00", "event", "[0].commence_time"),
+        ([1, "id"], None, "event", "[1].id"),
+        ([1, "home_team"], "", "event", "[1].home_team"),
+        ([0, "bookmakers"], {"draftkings": []}, "event", "[0].bookmakers"),
+        ([0, "bookmakers", 0, "markets", 0, "outcomes"], None, "market",
          "[0].bookmakers[0].markets[0].outcomes"),
+        ([0, "bookmakers", 0, "last_update"], 17, "bookmaker",
+         "[0].bookmakers[0].last_update"),
     ],
 )  # fmt: skip
-async def test_a_misfit_names_the_field_path(
-    mock_http: MakeHttp,
-    settings: Settings,
-    api_key: str,
-    odds_payload: Any,
-    path: list[Any],
-    value: Any,
-    field: str,
+def test_a_misfit_item_is_dropped_with_its_field_path_and_the_rest_lands(
+    odds_payload: Any, path: list[Any], value: Any, level: str, field: str
 ) -> None:
+    intact = _quotes(odds_payload)
     target = odds_payload
     for part in path[:-1]:
         target = target[part]
     target[path[-1]] = value
-    with pytest.raises(SchemaDriftError) as caught:
-        await fetch(mock_http, settings, api_key, odds_payload)
-    assert caught.value.source == "The Odds API"
-    assert caught.value.field == field
+    parsed = parse_odds_items(json.dumps(odds_payload).encode(), frozenset(ALL))
+    assert parsed.drops.counts == {level: 1}
+    assert parsed.drops.reasons[level].endswith(f"at {field}")
+    landed = _quotes(odds_payload)
+    assert landed < intact, "only the misfit's quotes are missing"
+    # Every quote outside the dropped item is still there.
+    event = odds_payload[path[0]]["id"] if level != "event" else None
+    missing = intact - landed
+    if event is not None:
+        assert {q[0] for q in missing} == {event}
 
 
-async def test_a_missing_required_key_names_it(
-    mock_http: MakeHttp, settings: Settings, api_key: str, odds_payload: Any
-) -> None:
+def test_a_missing_required_key_drops_that_outcome(odds_payload: Any) -> None:
     del odds_payload[1]["bookmakers"][0]["markets"][1]["outcomes"][0]["name"]
-    with pytest.raises(SchemaDriftError) as caught:
-        await fetch(mock_http, settings, api_key, odds_payload)
-    assert caught.value.field == "[1].bookmakers[0].markets[1].outcomes[0].name"
+    parsed = parse_odds_items(json.dumps(odds_payload).encode(), frozenset(ALL))
+    assert parsed.drops.summary() == (
+        "1 outcome dropped: Field required at [1].bookmakers[0].markets[1].outcomes[0].name"
+    )
 
 
 async def test_an_object_instead_of_the_event_list_is_drift(
@@ -250,10 +272,20 @@ async def test_the_key_is_registered_for_redaction(
     assert SECRETS.redact(f"key={api_key}") == f"key={MASK}"
 
 
-@pytest.mark.parametrize("bad_price", [0, 50, -99, 99])
-def test_price_between_minus_and_plus_100_is_drift(bad_price: int, odds_payload: Any) -> None:
+@pytest.mark.parametrize("bad_price", [0, 50, -99, 99, 1e30, -1e30, 110.5])
+def test_a_price_that_is_not_american_odds_is_dropped(bad_price: float, odds_payload: Any) -> None:
     payload = odds_payload
     payload[0]["bookmakers"][0]["markets"][0]["outcomes"][0]["price"] = bad_price
-    with pytest.raises(SchemaDriftError) as info:
-        parse_odds(json.dumps(payload).encode(), frozenset({"h2h", "spreads", "totals"}))
-    assert "[0].bookmakers[0].markets[0].outcomes[0].price" in str(info.value)
+    parsed = parse_odds_items(json.dumps(payload).encode(), frozenset(ALL))
+    assert parsed.drops.counts == {"outcome": 1}
+    reason = parsed.drops.reasons["outcome"]
+    assert reason.startswith(f"price {bad_price:g}") and reason.endswith(
+        "at [0].bookmakers[0].markets[0].outcomes[0].price"
+    )
+
+
+def test_an_integral_float_price_is_the_same_price(odds_payload: Any) -> None:
+    outcome = odds_payload[0]["bookmakers"][0]["markets"][0]["outcomes"][0]
+    intact = _quotes(odds_payload)
+    outcome["price"] = float(outcome["price"])
+    assert _quotes(odds_payload) == intact
