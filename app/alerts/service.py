@@ -23,7 +23,6 @@ the pipeline: an alert problem is logged and recorded, never a failed run.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -89,20 +88,20 @@ class AlertService:
             await self.flush_pending()
             for draft in await self.evaluate(result):
                 await self.raise_alert(draft)
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("alert evaluation failed", error=redact(str(exc)))
 
     async def override_executed(self, mode: str, who: str, reason: str) -> None:
         try:
             await self.raise_alert(rules.override_executed(mode, who, reason, self.clock.now_iso()))
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("override alert failed", error=redact(str(exc)))
 
     async def breaker_changed(self, change: BreakerChange) -> None:
         try:
             for draft in await self._breaker_drafts():
                 await self.raise_alert(draft)
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("breaker alert failed", source=change.source, error=redact(str(exc)))
 
     # -- rules -----------------------------------------------------------

@@ -138,7 +138,7 @@ async def test_audit_log_is_append_only(db: Database) -> None:
             "VALUES ('t', 'override', 'done', '', 'h')"
         )
     for statement in ("UPDATE audit_log SET outcome = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(StorageError, match="append-only"):
             async with db.write() as conn:
                 await conn.execute(statement)
 
@@ -157,13 +157,16 @@ async def test_concurrent_writers_from_two_objects(db_path: Path) -> None:
 
 
 async def test_connections_closed_on_exit_and_error(db_path: Path) -> None:
-    baseline = threading.active_count()
+    before = set(threading.enumerate())
     with pytest.raises(RuntimeError):
         async with open_database(db_path):
-            assert threading.active_count() > baseline
+            started = set(threading.enumerate()) - before
+            assert started  # the connections' threads
             raise RuntimeError("boom")
-    await asyncio.sleep(0)
-    assert threading.active_count() == baseline
+    # aiosqlite resolves close() just before its thread returns: join, do not count.
+    for thread in started:
+        thread.join(timeout=5)
+    assert not [t for t in started if t.is_alive()]
 
 
 def test_sqlite_version_floor() -> None:
