@@ -39,6 +39,7 @@ from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import Mode, get_mode
+from app.storage.read.runs import last_delivered_run
 from app.storage.source_health import CLOSED
 
 log = get_logger("pressbox.alerts")
@@ -183,13 +184,10 @@ class AlertService:
             if (await get_mode(conn)).mode is Mode.HALTED:
                 # Deliberate: the override alert said so, and `health` escalates a long halt.
                 return []
-            async with conn.execute(
-                "SELECT MAX(started_at) FROM runs WHERE outcome IN ('ok', 'degraded')"
-            ) as cur:
-                success = await cur.fetchone()
+            delivered = await last_delivered_run(conn)
             async with conn.execute("SELECT MIN(started_at) FROM runs") as cur:
                 first = await cur.fetchone()
-        last_success = success[0] if success is not None else None
+        last_success = delivered.started_at if delivered is not None else None
         first_run = first[0] if first is not None else None
         reference = last_success or first_run
         if reference is None:

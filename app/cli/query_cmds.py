@@ -23,16 +23,10 @@ from app.cli.common import (
 from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
 from app.storage.database import Database
-from app.storage.snapshot import (
-    GameLine,
-    Price,
-    Run,
-    ValueBet,
-    load_games,
-    load_runs,
-    load_value_bets,
-    matchup,
-)
+from app.storage.read.games import load_games
+from app.storage.read.models import GameLine, Price, Run, ValueBet, matchup
+from app.storage.read.runs import load_runs
+from app.storage.read.value_bets import load_value_bets
 
 
 def _slate(settings: Settings, text: str | None) -> date:

@@ -32,6 +32,7 @@ from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
 from app.storage.mode import Mode, get_mode
+from app.storage.read.runs import last_delivered_run
 from app.storage.source_health import CLOSED, OPEN
 
 OK, WARNING, CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
@@ -176,11 +177,8 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             (*_RAN, max(cfg.failed_runs_critical, 1)),
         ) as cur:
             recent = list(await cur.fetchall())
-        async with conn.execute(
-            "SELECT MAX(started_at) FROM runs WHERE outcome IN ('ok', 'degraded')"
-        ) as cur:
-            row = await cur.fetchone()
-            last_success = row[0] if row is not None else None
+        delivered = await last_delivered_run(conn)
+        last_success = delivered.started_at if delivered is not None else None
         async with conn.execute(
             f"SELECT MIN(started_at) FROM runs WHERE outcome IN ({','.join('?' * len(_RAN))})", _RAN
         ) as cur:

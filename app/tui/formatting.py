@@ -13,12 +13,12 @@ from rich.markup import escape
 
 from app.core.clock import parse_iso
 from app.sources.teams import TEAMS, team_id_for_name
-from app.storage.snapshot import (
+from app.storage.read.models import (
     DashboardSnapshot,
     GameLine,
     Price,
     Run,
-    SourceHealth,
+    SourceHealthRow,
     ValueBet,
     short_team,
 )
@@ -263,7 +263,7 @@ def next_run_line(snapshot: DashboardSnapshot, now: datetime) -> str:
     return f"Next run: {when} · daemon pid {daemon.pid} beat {ago(daemon.heartbeat_at, now)}"
 
 
-def source_line(source: SourceHealth, now: datetime, low_credits: int) -> str:
+def source_line(source: SourceHealthRow, now: datetime, low_credits: int) -> str:
     circuit = styled(
         source.circuit_state.replace("_", "-"), _CIRCUIT_STYLE.get(source.circuit_state, "")
     )

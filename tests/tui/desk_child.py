@@ -16,6 +16,7 @@ from tui_seed import NOW, seed
 from app.core.clock import FixedClock
 from app.core.config import load_settings
 from app.storage.database import Database
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.launch import desk_app
 
 
@@ -34,7 +35,7 @@ def main(path: Path) -> int:
         dashboard={"poll_interval_s": 0.2},
         logging={"dir": path.parent / "log"},
     )
-    app = desk_app(settings, Database(path), demo=False, clock=FixedClock(NOW))
+    app = desk_app(settings, StoredDeskData(Database(path)), demo=False, clock=FixedClock(NOW))
     app.run()
     return int(app.return_code or 0)
 

@@ -1,0 +1,84 @@
+"""Runs with their stages, and the one query for "the last delivered run"."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from app.storage.database import Database
+from app.storage.read.models import Run, Stage
+from app.storage.read.rows import fetch_rows, marks
+
+# Outcomes of a run that delivered data (a degraded run still landed the healthy sources).
+DELIVERED_OUTCOMES = ("ok", "degraded")
+
+
+def _stage(r: aiosqlite.Row) -> Stage:
+    return Stage(
+        name=r["name"],
+        position=int(r["position"]),
+        status=r["status"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        duration_ms=r["duration_ms"],
+        error_kind=r["error_kind"],
+        error_summary=r["error_summary"],
+        detail=r["detail"],
+    )
+
+
+async def _with_stages(conn: aiosqlite.Connection, runs: list[aiosqlite.Row]) -> tuple[Run, ...]:
+    if not runs:
+        return ()
+    ids = tuple(int(r["id"]) for r in runs)
+    stage_rows = await fetch_rows(
+        conn,
+        f"SELECT * FROM run_stages WHERE run_id IN ({marks(ids)}) ORDER BY run_id, position",
+        ids,
+    )
+    stages: dict[int, list[Stage]] = {}
+    for s in stage_rows:
+        stages.setdefault(int(s["run_id"]), []).append(_stage(s))
+    return tuple(
+        Run(
+            id=int(r["id"]),
+            trigger=r["trigger"],
+            slate_date=r["slate_date"],
+            outcome=r["outcome"],
+            reason=r["reason"],
+            started_at=r["started_at"],
+            finished_at=r["finished_at"],
+            credits_used=int(r["credits_used"]),
+            stages=tuple(stages.get(int(r["id"]), [])),
+        )
+        for r in runs
+    )
+
+
+async def recent_runs(conn: aiosqlite.Connection, limit: int) -> tuple[Run, ...]:
+    """The newest ``limit`` runs (running or finished), newest first."""
+    rows = await fetch_rows(
+        conn, "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
+    )
+    return await _with_stages(conn, rows)
+
+
+async def last_delivered_run(conn: aiosqlite.Connection) -> Run | None:
+    """The newest run that delivered data (ok or degraded): "the last successful run".
+
+    The desk's stale warning, ``pressbox health`` and the no-success alert all read
+    this one query, so they can never disagree about when data last landed.
+    """
+    rows = await fetch_rows(
+        conn,
+        f"SELECT * FROM runs WHERE outcome IN ({marks(DELIVERED_OUTCOMES)}) "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
+        DELIVERED_OUTCOMES,
+    )
+    runs = await _with_stages(conn, rows)
+    return runs[0] if runs else None
+
+
+async def load_runs(db: Database, *, limit: int) -> tuple[Run, ...]:
+    """The most recent runs, newest first, each with its stages in order."""
+    async with db.read() as conn:
+        return await recent_runs(conn, limit)
