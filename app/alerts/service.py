@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
 
 from app.alerts import rules, store
 from app.alerts.mailer import Mailer, SmtpMailer
@@ -35,28 +34,19 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
+from app.domain.records import RunResult
+from app.domain.status import COMPLETED, DELIVERED, Mode, RunOutcome, Source
 from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode
+from app.storage.mode import get_mode
 from app.storage.read.runs import last_delivered_run
+from app.storage.runs import outcome_in
 from app.storage.source_health import CLOSED
 
 log = get_logger("pressbox.alerts")
 
 DUPLICATE = "duplicate"
-_FINISHED = ("ok", "degraded", "failed")
-
-
-class RunOutcome(Protocol):
-    """What the service reads from the runner's ``RunResult``."""
-
-    @property
-    def run_id(self) -> int | None: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def reason(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +72,7 @@ class AlertService:
 
     # -- hooks -----------------------------------------------------------
 
-    async def after_run(self, result: RunOutcome) -> None:
+    async def after_run(self, result: RunResult) -> None:
         """The runner's hook. Never raises: alerting must not fail a run."""
         try:
             # Earlier undelivered alerts first, so a new one is not retried in the same breath.
@@ -107,9 +97,9 @@ class AlertService:
 
     # -- rules -----------------------------------------------------------
 
-    async def evaluate(self, result: RunOutcome) -> list[AlertDraft]:
+    async def evaluate(self, result: RunResult) -> list[AlertDraft]:
         drafts: list[AlertDraft] = []
-        if result.outcome == "failed":
+        if result.outcome == RunOutcome.FAILED:
             drafts.append(
                 rules.run_failed(result.run_id, result.reason, await self._started(result.run_id))
             )
@@ -117,7 +107,7 @@ class AlertService:
         drafts += await self._breaker_drafts()
         drafts += await self._quota_drafts()
         drafts += await self._no_success_drafts()
-        if result.outcome in ("ok", "degraded"):
+        if result.outcome in DELIVERED:
             drafts += await self._value_bet_drafts()
         return drafts
 
@@ -133,17 +123,17 @@ class AlertService:
 
     async def _degraded_drafts(self) -> list[AlertDraft]:
         n = self.settings.alerts.degraded_repeat
-        marks = ",".join("?" * len(_FINISHED))
+        completed, values = outcome_in(COMPLETED)
         async with (
             self.db.read() as conn,
             conn.execute(
-                f"SELECT id, outcome, reason FROM runs WHERE outcome IN ({marks}) "
+                f"SELECT id, outcome, reason FROM runs WHERE {completed} "
                 "ORDER BY started_at DESC, id DESC LIMIT ?",
-                (*_FINISHED, n),
+                (*values, n),
             ) as cur,
         ):
             rows = list(await cur.fetchall())
-        if len(rows) < n or any(r["outcome"] != "degraded" for r in rows):
+        if len(rows) < n or any(r["outcome"] != RunOutcome.DEGRADED for r in rows):
             return []
         return [rules.runs_degraded(n, [(int(r["id"]), r["reason"]) for r in rows])]
 
@@ -172,7 +162,7 @@ class AlertService:
 
     async def _quota_drafts(self) -> list[AlertDraft]:
         async with self.db.read() as conn:
-            row = await source_health.get_source(conn, "odds")
+            row = await source_health.get_source(conn, Source.ODDS)
         remaining = row.quota_remaining if row is not None else None
         quota = self.settings.quota
         if remaining is None or remaining > quota.low_credits_warning:

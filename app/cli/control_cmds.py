@@ -17,14 +17,13 @@ from app.cli.admin_cmds import echo_result, read_hidden
 from app.cli.common import RUN_EXIT, db_option, fail, run_async, with_settings
 from app.control.handoff import HandoffOutcome, follow_request
 from app.control.service import (
-    BREAKER_SOURCES,
     ControlResult,
     ControlService,
     ControlStatus,
 )
 from app.core.config import Settings
+from app.domain.status import SOURCES, Mode
 from app.storage.database import Database
-from app.storage.mode import Mode
 
 T = TypeVar("T")
 
@@ -116,7 +115,7 @@ def override_command(ctx: click.Context, mode: str, reason: str) -> None:
 
 @control_group.command("reset-breaker")
 @db_option
-@click.argument("source", type=click.Choice(list(BREAKER_SOURCES)))
+@click.argument("source", type=click.Choice([source.value for source in SOURCES]))
 @reason_option
 @click.pass_context
 def reset_breaker_command(ctx: click.Context, source: str, reason: str) -> None:

@@ -22,8 +22,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 import aiosqlite
 
@@ -32,11 +31,13 @@ from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import SECRETS, get_logger
+from app.domain.records import RunResult
+from app.domain.status import SOURCES, ControlStatus, Mode
 from app.security import admin_key as keys
 from app.security.identity import Actor, current_actor
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode, set_mode
+from app.storage.mode import get_mode, set_mode
 
 log = get_logger(__name__)
 
@@ -44,19 +45,6 @@ EXECUTE = "execute"
 OVERRIDE = "override"
 RESET_BREAKER = "reset_breaker"
 SET_ADMIN_KEY = "set_admin_key"
-BREAKER_SOURCES = ("mlb", "odds")
-
-
-class ControlStatus(StrEnum):
-    DONE = "done"
-    WRONG_KEY = "wrong_key"
-    LOCKED = "locked"
-    RATE_LIMITED = "rate_limited"
-    REFUSED_HALTED = "refused_halted"
-    MISSING_REASON = "missing_reason"
-    INVALID = "invalid"
-    NOT_CONFIGURED = "not_configured"  # no admin key has been set yet
-    FAILED = "failed"  # allowed, but the action itself raised
 
 
 @dataclass(frozen=True)
@@ -78,12 +66,7 @@ class ControlResult:
         return self.status is ControlStatus.DONE
 
 
-class RunResultLike(Protocol):
-    @property
-    def outcome(self) -> Any: ...  # "ok" / "degraded" / "failed" / "skipped" (str or StrEnum)
-
-
-RunNow = Callable[[], Awaitable[RunResultLike]]
+RunNow = Callable[[], Awaitable[RunResult]]
 ResetBreakerFn = Callable[[str], Awaitable[None]]
 # Told after an override took effect (mode, who, reason): the alert service's hook.
 OverrideListener = Callable[[str, str, str], Awaitable[None]]
@@ -256,13 +239,13 @@ class ControlService:
 
     async def reset_breaker(self, source: str, admin_key: str, reason: str) -> ControlResult:
         reason = _intake(admin_key, reason)
-        if source not in BREAKER_SOURCES:
+        if source not in SOURCES:
             return await self._refuse_now(
                 RESET_BREAKER,
                 source,
                 reason,
                 ControlStatus.INVALID,
-                f"unknown source {source!r}: use one of {', '.join(BREAKER_SOURCES)}",
+                f"unknown source {source!r}: use one of {', '.join(SOURCES)}",
             )
         if not reason:
             return await self._refuse_now(

@@ -23,11 +23,10 @@ from pydantic_settings import (
 )
 
 from app.core.errors import ConfigurationError
+from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
 
-Market = Literal["h2h", "spreads", "totals"]
-ALL_MARKETS: tuple[Market, ...] = ("h2h", "spreads", "totals")
 
 # Keys that name a credential. A file that holds one is refused at start.
 _SECRET_KEY_PATTERN = re.compile(
@@ -62,7 +61,7 @@ class OddsApiSettings(BaseModel):
     base_url: str = Field("https://api.the-odds-api.com", pattern=r"^https?://")
     sport: str = "baseball_mlb"
     regions: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
-    markets: list[Market] = Field(default_factory=lambda: list(ALL_MARKETS), min_length=1)
+    markets: list[Market] = Field(default_factory=lambda: list(MARKETS), min_length=1)
     timeout_s: float = Field(10.0, gt=0, le=300)
 
 
@@ -78,7 +77,7 @@ class PipelineSettings(BaseModel):
     value_edge_threshold: float = Field(0.02, ge=0, le=1)
     kelly_fraction: float = Field(0.25, gt=0, le=1)
     bankroll: float = Field(1000.0, gt=0)
-    devig_method: Literal["proportional", "power", "shin"] = "power"
+    devig_method: DevigMethod = "power"
     lease_ttl_s: float = Field(120.0, gt=0, le=86_400)
     lease_heartbeat_s: float = Field(10.0, gt=0, le=3600)
     match_window_s: float = Field(4 * 3600.0, gt=0, le=86_400)

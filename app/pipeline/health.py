@@ -28,17 +28,17 @@ from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
+from app.domain.status import ATTEMPTED, UNSUCCESSFUL, Mode, RunOutcome, Source
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
-from app.storage.mode import Mode, get_mode
+from app.storage.mode import get_mode
 from app.storage.read.runs import last_delivered_run
+from app.storage.runs import outcome_in
 from app.storage.source_health import CLOSED, OPEN
 
 OK, WARNING, CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
 EXIT_CODES = {OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3}
-_RAN = ("ok", "degraded", "failed", "abandoned")  # runs that did (or tried) work
-_FAILURES = ("failed", "abandoned")
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
 
 
@@ -171,16 +171,16 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
     cfg = settings.health
     async with db.read() as conn:
         mode = await get_mode(conn)
+        attempted, attempted_values = outcome_in(ATTEMPTED)
         async with conn.execute(
-            f"SELECT * FROM runs WHERE outcome IN ({','.join('?' * len(_RAN))}) "
-            "ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*_RAN, max(cfg.failed_runs_critical, 1)),
+            f"SELECT * FROM runs WHERE {attempted} ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*attempted_values, max(cfg.failed_runs_critical, 1)),
         ) as cur:
             recent = list(await cur.fetchall())
         delivered = await last_delivered_run(conn)
         last_success = delivered.started_at if delivered is not None else None
         async with conn.execute(
-            f"SELECT MIN(started_at) FROM runs WHERE outcome IN ({','.join('?' * len(_RAN))})", _RAN
+            f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
         ) as cur:
             row = await cur.fetchone()
             first_run = row[0] if row is not None else None
@@ -214,9 +214,9 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
         else None
     )
     n = cfg.failed_runs_critical
-    if len(recent) >= n and all(r["outcome"] in _FAILURES for r in recent[:n]):
+    if len(recent) >= n and all(r["outcome"] in UNSUCCESSFUL for r in recent[:n]):
         critical.append(f"the last {n} runs failed (latest: {recent[0]['reason'] or 'no reason'})")
-    elif last_run is not None and last_run.outcome in ("degraded", *_FAILURES):
+    elif last_run is not None and last_run.outcome in {RunOutcome.DEGRADED, *UNSUCCESSFUL}:
         warning.append(
             f"last run {last_run.id} was {last_run.outcome} ({last_run.reason or 'no reason'})"
         )
@@ -261,7 +261,7 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
                 f"{status.name} circuit breaker {r.circuit_state} ({when}; "
                 f"last error: {r.last_error or 'unknown'})"
             )
-        if r.source == "odds" and (r.quota_remaining is not None or r.quota_used is not None):
+        if r.source == Source.ODDS and (r.quota_remaining is not None or r.quota_used is not None):
             low = (
                 r.quota_remaining is not None
                 and r.quota_remaining <= settings.quota.low_credits_warning

@@ -2,7 +2,7 @@
 
 The two sources share no key: an event names its teams and a commence time, a game
 has team ids and a start time. A pair needs the same home and away clubs (names go
-through ``app.sources.teams``) and start times at most ``window_s`` apart.
+through ``app.domain.teams``) and start times at most ``window_s`` apart.
 
 Doubleheaders put the same two clubs on the slate twice, so team ids alone are not
 enough. Within one matchup the games and the events are each sorted by time and
@@ -24,40 +24,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
-from app.sources.teams import TEAMS, team_id_for_name
+from app.domain.records import Game, OddsEvent
+from app.domain.teams import TEAMS, team_id_for_name
 
 NOT_PLAYED = {"D": "postponed", "C": "cancelled"}
 """``codedGameState`` values of games that are not matched, with their wording."""
-
-
-class GameLike(Protocol):
-    """What matching needs from an MLB game."""
-
-    @property
-    def game_pk(self) -> int: ...
-    @property
-    def start_time(self) -> datetime: ...
-    @property
-    def away_team_id(self) -> int: ...
-    @property
-    def home_team_id(self) -> int: ...
-    @property
-    def status_code(self) -> str: ...
-
-
-class EventLike(Protocol):
-    """What matching needs from an Odds API event."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def commence_time(self) -> datetime: ...
-    @property
-    def home_team(self) -> str: ...
-    @property
-    def away_team(self) -> str: ...
 
 
 class UnmatchedReason(StrEnum):
@@ -99,7 +72,7 @@ class MatchResult:
     unmatched_events: tuple[UnmatchedEvent, ...]
 
 
-def _gap_s(game: GameLike, event: EventLike) -> float:
+def _gap_s(game: Game, event: OddsEvent) -> float:
     return abs((game.start_time - event.commence_time).total_seconds())
 
 
@@ -109,8 +82,8 @@ def _check_aware(moment: datetime, what: str) -> None:
 
 
 def _align(
-    games: Sequence[GameLike], events: Sequence[EventLike], window_s: float
-) -> list[tuple[GameLike, EventLike]]:
+    games: Sequence[Game], events: Sequence[OddsEvent], window_s: float
+) -> list[tuple[Game, OddsEvent]]:
     """Order-preserving alignment with the most pairs, then the smallest total gap."""
     # best[i][j]: (pairs, -total gap) using the first i games and first j events.
     n, m = len(games), len(events)
@@ -132,7 +105,7 @@ def _align(
                     options.append(((count + 1, neg_gap - gap), "pair"))
             # max over (pairs, -gap); ties resolved by the fixed option order above.
             best[i][j], move[i][j] = max(options, key=lambda option: option[0])
-    pairs: list[tuple[GameLike, EventLike]] = []
+    pairs: list[tuple[Game, OddsEvent]] = []
     i, j = n, m
     while i > 0 or j > 0:
         step = move[i][j]
@@ -147,7 +120,7 @@ def _align(
 
 
 def match_games(
-    games: Iterable[GameLike], events: Iterable[EventLike], *, window_s: float
+    games: Iterable[Game], events: Iterable[OddsEvent], *, window_s: float
 ) -> MatchResult:
     """Pair games with events one-to-one (see the module docstring for the rules).
 
@@ -166,8 +139,8 @@ def match_games(
 
     unmatched_games: list[UnmatchedGame] = []
     unmatched_events: list[UnmatchedEvent] = []
-    playable: dict[tuple[int, int], list[GameLike]] = defaultdict(list)
-    not_played: dict[tuple[int, int], list[GameLike]] = defaultdict(list)
+    playable: dict[tuple[int, int], list[Game]] = defaultdict(list)
+    not_played: dict[tuple[int, int], list[Game]] = defaultdict(list)
     for game in game_list:
         _check_aware(game.start_time, f"start_time of game {game.game_pk}")
         matchup = (game.home_team_id, game.away_team_id)
@@ -180,7 +153,7 @@ def match_games(
             UnmatchedGame(game.game_pk, UnmatchedReason(wording), f"game is {wording}")
         )
 
-    events_by_matchup: dict[tuple[int, int], list[EventLike]] = defaultdict(list)
+    events_by_matchup: dict[tuple[int, int], list[OddsEvent]] = defaultdict(list)
     for event in event_list:
         _check_aware(event.commence_time, f"commence_time of event {event.event_id}")
         home_id = team_id_for_name(event.home_team)
@@ -239,7 +212,7 @@ def _nearest_h(gaps: Iterable[float]) -> str:
 
 
 def _why_game(
-    game: GameLike, events: Sequence[EventLike], window_s: float, label: str
+    game: Game, events: Sequence[OddsEvent], window_s: float, label: str
 ) -> UnmatchedGame:
     if not events:
         return UnmatchedGame(game.game_pk, UnmatchedReason.NO_EVENT, f"no odds event for {label}")
@@ -258,9 +231,9 @@ def _why_game(
 
 
 def _why_event(
-    event: EventLike,
-    games: Sequence[GameLike],
-    not_played: Sequence[GameLike],
+    event: OddsEvent,
+    games: Sequence[Game],
+    not_played: Sequence[Game],
     window_s: float,
     label: str,
 ) -> UnmatchedEvent:

@@ -18,7 +18,6 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import date
 
 import httpx
@@ -28,8 +27,9 @@ from app.core.config import Settings
 from app.core.errors import PressboxError, StorageError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
+from app.domain.records import RunResult, StageResult
+from app.domain.status import Mode, RunOutcome, StageStatus
 from app.pipeline.stages import (
-    FAILED,
     ODDS_ONLY_TODAY,
     RunState,
     StageReport,
@@ -50,7 +50,7 @@ from app.storage.lease import (
     this_host,
     try_acquire,
 )
-from app.storage.mode import Mode, ModeState, get_mode
+from app.storage.mode import ModeState, get_mode
 
 log = get_logger("pressbox.pipeline")
 
@@ -62,38 +62,6 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("analytics", analytics_stage),
     ("record", record_stage),
 )
-
-
-@dataclass(frozen=True)
-class StageResult:
-    name: str
-    status: str
-    duration_ms: float
-    error_kind: str | None = None
-    error_summary: str | None = None
-    detail: str | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    run_id: int | None
-    outcome: str
-    reason: str | None
-    credits_used: int
-    stages: tuple[StageResult, ...]
-    trigger: str = "cli"
-    slate_date: date | None = None
-    games: int = 0
-    moves: int = 0
-    value_bets: int = 0
-
-    def summary(self) -> str:
-        """One line for a terminal: outcome, run id, counts, reason."""
-        text = (
-            f"run {self.run_id if self.run_id is not None else '-'} {self.outcome}: "
-            f"{self.games} games, {self.moves} moves, {self.value_bets} value bets"
-        )
-        return f"{text} ({self.reason})" if self.reason else text
 
 
 AfterRun = Callable[[RunResult], Awaitable[None]]
@@ -112,22 +80,22 @@ def refusal(mode: ModeState, *, scheduled: bool) -> str | None:
     return None
 
 
-def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[str, str | None]:
+def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[RunOutcome, str | None]:
     """The run's outcome and reason from its stages."""
-    failed = [r for r in reports.values() if r.status == FAILED or r.name in degrading]
+    failed = [r for r in reports.values() if r.status == StageStatus.FAILED or r.name in degrading]
     schedule = reports.get("schedule")
     odds = reports.get("odds")
-    schedule_down = schedule is None or schedule.status == FAILED
-    odds_down = odds is None or odds.status == FAILED or "odds" in degrading
+    schedule_down = schedule is None or schedule.status == StageStatus.FAILED
+    odds_down = odds is None or odds.status == StageStatus.FAILED or "odds" in degrading
     odds_not_needed = odds is not None and odds.detail == ODDS_ONLY_TODAY
     reason = "; ".join(f"{r.name}: {r.error_summary or r.detail}" for r in failed) or None
     if schedule_down and (odds_down or odds_not_needed):
-        return "failed", reason
+        return RunOutcome.FAILED, reason
     if failed:
-        return "degraded", reason
+        return RunOutcome.DEGRADED, reason
     if odds_not_needed:
-        return "ok", f"replay: {ODDS_ONLY_TODAY}"
-    return "ok", None
+        return RunOutcome.OK, f"replay: {ODDS_ONLY_TODAY}"
+    return RunOutcome.OK, None
 
 
 class PipelineRunner:
@@ -202,7 +170,7 @@ class PipelineRunner:
                     owner_pid=self.pid,
                     reason=reason,
                 )
-                return RunResult(run_id, "skipped", reason, 0, (), trigger, day)
+                return RunResult(run_id, RunOutcome.SKIPPED, reason, 0, (), trigger, day)
             run_id = await runs.create_run(
                 conn,
                 trigger=trigger,
@@ -262,7 +230,13 @@ class PipelineRunner:
             # Whoever took the lease over has marked this run abandoned: write nothing more.
             log.warning("run lost its lease", run_id=run_id)
             return RunResult(
-                run_id, "abandoned", exc.one_line(), 0, tuple(results.values()), trigger, day
+                run_id,
+                RunOutcome.ABANDONED,
+                exc.one_line(),
+                0,
+                tuple(results.values()),
+                trigger,
+                day,
             )
         finally:
             keeper.cancel()
@@ -296,7 +270,7 @@ class PipelineRunner:
         except LeaseLost:
             raise
         except PressboxError as exc:
-            status, kind, summary = FAILED, exc.kind.value, _one_line(exc.one_line())
+            status, kind, summary = StageStatus.FAILED, exc.kind.value, _one_line(exc.one_line())
             log.warning("stage failed", run_id=state.run_id, stage=name, kind=kind, error=summary)
         else:
             status, detail, degrades = report.status, report.detail, report.degrades

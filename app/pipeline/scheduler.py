@@ -21,17 +21,17 @@ from app.core.clock import Clock, iso
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
-from app.pipeline.runner import PipelineRunner, RunResult
+from app.domain.records import RunResult
+from app.domain.status import DELIVERED, Mode, RequestStatus, Trigger
+from app.pipeline.runner import PipelineRunner
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.lease import this_host
-from app.storage.mode import Mode, get_mode
+from app.storage.mode import get_mode
 
 log = get_logger("pressbox.daemon")
 
 Hook = Callable[[], Awaitable[None]]
-# Runs that actually happened: a request that ended in one of these is 'done'.
-DELIVERED = ("ok", "degraded")
 
 
 class Scheduler:
@@ -99,7 +99,7 @@ class Scheduler:
         if resumed or self._next_run is None or now >= self._next_run:
             if self.before_run is not None:
                 await self.before_run()
-            await self._run_guarded("schedule", scheduled=True)
+            await self._run_guarded(Trigger.SCHEDULE, scheduled=True)
             self._next_run = self.clock.now() + timedelta(seconds=self.interval_s)
             await self._beat(started_at)
         if self.on_tick is not None:
@@ -125,13 +125,13 @@ class Scheduler:
         log.info("running a handed-over request", request_id=request.id, by=request.requested_by)
         if self.before_run is not None:
             await self.before_run()
-        result = await self._run_guarded("request", scheduled=False)
+        result = await self._run_guarded(Trigger.REQUEST, scheduled=False)
         delivered = result is not None and result.outcome in DELIVERED
         async with self.db.write() as conn:
             await control_requests.finish(
                 conn,
                 request.id,
-                status="done" if delivered else "failed",
+                status=RequestStatus.DONE if delivered else RequestStatus.FAILED,
                 run_id=result.run_id if result is not None else None,
                 now=self.clock.now_iso(),
             )

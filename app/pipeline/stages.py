@@ -25,12 +25,14 @@ from app.core.clock import Clock, parse_iso, zone
 from app.core.config import Settings
 from app.core.errors import AuthError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
+from app.domain.records import Game, OddsEvent
+from app.domain.status import Source, StageStatus
 from app.pipeline.analytics import EventAnalysis, evaluate_event
 from app.pipeline.matching import match_games
 from app.resilience import quota
 from app.resilience.guard import GuardContext, guarded_call
-from app.sources.mlb_api import MlbClient, MlbGame
-from app.sources.odds_api import OddsClient, OddsEvent, OddsResult, QuotaHeaders
+from app.sources.mlb_api import MlbClient
+from app.sources.odds_api import OddsClient, OddsResult, QuotaHeaders
 from app.storage import analytics_store, games, odds
 from app.storage.database import Database
 from app.storage.lease import Lease, check_token
@@ -38,15 +40,10 @@ from app.storage.lease import Lease, check_token
 NO_KEY_REASON = "no Odds API key: set it with `pressbox secrets set odds-api-key`"
 ODDS_ONLY_TODAY = "odds are only available for today"
 
-# Stage statuses (run_stages.status).
-OK = "ok"
-FAILED = "failed"
-SKIPPED = "skipped"
-
 
 @dataclass(frozen=True)
 class StageReport:
-    status: str
+    status: StageStatus
     detail: str
     # Counted toward the run's outcome like a failure (e.g. the quota guard held the call).
     degrades: bool = False
@@ -65,7 +62,7 @@ class RunState:
     run_id: int
     slate_date: date
     today: date
-    games: list[MlbGame] | None = None
+    games: list[Game] | None = None
     events: list[OddsEvent] | None = None
     quota: QuotaHeaders | None = None
     games_written: int = 0
@@ -96,13 +93,13 @@ async def schedule_stage(state: RunState) -> StageReport:
         max_bytes=state.settings.resilience.max_response_bytes,
         clock=state.clock,
     )
-    slate = await guarded_call("mlb", lambda: client.schedule(state.slate_date), state.guard)
+    slate = await guarded_call(Source.MLB, lambda: client.schedule(state.slate_date), state.guard)
     async with state.fenced_write() as conn:
         state.games_written = await games.upsert_games(conn, slate, state.clock.now_iso())
     state.games = slate
     if not slate:
-        return StageReport(OK, f"no games on {state.slate_date.isoformat()}")
-    return StageReport(OK, f"{len(slate)} games")
+        return StageReport(StageStatus.OK, f"no games on {state.slate_date.isoformat()}")
+    return StageReport(StageStatus.OK, f"{len(slate)} games")
 
 
 async def quota_allows(state: RunState) -> tuple[bool, str]:
@@ -121,13 +118,13 @@ async def record_quota(state: RunState, headers: QuotaHeaders) -> None:
 
 async def odds_stage(state: RunState) -> StageReport:
     if state.slate_date != state.today:
-        return StageReport(SKIPPED, ODDS_ONLY_TODAY)
+        return StageReport(StageStatus.SKIPPED, ODDS_ONLY_TODAY)
     key = await state.secrets.get(ODDS_API_KEY)
     if key is None:
         raise AuthError(NO_KEY_REASON, hint="")
     allowed, why = await quota_allows(state)
     if not allowed:
-        return StageReport(SKIPPED, f"quota guard: {why}", degrades=True)
+        return StageReport(StageStatus.SKIPPED, f"quota guard: {why}", degrades=True)
     client = OddsClient(
         state.http,
         state.settings.odds_api,
@@ -136,7 +133,7 @@ async def odds_stage(state: RunState) -> StageReport:
         clock=state.clock,
     )
     try:
-        result: OddsResult = await guarded_call("odds", client.odds, state.guard)
+        result: OddsResult = await guarded_call(Source.ODDS, client.odds, state.guard)
     finally:
         # Error answers report the credits too (a 401 may not): keep the last ones seen.
         if client.last_quota is not None:
@@ -150,12 +147,13 @@ async def odds_stage(state: RunState) -> StageReport:
         state.moves_written = await odds.record_quotes(conn, quotes, now, state.run_id)
     state.events = result.events
     return StageReport(
-        OK, f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves"
+        StageStatus.OK,
+        f"{len(result.events)} events, {len(quotes)} quotes, {state.moves_written} moves",
     )
 
 
-def _stored_game(row: aiosqlite.Row) -> MlbGame:
-    return MlbGame(
+def _stored_game(row: aiosqlite.Row) -> Game:
+    return Game(
         game_pk=row["game_pk"],
         official_date=date.fromisoformat(row["official_date"]),
         start_time=parse_iso(row["start_time"]),
@@ -181,7 +179,6 @@ def _stored_event(row: aiosqlite.Row) -> OddsEvent:
         commence_time=parse_iso(row["commence_time"]),
         home_team=row["home_team"],
         away_team=row["away_team"],
-        quotes=[],
     )
 
 
@@ -196,7 +193,8 @@ async def match_stage(state: RunState) -> StageReport:
         event_rows = await games.events_on(conn, state.slate_date)
     if not game_rows or not event_rows:
         return StageReport(
-            SKIPPED, f"nothing to pair ({len(game_rows)} games, {len(event_rows)} events)"
+            StageStatus.SKIPPED,
+            f"nothing to pair ({len(game_rows)} games, {len(event_rows)} events)",
         )
     result = match_games(
         [_stored_game(r) for r in game_rows],
@@ -207,7 +205,7 @@ async def match_stage(state: RunState) -> StageReport:
     async with state.fenced_write() as conn:
         state.pairs = await games.link_matches(conn, pairs, state.clock.now_iso())
     return StageReport(
-        OK,
+        StageStatus.OK,
         f"{len(pairs)} pairs, {len(result.unmatched_games)} games and "
         f"{len(result.unmatched_events)} events unmatched",
     )
@@ -215,7 +213,7 @@ async def match_stage(state: RunState) -> StageReport:
 
 async def analytics_stage(state: RunState) -> StageReport:
     if state.events is None:
-        return StageReport(SKIPPED, "no fresh odds in this run")
+        return StageReport(StageStatus.SKIPPED, "no fresh odds in this run")
     pipeline = state.settings.pipeline
     state.analyses = [
         evaluate_event(
@@ -230,12 +228,14 @@ async def analytics_stage(state: RunState) -> StageReport:
     ]
     fair = sum(len(a.fair_prices) for a in state.analyses)
     bets = sum(len(a.value_bets) for a in state.analyses)
-    return StageReport(OK, f"{len(state.analyses)} events priced, {fair} fair prices, {bets} value")
+    return StageReport(
+        StageStatus.OK, f"{len(state.analyses)} events priced, {fair} fair prices, {bets} value"
+    )
 
 
 async def record_stage(state: RunState) -> StageReport:
     if state.events is None:
-        return StageReport(SKIPPED, "no fresh analytics in this run")
+        return StageReport(StageStatus.SKIPPED, "no fresh analytics in this run")
     event_ids = [a.event_id for a in state.analyses]
     fair = [p for a in state.analyses for p in a.fair_prices]
     bets = [b for a in state.analyses for b in a.value_bets]
@@ -255,7 +255,7 @@ async def record_stage(state: RunState) -> StageReport:
         )
     state.value_bets_active = changes.active
     return StageReport(
-        OK,
+        StageStatus.OK,
         f"{len(fair)} fair prices, {changes.active} value bets "
         f"({changes.new} new, {changes.deactivated} no longer value, "
         f"{retired} off the board)",

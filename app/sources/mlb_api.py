@@ -1,4 +1,4 @@
-"""MLB Stats API: the day's schedule with live linescores, normalized to ``MlbGame``.
+"""MLB Stats API: the day's schedule with live linescores, normalized to ``Game``.
 
 ``GET /api/v1/schedule?sportId=1&date=YYYY-MM-DD&hydrate=linescore`` (no key).
 The wire models accept only what we read and ignore every other key; they are
@@ -8,7 +8,7 @@ naming the field, instead of as quietly wrong data.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 import httpx
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 
 from app.core.clock import Clock
 from app.core.config import MlbApiSettings
+from app.domain.records import Game
 from app.sources.http import Query, Upstream, fetch, parse_body
 
 MLB_API = Upstream(name="MLB Stats API", settings_section="mlb_api")
@@ -82,33 +83,10 @@ class WireSchedule(_Wire):
     dates: list[WireDate]
 
 
-class MlbGame(BaseModel):
-    """One game as the rest of pressbox sees it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    game_pk: int
-    official_date: date
-    start_time: datetime  # aware, UTC
-    away_team_id: int
-    away_team: str
-    home_team_id: int
-    home_team: str
-    abstract_state: str  # Preview / Live / Final
-    status_code: str  # codedGameState
-    status: str  # detailedState
-    inning: int | None
-    inning_half: str | None
-    away_score: int | None
-    home_score: int | None
-    double_header: str  # N / Y / S
-    game_number: int
-
-
-def normalize_game(game: WireGame) -> MlbGame:
+def normalize_game(game: WireGame) -> Game:
     line = game.linescore
     line_teams = line.teams if line is not None else None
-    return MlbGame(
+    return Game(
         game_pk=game.game_pk,
         official_date=game.official_date,
         start_time=game.game_date.astimezone(UTC),
@@ -134,7 +112,7 @@ def _score(side: WireSide, line_side: WireLinescoreSide | None) -> int | None:
     return line_side.runs if line_side is not None else None
 
 
-def parse_schedule(body: bytes, day: date) -> list[MlbGame]:
+def parse_schedule(body: bytes, day: date) -> list[Game]:
     """The games whose *official* date is ``day``, in start order.
 
     A night game on the West Coast starts after midnight UTC but belongs to the
@@ -142,7 +120,7 @@ def parse_schedule(body: bytes, day: date) -> list[MlbGame]:
     game listed twice (a suspended game resumed later) keeps its last listing.
     """
     schedule = parse_body(MLB_API, WireSchedule.model_validate_json, body)
-    by_pk: dict[int, MlbGame] = {}
+    by_pk: dict[int, Game] = {}
     for listed in schedule.dates:
         for game in listed.games:
             if game.official_date == day:
@@ -164,7 +142,7 @@ class MlbClient:
         self._max_bytes = max_bytes
         self._clock = clock or Clock()
 
-    async def schedule(self, day: date) -> list[MlbGame]:
+    async def schedule(self, day: date) -> list[Game]:
         """The slate for ``day``; an off-season day is an empty list, not an error."""
         reply = await fetch(
             self._http,

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, TypeAdapte
 from app.core.clock import Clock
 from app.core.config import OddsApiSettings
 from app.core.logging import SECRETS
+from app.domain.records import OddsEvent, Quote
 from app.sources.http import Query, Upstream, fetch, parse_body
 
 ODDS_API = Upstream(
@@ -69,29 +70,6 @@ class WireEvent(_Wire):
 WIRE_EVENTS: TypeAdapter[list[WireEvent]] = TypeAdapter(list[WireEvent])
 
 
-class OddsQuote(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    event_id: str
-    book: str  # bookmaker key: draftkings
-    book_title: str  # for people: DraftKings
-    market: str  # h2h / spreads / totals
-    outcome: str  # team name, Over, Under (matched by name, never by position)
-    price: int  # American odds
-    point: float | None
-    book_updated_at: datetime | None  # aware UTC; the market's, else the bookmaker's
-
-
-class OddsEvent(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    event_id: str
-    commence_time: datetime  # aware UTC; in the past means in play
-    home_team: str
-    away_team: str
-    quotes: list[OddsQuote]
-
-
 class QuotaHeaders(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -140,7 +118,7 @@ def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
     A book that lists the same outcome twice in a market keeps the first: a
     quote is identified by (event, book, market, outcome name).
     """
-    quotes: list[OddsQuote] = []
+    quotes: list[Quote] = []
     seen: set[tuple[str, str, str]] = set()
     for book in event.bookmakers:
         for market in book.markets:
@@ -153,7 +131,7 @@ def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
                     continue
                 seen.add(key)
                 quotes.append(
-                    OddsQuote(
+                    Quote(
                         event_id=event.id,
                         book=book.key,
                         book_title=book.title,
@@ -169,7 +147,7 @@ def normalize_event(event: WireEvent, markets: frozenset[str]) -> OddsEvent:
         commence_time=event.commence_time.astimezone(UTC),
         home_team=event.home_team,
         away_team=event.away_team,
-        quotes=quotes,
+        quotes=tuple(quotes),
     )
 
 

@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from app.sources.teams import TEAMS as MLB_TEAMS
+from app.domain.teams import TEAMS as MLB_TEAMS
 
 Phase = Literal["scheduled", "pregame", "live", "final", "postponed"]
 MarketKey = Literal["h2h", "spreads", "totals"]

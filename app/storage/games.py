@@ -9,63 +9,12 @@ game may legitimately move from Live to Suspended or Postponed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date
 
 import aiosqlite
 
 from app.core.clock import iso
-
-
-class GameRecord(Protocol):
-    """What the store needs of a game (``app.sources.mlb_api.MlbGame`` fits)."""
-
-    @property
-    def game_pk(self) -> int: ...
-    @property
-    def official_date(self) -> date: ...
-    @property
-    def start_time(self) -> datetime: ...
-    @property
-    def away_team_id(self) -> int: ...
-    @property
-    def away_team(self) -> str: ...
-    @property
-    def home_team_id(self) -> int: ...
-    @property
-    def home_team(self) -> str: ...
-    @property
-    def abstract_state(self) -> str: ...
-    @property
-    def status_code(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def inning(self) -> int | None: ...
-    @property
-    def inning_half(self) -> str | None: ...
-    @property
-    def away_score(self) -> int | None: ...
-    @property
-    def home_score(self) -> int | None: ...
-    @property
-    def double_header(self) -> str: ...
-    @property
-    def game_number(self) -> int: ...
-
-
-class EventRecord(Protocol):
-    """What the store needs of an odds event (``app.sources.odds_api.OddsEvent`` fits)."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def commence_time(self) -> datetime: ...
-    @property
-    def home_team(self) -> str: ...
-    @property
-    def away_team(self) -> str: ...
-
+from app.domain.records import Game, OddsEvent
 
 _UPSERT_GAME = """
 INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, home_team_id,
@@ -92,7 +41,7 @@ ON CONFLICT(game_pk) DO UPDATE SET
 """
 
 
-async def upsert_games(conn: aiosqlite.Connection, games: Sequence[GameRecord], at: str) -> int:
+async def upsert_games(conn: aiosqlite.Connection, games: Sequence[Game], at: str) -> int:
     """Insert or refresh games; returns how many were written. Call inside ``db.write()``."""
     await conn.executemany(
         _UPSERT_GAME,
@@ -135,7 +84,7 @@ ON CONFLICT(event_id) DO UPDATE SET
 
 
 async def upsert_odds_events(
-    conn: aiosqlite.Connection, events: Iterable[tuple[EventRecord, date]], at: str
+    conn: aiosqlite.Connection, events: Iterable[tuple[OddsEvent, date]], at: str
 ) -> int:
     """Insert or refresh events, each with its official date; the game link is kept."""
     rows = [

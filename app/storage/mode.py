@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import aiosqlite
 
-
-class Mode(StrEnum):
-    AUTO = "auto"
-    PAUSED = "paused"
-    HALTED = "halted"
+from app.domain.status import Mode
 
 
 @dataclass(frozen=True)

@@ -9,38 +9,16 @@ and compared in Python; the writes are two ``executemany`` calls.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Protocol
 
 import aiosqlite
 
 from app.core.clock import iso
+from app.domain.records import Quote
 
 # Well under SQLite's host-parameter limit, whatever the build.
 _CHUNK = 500
 
 LineKey = tuple[str, str, str, str]  # event_id, book, market, outcome
-
-
-class QuoteRecord(Protocol):
-    """What the store needs of a quote (``app.sources.odds_api.OddsQuote`` fits)."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def book(self) -> str: ...
-    @property
-    def book_title(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def point(self) -> float | None: ...
-    @property
-    def book_updated_at(self) -> datetime | None: ...
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -67,7 +45,7 @@ async def latest_lines(
 
 async def record_quotes(
     conn: aiosqlite.Connection,
-    quotes: Sequence[QuoteRecord],
+    quotes: Sequence[Quote],
     observed_at: str,
     run_id: int | None,
 ) -> int:

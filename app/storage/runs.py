@@ -1,19 +1,24 @@
 """Runs and their stages: one row per run attempt (skipped ones included), one per stage.
 
-Outcomes: running, ok, degraded, failed, skipped, abandoned. Stage statuses: running,
-ok, degraded, failed, skipped. A run row is written for every attempt so that the
-desk and ``pressbox runs`` show *why* nothing happened, not just that nothing did.
+Outcomes are ``app.domain.status.RunOutcome``, stage statuses ``StageStatus``. A run
+row is written for every attempt so that the desk and ``pressbox runs`` show *why*
+nothing happened, not just that nothing did.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aiosqlite
 
-RUNNING = "running"
-OUTCOMES = ("running", "ok", "degraded", "failed", "skipped", "abandoned")
-STAGE_STATUSES = ("running", "ok", "degraded", "failed", "skipped")
+from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome, StageStatus
+
+
+def outcome_in(outcomes: Iterable[RunOutcome]) -> tuple[str, tuple[str, ...]]:
+    """``outcome IN (?, ...)`` and its parameters, for a named set of ``app.domain.status``."""
+    values = tuple(sorted(str(outcome) for outcome in outcomes))
+    return f"outcome IN ({', '.join('?' * len(values))})", values
 
 
 @dataclass(frozen=True)
@@ -107,14 +112,14 @@ async def finish_stage(
     run_id: int,
     name: str,
     *,
-    status: str,
+    status: StageStatus,
     finished_at: str,
     duration_ms: float,
     error_kind: str | None = None,
     error_summary: str | None = None,
     detail: str | None = None,
 ) -> None:
-    if status not in STAGE_STATUSES or status == RUNNING:
+    if status not in FINISHED_STAGE:
         raise ValueError(f"not a final stage status: {status!r}")
     await conn.execute(
         "UPDATE run_stages SET status = ?, finished_at = ?, duration_ms = ?, error_kind = ?, "
@@ -127,12 +132,12 @@ async def finish_run(
     conn: aiosqlite.Connection,
     run_id: int,
     *,
-    outcome: str,
+    outcome: RunOutcome,
     reason: str | None,
     credits_used: int,
     finished_at: str,
 ) -> None:
-    if outcome not in OUTCOMES or outcome == RUNNING:
+    if outcome not in FINISHED:
         raise ValueError(f"not a final run outcome: {outcome!r}")
     await conn.execute(
         "UPDATE runs SET outcome = ?, reason = ?, credits_used = ?, finished_at = ? WHERE id = ?",

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.domain.status import MODES, ControlStatus
+
 
 class ActionResult(Protocol):
     @property
@@ -30,10 +32,9 @@ OverrideAction = Callable[[str, str, str], Awaitable[ActionResult]]
 # (source, admin_key, reason)
 ResetBreakerAction = Callable[[str, str, str], Awaitable[ActionResult]]
 
-DONE = "done"
-WRONG_KEY = "wrong_key"
-
-MODES = ("auto", "paused", "halted")
+DONE = ControlStatus.DONE
+WRONG_KEY = ControlStatus.WRONG_KEY
+__all__ = ["DONE", "MODES", "WRONG_KEY", "ActionResult", "ControlActions"]
 
 
 @dataclass(frozen=True)

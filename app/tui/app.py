@@ -30,6 +30,7 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
+from app.domain.status import SOURCES
 from app.storage.read.models import DashboardSnapshot
 from app.tui.actions import MODES, ActionResult, ControlActions
 from app.tui.banner import BannerFlags
@@ -47,7 +48,6 @@ from app.tui.screens.runs import RunsScreen
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
 BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
-DEFAULT_SOURCES = ("mlb", "odds")
 
 log = get_logger(__name__)
 
@@ -377,7 +377,7 @@ class PressboxApp(App[int]):
             (s for s in snapshot.sources) if snapshot else (),
             key=lambda s: (s.circuit_state == "closed", s.source),
         )
-        names = tuple(s.source for s in sources) or DEFAULT_SOURCES
+        names = tuple(s.source for s in sources) or SOURCES
         states = (
             ", ".join(f"{escape(s.source)} {s.circuit_state}" for s in sources) or "no calls yet"
         )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from rich.markup import escape
 
 from app.core.clock import parse_iso
-from app.sources.teams import TEAMS, team_id_for_name
+from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.read.models import (
     DashboardSnapshot,
     GameLine,

@@ -22,12 +22,13 @@ from app.core.config import Settings, load_settings
 from app.core.errors import AuthError, TransientError
 from app.core.logging import configure_logging
 from app.core.secrets import StaticSecrets
+from app.domain.status import Mode
 from app.pipeline.runner import PipelineRunner
 from app.resilience.breaker import on_failure, reset_breaker
 from app.resilience.quota import record_quota
 from app.sources.odds_api import QuotaHeaders
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,9 @@ from typing import Any
 import pytest
 from fixture_data import load_fixture
 
-from app.pipeline.analytics import (
-    EventAnalysis,
-    Quote,
-    ValueBet,
-    evaluate_event,
-    implied_probabilities,
-)
+from app.domain.prices import implied_probabilities
+from app.domain.records import Quote, ValueBet
+from app.pipeline.analytics import EventAnalysis, evaluate_event
 
 PADRES_EVENT = "4f9a2c7e1b8d4e0a9c3f5b7d2e6a8c1f"
 RED_SOX_EVENT = "e3b1f5c2a7d94b6f8c0d1a2b3c4d5e6f"

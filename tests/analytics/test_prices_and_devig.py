@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from app.pipeline.analytics import (
+from app.domain.prices import (
     DEVIG_METHODS,
     american_to_decimal,
     decimal_to_american,

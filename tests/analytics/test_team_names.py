@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixture_data import load_fixture
 
-from app.sources.teams import TEAMS, team_id_for_name, team_name
+from app.domain.teams import TEAMS, team_id_for_name, team_name
 
 
 def test_thirty_clubs_with_unique_names_and_abbreviations() -> None:
@@ -71,7 +71,7 @@ def test_unknown_team_id_is_a_key_error() -> None:
 
 
 def test_a_name_claimed_by_two_clubs_is_a_table_error() -> None:
-    from app.sources.teams import Team, _build_index
+    from app.domain.teams import Team, _build_index
 
     clash = (
         Team(1, "Gotham Knights", "GOT", ("Knights",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.pipeline.analytics import (
+from app.domain.prices import (
     best_price,
     consensus_fair_probs,
     expected_value,

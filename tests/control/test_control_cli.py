@@ -15,9 +15,10 @@ from click.testing import CliRunner, Result
 from app.cli.main import cli
 from app.control import audit
 from app.core.clock import Clock
+from app.domain.status import Mode
 from app.storage import daemon_state
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode, set_mode
+from app.storage.mode import get_mode, set_mode
 
 NEW_KEY = "Operator-chosen-Key-2025!"  # pragma: allowlist secret
 OTHER_KEY = "Rotated-admin-Key-0042?"  # pragma: allowlist secret

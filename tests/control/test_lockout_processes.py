@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.control.service import ControlService, ControlStatus
+from app.control.service import ControlService
 from app.core.clock import Clock
 from app.core.config import load_settings
+from app.domain.status import ControlStatus, Mode
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode
+from app.storage.mode import get_mode
 
 from .conftest import ACTOR, ADMIN_KEY, FAST
 

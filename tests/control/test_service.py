@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from app.control import audit
-from app.control.service import ControlService, ControlStatus
+from app.control.service import ControlService
 from app.core.clock import FixedClock
 from app.core.config import Settings
+from app.domain.status import ControlStatus, Mode
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
-from app.storage.mode import Mode, get_mode, set_mode
+from app.storage.mode import get_mode, set_mode
 
 from .conftest import ADMIN_KEY, Recorder, make_service
 

@@ -1,79 +1,132 @@
-"""The layering rule: the UI never touches SQL or HTTP; the core never imports Textual."""
+"""The layer rules hold, and each would catch a violation.
+
+``lint-imports`` (import-linter, contracts in pyproject.toml) follows indirect imports
+too, so these tests run it for real: on the tree as it is, and on a copy of the tree
+with one forbidden import added per contract, which must fail naming that contract.
+"""
 
 from __future__ import annotations
 
-import ast
 import shutil
 import subprocess
 import sys
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_PACKAGES = [ROOT / "app" / "tui", ROOT / "widgets"]
-CORE_PACKAGES = [
-    ROOT / "app" / name
-    for name in (
-        "core",
-        "storage",
-        "sources",
-        "pipeline",
-        "resilience",
-        "alerts",
-        "security",
-        "control",
-    )
+LINT_IMPORTS = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+
+CONTRACTS = [
+    str(contract["name"])
+    for contract in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "importlinter"
+    ]["contracts"]
 ]
-UI_FORBIDDEN = {"aiosqlite", "sqlite3", "httpx"}
-CORE_FORBIDDEN = {"textual", "widgets", "app.tui"}
+(LAYERS,) = [name for name in CONTRACTS if name.startswith("Layers:")]
+UI_NO_SQL = "The UI never touches SQL or HTTP"
+NON_UI = "Non-UI packages never import Textual or the UI"
+DOMAIN = "The domain imports only the standard library and pydantic"
+
+pytestmark = pytest.mark.skipif(LINT_IMPORTS is None, reason="import-linter not installed")
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    assert LINT_IMPORTS is not None
+    # The tree's own folder comes first on sys.path, so a copy is analysed, not the install.
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(tree), "PATH": str(Path(sys.executable).parent)},
+    )
 
 
-def violations(packages: list[Path], forbidden: set[str]) -> list[str]:
-    found = []
-    for package in packages:
-        for path in sorted(package.rglob("*.py")):
-            for name in imported_modules(path):
-                if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
-                    found.append(f"{path.relative_to(package.parent)} imports {name}")
-    return found
+def broken_contracts(output: str) -> set[str]:
+    """The names of the contracts reported BROKEN (the report wraps long names)."""
+    text = " ".join(output.split())
+    return {name for name in CONTRACTS if f"{' '.join(name.split())} BROKEN" in text}
 
 
-def test_ui_never_imports_sql_or_http() -> None:
-    assert violations(UI_PACKAGES, UI_FORBIDDEN) == []
-
-
-def test_core_never_imports_textual() -> None:
-    assert violations(CORE_PACKAGES, CORE_FORBIDDEN) == []
-
-
-def test_the_check_itself_detects_a_violation(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("import sqlite3\nfrom httpx import AsyncClient\n")
-    found = sorted(violations([tmp_path], UI_FORBIDDEN))
-    assert found == [
-        f"{tmp_path.name}/bad.py imports httpx",
-        f"{tmp_path.name}/bad.py imports sqlite3",
+def test_every_contract_is_strict_and_known() -> None:
+    # Indirect imports are how a UI module reaches SQL through a helper: never allowed,
+    # except on the UI contract that the read-side change tightens.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    lenient = [
+        c["name"]
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c.get("allow_indirect_imports")
     ]
+    assert set(lenient) <= {UI_NO_SQL}
+    assert {LAYERS, UI_NO_SQL, NON_UI, DOMAIN} == set(CONTRACTS)
 
 
-@pytest.mark.skipif(
-    shutil.which("lint-imports", path=str(Path(sys.executable).parent)) is None,
-    reason="import-linter not installed",
-)
-def test_import_linter_contracts_hold() -> None:
-    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    assert exe is not None
-    result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, check=False)
+@pytest.fixture(scope="module")
+def tree_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine copy of the project tree import-linter reads (app, widgets, pyproject)."""
+    base = tmp_path_factory.mktemp("tree")
+    for name in ("app", "widgets"):
+        shutil.copytree(ROOT / name, base / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", base / "pyproject.toml")
+    return base
+
+
+def test_the_contracts_hold_on_the_tree() -> None:
+    result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_an_unmodified_copy_passes(tree_copy: Path) -> None:
+    result = lint_imports(tree_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@dataclass(frozen=True)
+class Violation:
+    module: str  # file, relative to the tree
+    line: str  # the forbidden import added at its end
+    contracts: frozenset[str]  # what must be reported broken
+
+
+VIOLATIONS = {
+    "storage imports a source": Violation(
+        "app/storage/games.py",
+        "from app.sources.odds_api import OddsClient",
+        frozenset({LAYERS}),
+    ),
+    "storage imports the CLI (and so Textual)": Violation(
+        "app/storage/mode.py", "import app.cli.desk", frozenset({LAYERS, NON_UI})
+    ),
+    "a widget opens SQLite": Violation(
+        "widgets/quiet_static.py", "import sqlite3", frozenset({UI_NO_SQL})
+    ),
+    "the pipeline imports a Textual widget": Violation(
+        "app/pipeline/health.py", "import textual.widgets", frozenset({NON_UI})
+    ),
+    "the domain imports httpx": Violation(
+        "app/domain/status.py", "import httpx", frozenset({DOMAIN})
+    ),
+    "the domain imports storage": Violation(
+        "app/domain/records.py", "import app.storage.runs", frozenset({LAYERS, DOMAIN})
+    ),
+}
+
+
+@pytest.mark.parametrize("violation", list(VIOLATIONS.values()), ids=list(VIOLATIONS))
+def test_a_forbidden_import_breaks_its_contract(
+    violation: Violation, tree_copy: Path, tmp_path: Path
+) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(tree_copy, tree)
+    target = tree / violation.module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{violation.line}  # noqa\n")
+
+    result = lint_imports(tree)
+
+    assert result.returncode != 0, result.stdout
+    assert broken_contracts(result.stdout) == violation.contracts, result.stdout

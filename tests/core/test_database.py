@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import SchemaTooNewError, StorageError
+from app.domain.status import Mode
 from app.storage.database import Database, open_database, sqlite_version_is_safe
-from app.storage.mode import Mode, get_mode, set_mode
+from app.storage.mode import get_mode, set_mode
 from app.storage.schema import SCHEMA_VERSION
 
 

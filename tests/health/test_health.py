@@ -14,12 +14,13 @@ from app.cli.main import cli
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import AuthError, TransientError
+from app.domain.status import Mode
 from app.pipeline.health import evaluate_health
 from app.resilience.breaker import on_failure
 from app.resilience.quota import record_quota
 from app.sources.odds_api import QuotaHeaders
 from app.storage.database import Database, sqlite_version_is_safe
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 
 ODDS_KEY = "health-canary-key-0123456789abcdef"
 

@@ -12,13 +12,14 @@ from pipeline_helpers import FailingRoutes, RunnerFactory, count
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PermanentError
+from app.domain.status import Mode
 from app.pipeline.runner import RunResult
 from app.pipeline.stages import NO_KEY_REASON, ODDS_ONLY_TODAY
 from app.sources.simulated import SimulatedUpstream
 from app.storage import lease as lease_store
 from app.storage import source_health
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 
 
 async def _set_mode(db: Database, clock: Clock, mode: Mode) -> None:

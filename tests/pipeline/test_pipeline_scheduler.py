@@ -10,12 +10,13 @@ from pipeline_helpers import ODDS_KEY, SEED, count
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.secrets import StaticSecrets
+from app.domain.status import Mode
 from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
 from app.sources.simulated import SimulatedUpstream
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 
 # A fixed instant in the afternoon of a slate: runs are due only when the test says so.
 NOON = datetime(2025, 6, 14, 17, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The MLB Stats API schedule parses into MlbGame by official date; misfits name their field."""
+"""The MLB Stats API schedule parses into Game by official date; misfits name their field."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from app.core.config import Settings
 from app.core.errors import SchemaDriftError
-from app.sources.mlb_api import MlbClient, MlbGame
+from app.domain.records import Game
+from app.sources.mlb_api import MlbClient
 
 MakeHttp = Callable[[Callable[[httpx.Request], httpx.Response]], httpx.AsyncClient]
 DAY = date(2025, 6, 14)
@@ -29,7 +30,7 @@ def serve(mock_http: MakeHttp, payload: Any, seen: list[httpx.Request] | None = 
 
 async def schedule(
     mock_http: MakeHttp, settings: Settings, payload: Any, day: date = DAY
-) -> list[MlbGame]:
+) -> list[Game]:
     client = MlbClient(
         serve(mock_http, payload),
         settings.mlb_api,
@@ -59,7 +60,7 @@ async def test_the_recorded_slate_parses_into_games(
     }
     assert seen[0].extensions["timeout"]["read"] == settings.mlb_api.timeout_s
     final, live = games
-    assert final == MlbGame(
+    assert final == Game(
         game_pk=777363,
         official_date=DAY,
         start_time=datetime(2025, 6, 14, 23, 15, tzinfo=UTC),

@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from app.core.config import Settings
 from app.core.errors import SchemaDriftError
 from app.core.logging import MASK, SECRETS
-from app.sources.odds_api import OddsClient, OddsQuote, OddsResult, QuotaHeaders, parse_odds
+from app.domain.records import Quote
+from app.sources.odds_api import OddsClient, OddsResult, QuotaHeaders, parse_odds
 
 MakeHttp = Callable[[Callable[[httpx.Request], httpx.Response]], httpx.AsyncClient]
 QUOTA = {"x-requests-remaining": "19532", "x-requests-used": "468", "x-requests-last": "3"}
@@ -44,7 +45,7 @@ async def fetch(
     return await client.odds()
 
 
-def quote(result: OddsResult, event: str, book: str, market: str, outcome: str) -> OddsQuote:
+def quote(result: OddsResult, event: str, book: str, market: str, outcome: str) -> Quote:
     (found,) = [
         q
         for e in result.events
@@ -94,7 +95,7 @@ async def test_the_recorded_odds_parse(
     assert {q.book for q in first.quotes} == {"draftkings", "fanduel", "betmgm"}
     assert {q.book_title for q in first.quotes} == {"DraftKings", "FanDuel", "BetMGM"}
 
-    assert quote(result, RED_SOX_YANKEES, "draftkings", "h2h", "New York Yankees") == OddsQuote(
+    assert quote(result, RED_SOX_YANKEES, "draftkings", "h2h", "New York Yankees") == Quote(
         event_id=RED_SOX_YANKEES,
         book="draftkings",
         book_title="DraftKings",
@@ -128,7 +129,7 @@ async def test_outcomes_are_matched_by_name_not_position(
                 market["outcomes"].reverse()
     reordered = await fetch(mock_http, settings, api_key, odds_payload)
 
-    def as_set(result: OddsResult) -> set[OddsQuote]:
+    def as_set(result: OddsResult) -> set[Quote]:
         return {q for e in result.events for q in e.quotes}
 
     assert as_set(reordered) == as_set(expected)

@@ -14,12 +14,13 @@ from pydantic import SecretStr
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import AuthError, QuotaError, SchemaDriftError, TransientError
+from app.domain.records import Game, Quote
+from app.domain.teams import team_id_for_name
 from app.pipeline.analytics import evaluate_event
-from app.sources.mlb_api import MlbClient, MlbGame
-from app.sources.odds_api import OddsClient, OddsQuote, OddsResult
+from app.sources.mlb_api import MlbClient
+from app.sources.odds_api import OddsClient, OddsResult
 from app.sources.sim_slate import STEPS_PER_TICK, american, shift_american
 from app.sources.simulated import STARTING_CREDITS, STARTING_USED, SimulatedUpstream
-from app.sources.teams import team_id_for_name
 
 SEED = 20250614
 NEW_YORK = ZoneInfo("America/New_York")
@@ -39,7 +40,7 @@ class Desk:
             http, settings.odds_api, SecretStr("sim-key-123456"), max_bytes=limit
         )
 
-    async def games(self) -> list[MlbGame]:
+    async def games(self) -> list[Game]:
         return await self.mlb.schedule(self.sim.official_date)
 
     async def raw(self, url: str, **params: str) -> httpx.Response:
@@ -53,7 +54,7 @@ async def desk(clock: FixedClock, settings: Settings) -> AsyncIterator[Desk]:
         yield Desk(sim, http, settings)
 
 
-def quotes(result: OddsResult) -> dict[tuple[str, str, str, str], OddsQuote]:
+def quotes(result: OddsResult) -> dict[tuple[str, str, str, str], Quote]:
     return {(q.event_id, q.book, q.market, q.outcome): q for e in result.events for q in e.quotes}
 
 
@@ -113,7 +114,7 @@ async def test_the_board_has_six_books_three_markets_and_realistic_vig(desk: Des
     assert len(books) >= 6
     assert {"draftkings", "fanduel", "betmgm"} <= books
     for event in result.events:
-        by_line: dict[tuple[str, str], list[OddsQuote]] = {}
+        by_line: dict[tuple[str, str], list[Quote]] = {}
         for q in event.quotes:
             by_line.setdefault((q.book, q.market), []).append(q)
         assert {market for _, market in by_line} == {"h2h", "spreads", "totals"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.pipeline.analytics import FairPrice, ValueBet
+from app.domain.records import FairPrice, ValueBet
 from app.storage.analytics_store import (
     EventInfo,
     replace_fair_prices,

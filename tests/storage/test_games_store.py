@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
-from app.sources.mlb_api import MlbGame
-from app.sources.odds_api import OddsEvent
+from app.domain.records import Game, OddsEvent
 from app.storage.database import Database
 from app.storage.games import games_on, link_matches, upsert_games, upsert_odds_events
 
 DAY = date(2025, 6, 14)
 
 
-def _game(pk: int = 777370, **changes: object) -> MlbGame:
-    base = MlbGame(
+def _game(pk: int = 777370, **changes: object) -> Game:
+    base = Game(
         game_pk=pk,
         official_date=DAY,
         start_time=datetime(2025, 6, 15, 2, 10, tzinfo=UTC),
@@ -31,7 +31,7 @@ def _game(pk: int = 777370, **changes: object) -> MlbGame:
         double_header="N",
         game_number=1,
     )
-    return base.model_copy(update=changes)
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 async def test_a_schedule_answer_without_scores_does_not_erase_them(db: Database) -> None:

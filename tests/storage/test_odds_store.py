@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.sources.odds_api import OddsQuote
+from app.domain.records import Quote
 from app.storage.database import Database
 from app.storage.odds import record_quotes
 
@@ -19,8 +19,8 @@ def _q(
     event: str = "ev1",
     market: str = "h2h",
     book: str = "draftkings",
-) -> OddsQuote:
-    return OddsQuote(
+) -> Quote:
+    return Quote(
         event_id=event,
         book=book,
         book_title=book.title(),
@@ -32,7 +32,7 @@ def _q(
     )
 
 
-async def _record(db: Database, quotes: list[OddsQuote], at: str, run_id: int) -> int:
+async def _record(db: Database, quotes: list[Quote], at: str, run_id: int) -> int:
     async with db.write() as conn:
         return await record_quotes(conn, quotes, at, run_id)
 
@@ -61,7 +61,7 @@ async def test_first_sight_is_a_move_and_an_unchanged_fetch_writes_nothing(db: D
     ],
 )
 async def test_a_price_or_point_change_is_exactly_one_move(
-    db: Database, changed: OddsQuote, expected: tuple[int, float]
+    db: Database, changed: Quote, expected: tuple[int, float]
 ) -> None:
     await _record(db, [_q("Home", -150), _q("Over", -110, 9.5, market="totals")], "t1", 1)
     assert await _record(db, [_q("Home", -150), changed], "t2", 2) == 1

@@ -14,8 +14,9 @@ from tui_seed import NOW, add_audit, seed
 
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings, load_settings
+from app.domain.status import Mode
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from tui_seed import NOW, SLATE, add_audit, set_price
 
-from app.pipeline.analytics import american_to_decimal, expected_value
+from app.domain.prices import american_to_decimal, expected_value
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
 from app.storage.read.dashboard import load_dashboard

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.domain.status import Mode
 from app.storage.database import Database
-from app.storage.mode import Mode, set_mode
+from app.storage.mode import set_mode
 
 NOW = datetime(2025, 6, 14, 20, 0, tzinfo=UTC)  # 16:00 in New York
 SLATE = "2025-06-14"

@@ -1,0 +1,158 @@
+"""The normalized records that cross layers, one frozen type each.
+
+Sources produce them (``Game``, ``OddsEvent``, ``Quote``), storage writes take them,
+the pipeline passes them along and computes the priced ones (``FairPrice``,
+``BestPrice``, ``PriceEdge``, ``ValueBet``), and the runner reports a run with
+``RunResult`` made of ``StageResult``\\ s. The wire models of each upstream stay in
+``app.sources``; read models for screens stay with their loaders.
+
+Times are aware UTC datetimes. Prices are American odds; ``point`` is the line's
+point (``None`` for h2h in a quote, 0.0 for h2h once priced, so that a priced line
+has one key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.domain.status import RunOutcome, StageStatus, Trigger
+
+
+@dataclass(frozen=True, slots=True)
+class Game:
+    """One MLB game (MLB Stats API schedule, or a ``games`` row)."""
+
+    game_pk: int
+    official_date: date
+    start_time: datetime
+    away_team_id: int
+    away_team: str
+    home_team_id: int
+    home_team: str
+    abstract_state: str  # Preview / Live / Final
+    status_code: str  # codedGameState
+    status: str  # detailedState
+    inning: int | None
+    inning_half: str | None
+    away_score: int | None
+    home_score: int | None
+    double_header: str  # N / Y / S
+    game_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One book's current price for one outcome of one market of one event."""
+
+    event_id: str
+    book: str  # bookmaker key: draftkings
+    market: str  # h2h / spreads / totals
+    outcome: str  # team name, Over, Under (matched by name, never by position)
+    price: int  # American odds
+    point: float | None = None  # spreads and totals only
+    book_title: str = ""  # for people: DraftKings ("" where nobody shows it)
+    book_updated_at: datetime | None = None  # the market's update time, else the book's
+
+
+@dataclass(frozen=True, slots=True)
+class OddsEvent:
+    """One Odds API event (a game as the bookmakers list it), with its quotes."""
+
+    event_id: str
+    commence_time: datetime  # in the past means in play
+    home_team: str
+    away_team: str
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FairPrice:
+    """Consensus fair price of one outcome of one line (``point`` 0.0 for h2h)."""
+
+    event_id: str
+    market: str
+    outcome: str
+    point: float
+    fair_prob: float
+    fair_american: int
+    books: int
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class BestPrice:
+    """The best price for one outcome at one line, and the books offering it."""
+
+    event_id: str
+    market: str
+    outcome: str
+    point: float
+    price: int
+    books: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceEdge:
+    """One book's price judged against the consensus of the other books at that line."""
+
+    event_id: str
+    market: str
+    outcome: str
+    point: float
+    book: str
+    price: int
+    fair_prob: float
+    edge: float
+    is_value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ValueBet:
+    """A price whose edge reaches the threshold, with its fractional Kelly stake."""
+
+    event_id: str
+    market: str
+    outcome: str
+    point: float
+    book: str
+    price: int
+    fair_prob: float
+    edge: float
+    stake: float
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """How one stage of a run ended (a ``run_stages`` row)."""
+
+    name: str
+    status: StageStatus
+    duration_ms: float
+    error_kind: str | None = None
+    error_summary: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """How one run attempt ended (a ``runs`` row), with what it wrote."""
+
+    run_id: int | None
+    outcome: RunOutcome
+    reason: str | None
+    credits_used: int
+    stages: tuple[StageResult, ...]
+    trigger: str = Trigger.CLI
+    slate_date: date | None = None
+    games: int = 0
+    moves: int = 0
+    value_bets: int = 0
+
+    def summary(self) -> str:
+        """One line for a terminal: outcome, run id, counts, reason."""
+        text = (
+            f"run {self.run_id if self.run_id is not None else '-'} {self.outcome}: "
+            f"{self.games} games, {self.moves} moves, {self.value_bets} value bets"
+        )
+        return f"{text} ({self.reason})" if self.reason else text
