@@ -8,95 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import aiosqlite
 
+from app.domain.records import BestPrice, FairPrice, PriceEdge, ValueBet
+
 _CHUNK = 500
-
-
-class FairPriceRecord(Protocol):
-    """``app.pipeline.analytics.FairPrice`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def fair_prob(self) -> float: ...
-    @property
-    def fair_american(self) -> int: ...
-    @property
-    def books(self) -> int: ...
-    @property
-    def method(self) -> str: ...
-
-
-class ValueBetRecord(Protocol):
-    """``app.pipeline.analytics.ValueBet`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def book(self) -> str: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def fair_prob(self) -> float: ...
-    @property
-    def edge(self) -> float: ...
-    @property
-    def stake(self) -> float: ...
-
-
-class PriceEdgeRecord(Protocol):
-    """``app.pipeline.analytics.PriceEdge`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def book(self) -> str: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def fair_prob(self) -> float: ...
-    @property
-    def edge(self) -> float: ...
-    @property
-    def is_value(self) -> bool: ...
-
-
-class BestPriceRecord(Protocol):
-    """``app.pipeline.analytics.BestPrice`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def books(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -121,7 +38,7 @@ def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
 async def replace_fair_prices(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
-    prices: Sequence[FairPriceRecord],
+    prices: Sequence[FairPrice],
     computed_at: str,
     run_id: int | None,
 ) -> int:
@@ -157,8 +74,8 @@ async def replace_fair_prices(
 async def replace_price_edges(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
-    edges: Sequence[PriceEdgeRecord],
-    best: Sequence[BestPriceRecord],
+    edges: Sequence[PriceEdge],
+    best: Sequence[BestPrice],
     computed_at: str,
     run_id: int | None,
 ) -> int:
@@ -190,7 +107,7 @@ async def replace_price_edges(
 async def upsert_value_bets(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
-    bets: Sequence[ValueBetRecord],
+    bets: Sequence[ValueBet],
     events: Mapping[str, EventInfo],
     now: str,
     run_id: int,

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import aiosqlite
 
+from app.domain.records import FairPrice
 from app.storage.database import Database
 from app.storage.read.games import GAME_SQL, game_line
-from app.storage.read.models import BookPrice, FairPrice, GameDetail, LineHistory
+from app.storage.read.models import BookPrice, GameDetail, LineHistory
 from app.storage.read.rows import fetch_rows
 
 EdgeKey = tuple[str, str, float, str]  # market, outcome, point (0 for h2h), book
@@ -85,12 +86,14 @@ async def load_game_detail(db: Database, game_pk: int) -> GameDetail | None:
     )
     fair = tuple(
         FairPrice(
+            event_id=r["event_id"],
             market=r["market"],
             outcome=r["outcome"],
             point=float(r["point"]),
             fair_prob=float(r["fair_prob"]),
             fair_american=int(r["fair_american"]),
             books=int(r["books"]),
+            method=r["method"],
         )
         for r in fair_rows
     )

@@ -14,9 +14,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.clock import parse_iso
-from app.storage.mode import ModeState
+from app.domain.records import FairPrice
+from app.domain.status import Mode
 
 # -- rows shared with the write side ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeState:
+    """The system mode with who set it, when and why (``system_mode``)."""
+
+    mode: Mode
+    set_by: str
+    set_at: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -249,16 +260,6 @@ class BookPrice:
 
 
 @dataclass(frozen=True)
-class FairPrice:
-    market: str
-    outcome: str
-    point: float
-    fair_prob: float
-    fair_american: int
-    books: int
-
-
-@dataclass(frozen=True)
 class LineHistory:
     """The day's prices of one (market, outcome, book), oldest first."""
 
@@ -272,7 +273,7 @@ class LineHistory:
 class GameDetail:
     game: GameLine
     prices: tuple[BookPrice, ...]
-    fair: tuple[FairPrice, ...]
+    fair: tuple[FairPrice, ...]  # as the analytics stage stored them
     history: tuple[LineHistory, ...]
 
 

@@ -12,6 +12,6 @@ async def fetch_rows(
         return list(await cursor.fetchall())
 
 
-def marks(values: tuple[object, ...] | frozenset[str]) -> str:
+def marks(values: tuple[object, ...]) -> str:
     """``?, ?, ?`` for an ``IN (...)`` over ``values``."""
     return ",".join("?" * len(values))

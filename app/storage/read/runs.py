@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import aiosqlite
 
+from app.domain.status import DELIVERED
 from app.storage.database import Database
 from app.storage.read.models import Run, Stage
 from app.storage.read.rows import fetch_rows, marks
-
-# Outcomes of a run that delivered data (a degraded run still landed the healthy sources).
-DELIVERED_OUTCOMES = ("ok", "degraded")
+from app.storage.runs import outcome_in
 
 
 def _stage(r: aiosqlite.Row) -> Stage:
@@ -68,11 +67,11 @@ async def last_delivered_run(conn: aiosqlite.Connection) -> Run | None:
     The desk's stale warning, ``pressbox health`` and the no-success alert all read
     this one query, so they can never disagree about when data last landed.
     """
+    delivered, values = outcome_in(DELIVERED)
     rows = await fetch_rows(
         conn,
-        f"SELECT * FROM runs WHERE outcome IN ({marks(DELIVERED_OUTCOMES)}) "
-        "ORDER BY started_at DESC, id DESC LIMIT 1",
-        DELIVERED_OUTCOMES,
+        f"SELECT * FROM runs WHERE {delivered} ORDER BY started_at DESC, id DESC LIMIT 1",
+        values,
     )
     runs = await _with_stages(conn, rows)
     return runs[0] if runs else None

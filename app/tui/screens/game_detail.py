@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
-from app.pipeline.analytics import american_to_decimal
+from app.domain.prices import american_to_decimal
 from app.storage.read.models import GameDetail, matchup
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
