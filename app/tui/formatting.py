@@ -109,6 +109,11 @@ def american(price: int) -> str:
     return f"{price:+d}"
 
 
+def edge_text(edge: float) -> str:
+    """An edge (EV per unit staked) as every screen shows it: ``+4.9%``."""
+    return styled(f"{edge * 100:+.1f}%", "green" if edge > 0 else "")
+
+
 def point_text(point: float | None) -> str:
     if point is None:
         return ""
@@ -227,7 +232,7 @@ def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
         escape(bet.book),
         american(bet.price),
         f"{bet.fair_prob * 100:.0f}%",
-        styled(f"{bet.edge * 100:+.1f}%", "green"),
+        edge_text(bet.edge),
         f"{bet.stake:.1f}",
     )
 

@@ -99,9 +99,7 @@ class GameDetailScreen(Screen[None]):
                 escape(price.book_title),
                 fmt.american(price.price),
                 f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
-                fmt.styled(f"{price.edge * 100:+.1f}%", "green" if price.edge > 0 else "")
-                if price.edge is not None
-                else "—",
+                fmt.edge_text(price.edge) if price.edge is not None else "—",
                 sparkline([american_to_decimal(p) for p in moves]) if len(moves) > 1 else "",
                 key=f"{price.market}|{price.outcome}|{price.book}",
             )
