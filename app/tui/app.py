@@ -167,6 +167,8 @@ class PressboxApp(App[int]):
         )
         what = WORKER_NAMES.get(worker.group, worker.group or "a desk task")
         log.error("desk worker failed", worker=worker.name, group=worker.group, error=text)
+        if not self.is_running or not self.dashboard.is_attached:
+            return  # shutting down: the log has it, there is no screen left to tell
         if worker.group == "background":
             self.dashboard.show_problem(f"background pipeline stopped: {text}")
         elif worker.group == "poll":
