@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.logging import redact
+from app.domain.records import ValueBet
 
 PREFIX = "[pressbox]"
 
@@ -36,15 +37,10 @@ class AlertDraft:
 
 @dataclass(frozen=True)
 class ValueBetLine:
+    """A value bet with the game it is on, as people name it ("Away @ Home")."""
+
     matchup: str
-    market: str
-    outcome: str
-    point: float
-    book: str
-    price: int
-    fair_prob: float
-    edge: float
-    stake: float
+    bet: ValueBet
 
 
 def _draft(kind: str, key: str, subject: str, lines: Sequence[str]) -> AlertDraft:
@@ -158,14 +154,15 @@ def override_executed(mode: str, who: str, reason: str, at: str) -> AlertDraft:
 
 def value_bets(bets: Sequence[ValueBetLine], threshold: float, watermark: str) -> AlertDraft:
     lines = [f"{len(bets)} new value bet(s) with an edge of at least {threshold:.1%}:", ""]
-    for bet in bets:
+    for line in bets:
+        bet = line.bet
         point = f" {bet.point:+g}" if bet.point else ""
         lines.append(
-            f"  {bet.matchup}: {bet.market} {bet.outcome}{point} at {bet.book} {bet.price:+d} "
+            f"  {line.matchup}: {bet.market} {bet.outcome}{point} at {bet.book} {bet.price:+d} "
             f"(fair {bet.fair_prob:.1%}, edge {bet.edge:.1%}, stake {bet.stake:.2f})"
         )
     lines += ["", "Details: `pressbox bets`."]
-    best = max(b.edge for b in bets)
+    best = max(line.bet.edge for line in bets)
     return _draft(
         VALUE_BETS,
         f"value-bets:{watermark}",

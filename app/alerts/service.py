@@ -23,7 +23,7 @@ the pipeline: an alert problem is logged and recorded, never a failed run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import timedelta
 
 from app.alerts import rules, store
@@ -34,13 +34,14 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
-from app.domain.records import RunResult
+from app.domain.records import RunResult, ValueBet
 from app.domain.status import COMPLETED, DELIVERED, Mode, RunOutcome, Source
 from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import get_mode
 from app.storage.read.runs import last_delivered_run
+from app.storage.rows import from_row
 from app.storage.runs import outcome_in
 from app.storage.source_health import CLOSED
 
@@ -55,20 +56,20 @@ class FlushReport:
     failed: int
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class AlertService:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        secrets: SecretProvider,
-        *,
-        mailer: Mailer | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.mailer = mailer or SmtpMailer(settings.alerts, secrets)
+    """Sends through ``mailer``; by default SMTP with the password from ``secrets``."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    secrets: InitVar[SecretProvider]
+    _: KW_ONLY
+    mailer: InitVar[Mailer | None] = None
+    sender: Mailer = field(init=False)
+
+    def __post_init__(self, secrets: SecretProvider, mailer: Mailer | None) -> None:
+        self.sender = mailer or SmtpMailer(self.settings.alerts, secrets)
 
     # -- hooks -----------------------------------------------------------
 
@@ -211,14 +212,7 @@ class AlertService:
             ValueBetLine(
                 matchup=f"{r['away_team'] or r['e_away'] or '?'} @ "
                 f"{r['home_team'] or r['e_home'] or '?'}",
-                market=r["market"],
-                outcome=r["outcome"],
-                point=float(r["point"]),
-                book=r["book"],
-                price=int(r["price"]),
-                fair_prob=float(r["fair_prob"]),
-                edge=float(r["edge"]),
-                stake=float(r["stake"]),
+                bet=from_row(ValueBet, r),
             )
             for r in rows
         ]
@@ -254,7 +248,7 @@ class AlertService:
     async def _deliver(self, alert_id: int, subject: str, body: str) -> str:
         error: str | None = None
         try:
-            await self.mailer.send(subject, body)
+            await self.sender.send(subject, body)
         except PressboxError as exc:
             error = redact(exc.one_line())
         async with self.db.write() as conn:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from app.alerts.rules import AlertDraft
+from app.storage.rows import from_row
 
 PENDING = "pending"
 SENT = "sent"
@@ -35,18 +36,7 @@ class AlertRow:
 
 
 def _row(r: aiosqlite.Row) -> AlertRow:
-    return AlertRow(
-        id=int(r["id"]),
-        kind=r["kind"],
-        dedupe_key=r["dedupe_key"],
-        subject=r["subject"],
-        body=r["body"],
-        created_at=r["created_at"],
-        status=r["status"],
-        attempts=int(r["attempts"]),
-        last_error=r["last_error"],
-        sent_at=r["sent_at"],
-    )
+    return from_row(AlertRow, r)
 
 
 async def seen_since(conn: aiosqlite.Connection, dedupe_key: str, since: str) -> bool:

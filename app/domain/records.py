@@ -67,13 +67,19 @@ class OddsEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class FairPrice:
-    """Consensus fair price of one outcome of one line (``point`` 0.0 for h2h)."""
+class LineOutcome:
+    """One outcome of one line of one event: what every priced record is about."""
 
     event_id: str
     market: str
     outcome: str
-    point: float
+    point: float  # 0.0 for h2h
+
+
+@dataclass(frozen=True, slots=True)
+class FairPrice(LineOutcome):
+    """Consensus fair price of one outcome of one line, across ``books`` books."""
+
     fair_prob: float
     fair_american: int
     books: int
@@ -81,45 +87,35 @@ class FairPrice:
 
 
 @dataclass(frozen=True, slots=True)
-class BestPrice:
+class BestPrice(LineOutcome):
     """The best price for one outcome at one line, and the books offering it."""
 
-    event_id: str
-    market: str
-    outcome: str
-    point: float
     price: int
     books: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PriceEdge:
-    """One book's price judged against the consensus of the other books at that line."""
+class BookPrice(LineOutcome):
+    """One book's price for an outcome, judged against the consensus of the other books."""
 
-    event_id: str
-    market: str
-    outcome: str
-    point: float
     book: str
     price: int
-    fair_prob: float
-    edge: float
+    fair_prob: float  # the other books' consensus
+    edge: float  # expected profit per unit staked: fair_prob * decimal - 1
+
+
+@dataclass(frozen=True, slots=True)
+class PriceEdge(BookPrice):
+    """Every book's price gets one; ``is_value`` when the edge reaches the threshold."""
+
     is_value: bool
 
 
 @dataclass(frozen=True, slots=True)
-class ValueBet:
+class ValueBet(BookPrice):
     """A price whose edge reaches the threshold, with its fractional Kelly stake."""
 
-    event_id: str
-    market: str
-    outcome: str
-    point: float
-    book: str
-    price: int
-    fair_prob: float
-    edge: float
-    stake: float
+    stake: float  # bankroll units
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +125,9 @@ class StageResult:
     name: str
     status: StageStatus
     duration_ms: float
-    error_kind: str | None = None
-    error_summary: str | None = None
-    detail: str | None = None
+    error_kind: str | None  # ErrorKind of a failed stage
+    error_summary: str | None  # its one-line message
+    detail: str | None  # what the stage did, for people
 
 
 @dataclass(frozen=True, slots=True)

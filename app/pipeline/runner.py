@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import date
 
 import httpx
@@ -98,27 +99,25 @@ def decide(reports: dict[str, StageResult], degrading: set[str]) -> tuple[RunOut
     return RunOutcome.OK, None
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class PipelineRunner:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        secrets: SecretProvider,
-        clock: Clock,
-        after_run: AfterRun | None = None,
-        host: str | None = None,
-        pid: int | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.transport = transport
-        self.secrets = secrets
-        self.clock = clock
-        self.after_run = after_run
-        self.host = host or this_host()
-        self.pid = pid if pid is not None else os.getpid()
+    """Runs the pipeline; ``host`` and ``pid`` (this process by default) own its runs."""
+
+    db: Database
+    settings: Settings
+    _: KW_ONLY
+    secrets: SecretProvider
+    clock: Clock
+    transport: httpx.AsyncBaseTransport | None = None
+    after_run: AfterRun | None = None
+    host: InitVar[str | None] = None
+    pid: InitVar[int | None] = None
+    owner_host: str = field(init=False)
+    owner_pid: int = field(init=False)
+
+    def __post_init__(self, host: str | None, pid: int | None) -> None:
+        self.owner_host = host or this_host()
+        self.owner_pid = pid if pid is not None else os.getpid()
 
     async def run(
         self, trigger: str, slate_date: date | None = None, *, scheduled: bool = True
@@ -147,13 +146,16 @@ class PipelineRunner:
             # Read the time once the write lock is ours: a run that waited for the
             # previous one to release must not start before that one finished.
             now = self.clock.now()
+            start = runs.RunStart(
+                trigger, day.isoformat(), iso(now), self.owner_host, self.owner_pid
+            )
             why = refusal(await get_mode(conn), scheduled=scheduled)
             attempt = None
             if why is None:
                 attempt = await try_acquire(
                     conn,
-                    owner_host=self.host,
-                    owner_pid=self.pid,
+                    owner_host=self.owner_host,
+                    owner_pid=self.owner_pid,
                     ttl_s=self.settings.pipeline.lease_ttl_s,
                     now=now,
                 )
@@ -161,25 +163,9 @@ class PipelineRunner:
                     why = f"another run is in progress ({attempt.holder.describe()})"
             if why is not None or attempt is None or attempt.lease is None:
                 reason = why or "the run lease is not available"
-                run_id = await runs.record_skipped(
-                    conn,
-                    trigger=trigger,
-                    slate_date=day.isoformat(),
-                    at=iso(now),
-                    owner_host=self.host,
-                    owner_pid=self.pid,
-                    reason=reason,
-                )
+                run_id = await runs.record_skipped(conn, start, reason=reason)
                 return RunResult(run_id, RunOutcome.SKIPPED, reason, 0, (), trigger, day)
-            run_id = await runs.create_run(
-                conn,
-                trigger=trigger,
-                slate_date=day.isoformat(),
-                started_at=iso(now),
-                owner_host=self.host,
-                owner_pid=self.pid,
-                lease_token=attempt.lease.token,
-            )
+            run_id = await runs.create_run(conn, start, lease_token=attempt.lease.token)
             lease = await attach_run(conn, attempt.lease, run_id)
         if attempt.abandoned_run_ids:
             log.warning(
@@ -275,19 +261,10 @@ class PipelineRunner:
         else:
             status, detail, degrades = report.status, report.detail, report.degrades
         duration_ms = (time.perf_counter() - started) * 1000.0
+        result = StageResult(name, status, duration_ms, kind, summary, detail)
         async with state.fenced_write() as conn:
-            await runs.finish_stage(
-                conn,
-                state.run_id,
-                name,
-                status=status,
-                finished_at=self.clock.now_iso(),
-                duration_ms=duration_ms,
-                error_kind=kind,
-                error_summary=summary,
-                detail=detail,
-            )
-        return StageResult(name, status, duration_ms, kind, summary, detail), degrades
+            await runs.finish_stage(conn, state.run_id, result, self.clock.now_iso())
+        return result, degrades
 
     async def _keep_lease(self, lease: Lease) -> None:
         """Renew the lease every ``pipeline.lease_heartbeat_s`` until cancelled or lost."""

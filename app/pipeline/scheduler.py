@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import datetime, timedelta
 
 from app.core.clock import Clock, iso
@@ -34,36 +35,32 @@ log = get_logger("pressbox.daemon")
 Hook = Callable[[], Awaitable[None]]
 
 
+@dataclass(eq=False)  # a service: equal only to itself
 class Scheduler:
-    def __init__(
-        self,
-        runner: PipelineRunner,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        interval_s: float,
-        *,
-        tick_s: float | None = None,
-        on_tick: Hook | None = None,
-        before_run: Hook | None = None,
-    ) -> None:
-        self.runner = runner
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.interval_s = interval_s
-        # Requests and mode changes are noticed within one tick; a beat is also a tick.
-        self.tick_s = (
-            tick_s if tick_s is not None else min(interval_s, settings.pipeline.lease_heartbeat_s)
-        )
-        self.on_tick = on_tick
-        self.before_run = before_run
-        self.host = this_host()
-        self.pid = os.getpid()
-        self.results: list[RunResult] = []
-        self._next_run: datetime | None = None
-        self._last_mode: Mode | None = None
-        self._started_at: str | None = None
+    """The daemon of this process; ``results`` keeps every run it made, oldest first."""
+
+    runner: PipelineRunner
+    db: Database
+    settings: Settings
+    clock: Clock
+    interval_s: float
+    _: KW_ONLY
+    # Requests and mode changes are noticed within one tick; a beat is also a tick.
+    # Default: the interval, or the lease heartbeat if that is shorter.
+    tick_s: InitVar[float | None] = None
+    on_tick: Hook | None = None
+    before_run: Hook | None = None
+    tick_interval_s: float = field(init=False)
+    host: str = field(init=False, default_factory=this_host)
+    pid: int = field(init=False, default_factory=os.getpid)
+    results: list[RunResult] = field(init=False, default_factory=list)
+    _next_run: datetime | None = field(init=False, default=None)
+    _last_mode: Mode | None = field(init=False, default=None)
+    _started_at: str | None = field(init=False, default=None)
+
+    def __post_init__(self, tick_s: float | None) -> None:
+        heartbeat = self.settings.pipeline.lease_heartbeat_s
+        self.tick_interval_s = tick_s if tick_s is not None else min(self.interval_s, heartbeat)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; records a clean stop in ``daemon_state``."""
@@ -160,7 +157,7 @@ class Scheduler:
 
     async def _beat_during_run(self) -> None:
         while self._started_at is not None:
-            await asyncio.sleep(self.tick_s)
+            await asyncio.sleep(self.tick_interval_s)
             try:
                 await self._beat(self._started_at)
             except PressboxError as exc:
@@ -169,7 +166,7 @@ class Scheduler:
 
     async def _wait(self, stop: asyncio.Event) -> None:
         """Sleep until the next tick, the next run, or the stop event, whichever is first."""
-        delay = self.tick_s
+        delay = self.tick_interval_s
         if self._next_run is not None:
             until = (self._next_run - self.clock.now()).total_seconds()
             delay = max(0.0, min(delay, until))

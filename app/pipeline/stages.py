@@ -21,7 +21,7 @@ from datetime import date
 import aiosqlite
 import httpx
 
-from app.core.clock import Clock, parse_iso, zone
+from app.core.clock import Clock, zone
 from app.core.config import Settings
 from app.core.errors import AuthError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
@@ -152,36 +152,6 @@ async def odds_stage(state: RunState) -> StageReport:
     )
 
 
-def _stored_game(row: aiosqlite.Row) -> Game:
-    return Game(
-        game_pk=row["game_pk"],
-        official_date=date.fromisoformat(row["official_date"]),
-        start_time=parse_iso(row["start_time"]),
-        away_team_id=row["away_team_id"],
-        away_team=row["away_team"],
-        home_team_id=row["home_team_id"],
-        home_team=row["home_team"],
-        abstract_state=row["abstract_state"],
-        status_code=row["status_code"],
-        status=row["status"],
-        inning=row["inning"],
-        inning_half=row["inning_half"],
-        away_score=row["away_score"],
-        home_score=row["home_score"],
-        double_header=row["double_header"],
-        game_number=row["game_number"],
-    )
-
-
-def _stored_event(row: aiosqlite.Row) -> OddsEvent:
-    return OddsEvent(
-        event_id=row["event_id"],
-        commence_time=parse_iso(row["commence_time"]),
-        home_team=row["home_team"],
-        away_team=row["away_team"],
-    )
-
-
 async def match_stage(state: RunState) -> StageReport:
     """Pair the slate's stored games and events (what this run fetched is stored by now).
 
@@ -189,16 +159,16 @@ async def match_stage(state: RunState) -> StageReport:
     fresh odds with the games an earlier run stored, and the reverse.
     """
     async with state.db.read() as conn:
-        game_rows = await games.games_on(conn, state.slate_date)
-        event_rows = await games.events_on(conn, state.slate_date)
-    if not game_rows or not event_rows:
+        slate = await games.stored_games(conn, state.slate_date)
+        events = await games.stored_events(conn, state.slate_date)
+    if not slate or not events:
         return StageReport(
             StageStatus.SKIPPED,
-            f"nothing to pair ({len(game_rows)} games, {len(event_rows)} events)",
+            f"nothing to pair ({len(slate)} games, {len(events)} events)",
         )
     result = match_games(
-        [_stored_game(r) for r in game_rows],
-        [_stored_event(r) for r in event_rows],
+        slate,
+        events,
         window_s=state.settings.pipeline.match_window_s,
     )
     pairs = [(p.game_pk, p.event_id) for p in result.pairs]

@@ -6,29 +6,13 @@ import aiosqlite
 
 from app.storage.read.models import AUDIT_FIELDS as FIELDS
 from app.storage.read.models import AuditEntry
+from app.storage.rows import from_row
 
 __all__ = ["FIELDS", "AuditEntry", "entry_from_row", "recent"]
 
 
 def entry_from_row(row: aiosqlite.Row) -> AuditEntry:
-    return AuditEntry(
-        id=int(row["id"]),
-        at=row["at"],
-        action=row["action"],
-        target=row["target"],
-        reason=row["reason"],
-        outcome=row["outcome"],
-        detail=row["detail"],
-        login_user=row["login_user"],
-        sudo_user=row["sudo_user"],
-        ssh_client=row["ssh_client"],
-        tty=row["tty"],
-        pid=row["pid"],
-        host=row["host"],
-        app_version=row["app_version"],
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
+    return from_row(AuditEntry, row)
 
 
 async def recent(

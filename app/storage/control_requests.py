@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from app.storage.rows import from_row
+
 PENDING = "pending"
 TAKEN = "taken"
 FINISHED = ("done", "failed", "expired")
@@ -28,15 +30,7 @@ class ControlRequest:
 
 
 def _request(row: aiosqlite.Row) -> ControlRequest:
-    return ControlRequest(
-        id=int(row["id"]),
-        action=row["action"],
-        reason=row["reason"],
-        requested_at=row["requested_at"],
-        requested_by=row["requested_by"],
-        status=row["status"],
-        run_id=row["run_id"],
-    )
+    return from_row(ControlRequest, row)
 
 
 async def submit(

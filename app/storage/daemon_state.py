@@ -8,6 +8,7 @@ from __future__ import annotations
 import aiosqlite
 
 from app.storage.read.models import DaemonState
+from app.storage.rows import from_row
 
 
 async def beat(
@@ -47,11 +48,4 @@ async def read_state(conn: aiosqlite.Connection) -> DaemonState | None:
         row = await cursor.fetchone()
     if row is None:
         return None
-    return DaemonState(
-        host=row["host"],
-        pid=int(row["pid"]),
-        started_at=row["started_at"],
-        heartbeat_at=row["heartbeat_at"],
-        next_run_at=row["next_run_at"],
-        stopped_at=row["stopped_at"],
-    )
+    return from_row(DaemonState, row)

@@ -9,64 +9,46 @@ game may legitimately move from Live to Suspended or Postponed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import fields
+from datetime import date, datetime
 
 import aiosqlite
 
-from app.core.clock import iso
+from app.core.clock import iso, parse_iso
 from app.domain.records import Game, OddsEvent
+from app.storage.rows import from_row
 
-_UPSERT_GAME = """
-INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, home_team_id,
-                   home_team, abstract_state, status_code, status, inning, inning_half,
-                   away_score, home_score, double_header, game_number, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT(game_pk) DO UPDATE SET
-    official_date  = excluded.official_date,
-    start_time     = excluded.start_time,
-    away_team_id   = excluded.away_team_id,
-    away_team      = excluded.away_team,
-    home_team_id   = excluded.home_team_id,
-    home_team      = excluded.home_team,
-    abstract_state = excluded.abstract_state,
-    status_code    = excluded.status_code,
-    status         = excluded.status,
-    inning         = COALESCE(excluded.inning, games.inning),
-    inning_half    = COALESCE(excluded.inning_half, games.inning_half),
-    away_score     = COALESCE(excluded.away_score, games.away_score),
-    home_score     = COALESCE(excluded.home_score, games.home_score),
-    double_header  = excluded.double_header,
-    game_number    = excluded.game_number,
-    updated_at     = excluded.updated_at
-"""
+_GAME_COLUMNS = tuple(f.name for f in fields(Game))
+# What a schedule answer may briefly not know; a known value is kept rather than nulled.
+_KEPT_WHEN_MISSING = frozenset({"inning", "inning_half", "away_score", "home_score"})
+
+
+def _set(column: str) -> str:
+    if column in _KEPT_WHEN_MISSING:
+        return f"{column} = COALESCE(excluded.{column}, games.{column})"
+    return f"{column} = excluded.{column}"
+
+
+_UPSERT_GAME = (
+    f"INSERT INTO games ({', '.join(_GAME_COLUMNS)}, updated_at) "
+    f"VALUES ({', '.join('?' * (len(_GAME_COLUMNS) + 1))}) ON CONFLICT(game_pk) DO UPDATE SET "
+    + ", ".join(_set(column) for column in (*_GAME_COLUMNS[1:], "updated_at"))
+)
+
+
+def _sql_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 async def upsert_games(conn: aiosqlite.Connection, games: Sequence[Game], at: str) -> int:
     """Insert or refresh games; returns how many were written. Call inside ``db.write()``."""
     await conn.executemany(
         _UPSERT_GAME,
-        [
-            (
-                g.game_pk,
-                g.official_date.isoformat(),
-                iso(g.start_time),
-                g.away_team_id,
-                g.away_team,
-                g.home_team_id,
-                g.home_team,
-                g.abstract_state,
-                g.status_code,
-                g.status,
-                g.inning,
-                g.inning_half,
-                g.away_score,
-                g.home_score,
-                g.double_header,
-                g.game_number,
-                at,
-            )
-            for g in games
-        ],
+        [(*(_sql_value(getattr(g, column)) for column in _GAME_COLUMNS), at) for g in games],
     )
     return len(games)
 
@@ -124,17 +106,40 @@ async def link_matches(
     return len(pairs)
 
 
-async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
+async def _rows_on(
+    conn: aiosqlite.Connection, table: str, order: str, official_date: date
+) -> list[aiosqlite.Row]:
     async with conn.execute(
-        "SELECT * FROM games WHERE official_date = ? ORDER BY start_time, game_pk",
+        f"SELECT * FROM {table} WHERE official_date = ? ORDER BY {order}",
         (official_date.isoformat(),),
     ) as cursor:
         return list(await cursor.fetchall())
+
+
+async def games_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
+    return await _rows_on(conn, "games", "start_time, game_pk", official_date)
 
 
 async def events_on(conn: aiosqlite.Connection, official_date: date) -> list[aiosqlite.Row]:
-    async with conn.execute(
-        "SELECT * FROM odds_events WHERE official_date = ? ORDER BY commence_time, event_id",
-        (official_date.isoformat(),),
-    ) as cursor:
-        return list(await cursor.fetchall())
+    return await _rows_on(conn, "odds_events", "commence_time, event_id", official_date)
+
+
+async def stored_games(conn: aiosqlite.Connection, official_date: date) -> list[Game]:
+    """The stored slate of ``official_date`` as records, in start order."""
+    return [
+        from_row(
+            Game,
+            row,
+            official_date=date.fromisoformat(row["official_date"]),
+            start_time=parse_iso(row["start_time"]),
+        )
+        for row in await games_on(conn, official_date)
+    ]
+
+
+async def stored_events(conn: aiosqlite.Connection, official_date: date) -> list[OddsEvent]:
+    """The stored odds events of ``official_date`` (without quotes), in commence order."""
+    return [
+        from_row(OddsEvent, row, commence_time=parse_iso(row["commence_time"]))
+        for row in await events_on(conn, official_date)
+    ]

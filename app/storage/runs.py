@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome, StageStatus
+from app.domain.records import StageResult
+from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome
+from app.storage.rows import from_row
 
 
 def outcome_in(outcomes: Iterable[RunOutcome]) -> tuple[str, tuple[str, ...]]:
@@ -37,63 +39,46 @@ class RunRow:
 
 
 def _run(row: aiosqlite.Row) -> RunRow:
-    return RunRow(
-        id=int(row["id"]),
-        trigger=row["trigger"],
-        slate_date=row["slate_date"],
-        outcome=row["outcome"],
-        reason=row["reason"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        owner_host=row["owner_host"],
-        owner_pid=int(row["owner_pid"]),
-        lease_token=row["lease_token"],
-        credits_used=int(row["credits_used"]),
+    return from_row(RunRow, row)
+
+
+@dataclass(frozen=True)
+class RunStart:
+    """Which run starts, when, and in which process: the first half of a ``runs`` row."""
+
+    trigger: str
+    slate_date: str
+    started_at: str
+    owner_host: str
+    owner_pid: int
+
+
+async def _insert_run(
+    conn: aiosqlite.Connection, start: RunStart, outcome: RunOutcome, **more: object
+) -> int:
+    columns = {**vars(start), "outcome": outcome, **more}
+    cursor = await conn.execute(
+        f"INSERT INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        tuple(columns.values()),
     )
+    run_id = cursor.lastrowid
+    await cursor.close()
+    assert run_id is not None
+    return int(run_id)
 
 
 async def create_run(
-    conn: aiosqlite.Connection,
-    *,
-    trigger: str,
-    slate_date: str,
-    started_at: str,
-    owner_host: str,
-    owner_pid: int,
-    lease_token: int | None,
+    conn: aiosqlite.Connection, start: RunStart, *, lease_token: int | None
 ) -> int:
     """A run in progress. Inside ``db.write()``."""
-    cursor = await conn.execute(
-        "INSERT INTO runs (trigger, slate_date, outcome, started_at, owner_host, owner_pid, "
-        "lease_token) VALUES (?, ?, 'running', ?, ?, ?, ?)",
-        (trigger, slate_date, started_at, owner_host, owner_pid, lease_token),
-    )
-    run_id = cursor.lastrowid
-    await cursor.close()
-    assert run_id is not None
-    return int(run_id)
+    return await _insert_run(conn, start, RunOutcome.RUNNING, lease_token=lease_token)
 
 
-async def record_skipped(
-    conn: aiosqlite.Connection,
-    *,
-    trigger: str,
-    slate_date: str,
-    at: str,
-    owner_host: str,
-    owner_pid: int,
-    reason: str,
-) -> int:
+async def record_skipped(conn: aiosqlite.Connection, start: RunStart, *, reason: str) -> int:
     """A run that did not happen, and why (mode, another run in progress...)."""
-    cursor = await conn.execute(
-        "INSERT INTO runs (trigger, slate_date, outcome, reason, started_at, finished_at, "
-        "owner_host, owner_pid) VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?)",
-        (trigger, slate_date, reason, at, at, owner_host, owner_pid),
+    return await _insert_run(
+        conn, start, RunOutcome.SKIPPED, reason=reason, finished_at=start.started_at
     )
-    run_id = cursor.lastrowid
-    await cursor.close()
-    assert run_id is not None
-    return int(run_id)
 
 
 async def start_stage(
@@ -108,23 +93,23 @@ async def start_stage(
 
 
 async def finish_stage(
-    conn: aiosqlite.Connection,
-    run_id: int,
-    name: str,
-    *,
-    status: StageStatus,
-    finished_at: str,
-    duration_ms: float,
-    error_kind: str | None = None,
-    error_summary: str | None = None,
-    detail: str | None = None,
+    conn: aiosqlite.Connection, run_id: int, stage: StageResult, finished_at: str
 ) -> None:
-    if status not in FINISHED_STAGE:
-        raise ValueError(f"not a final stage status: {status!r}")
+    if stage.status not in FINISHED_STAGE:
+        raise ValueError(f"not a final stage status: {stage.status!r}")
     await conn.execute(
         "UPDATE run_stages SET status = ?, finished_at = ?, duration_ms = ?, error_kind = ?, "
         "error_summary = ?, detail = ? WHERE run_id = ? AND name = ?",
-        (status, finished_at, duration_ms, error_kind, error_summary, detail, run_id, name),
+        (
+            stage.status,
+            finished_at,
+            stage.duration_ms,
+            stage.error_kind,
+            stage.error_summary,
+            stage.detail,
+            run_id,
+            stage.name,
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import aiosqlite
 
 from app.storage.read.models import SourceHealthRow
+from app.storage.rows import from_row
 
 CLOSED = "closed"
 OPEN = "open"
@@ -18,22 +19,7 @@ HALF_OPEN = "half_open"
 
 
 def _row(r: aiosqlite.Row) -> SourceHealthRow:
-    return SourceHealthRow(
-        source=r["source"],
-        circuit_state=r["circuit_state"],
-        consecutive_failures=int(r["consecutive_failures"]),
-        opened_at=r["opened_at"],
-        last_error_kind=r["last_error_kind"],
-        last_error=r["last_error"],
-        last_error_at=r["last_error_at"],
-        last_success_at=r["last_success_at"],
-        latency_ms=r["latency_ms"],
-        quota_remaining=r["quota_remaining"],
-        quota_used=r["quota_used"],
-        quota_last=r["quota_last"],
-        quota_updated_at=r["quota_updated_at"],
-        updated_at=r["updated_at"],
-    )
+    return from_row(SourceHealthRow, r)
 
 
 async def get_source(conn: aiosqlite.Connection, source: str) -> SourceHealthRow | None:

@@ -38,15 +38,8 @@ async def _running_run(db: Database, pid: int, host: str = HOST) -> int:
     async with db.write() as conn:
         attempt = await try_acquire(conn, owner_host=host, owner_pid=pid, ttl_s=TTL, now=NOW)
         assert attempt.lease is not None
-        run_id = await runs.create_run(
-            conn,
-            trigger="cli",
-            slate_date="2025-06-14",
-            started_at=iso(NOW),
-            owner_host=host,
-            owner_pid=pid,
-            lease_token=attempt.lease.token,
-        )
+        start = runs.RunStart("cli", "2025-06-14", iso(NOW), host, pid)
+        run_id = await runs.create_run(conn, start, lease_token=attempt.lease.token)
         await conn.execute("UPDATE lease SET run_id = ?", (run_id,))
     return run_id
 

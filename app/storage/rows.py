@@ -1,0 +1,32 @@
+"""Rows to records: a dataclass filled from the row's columns of the same names.
+
+The tables name their columns after the record fields (``schema.py`` is the contract),
+so one mapping serves every record instead of a field-by-field copy per table. A
+column that needs converting (an ISO date to ``date``) is passed in ``converted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import aiosqlite
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def from_row(record: type[R], row: aiosqlite.Row, **converted: Any) -> R:
+    """``record`` built from ``row``: each field from its column, unless in ``converted``.
+
+    A field without a column keeps its default (an event's quotes are another table).
+    """
+    columns = set(row.keys())
+    values = {
+        f.name: row[f.name]
+        for f in fields(record)
+        if f.init and f.name in columns and f.name not in converted
+    }
+    return record(**values, **converted)
