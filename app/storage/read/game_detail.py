@@ -17,6 +17,7 @@ from app.storage.database import Database
 from app.storage.read.games import GAME_SQL, game_line
 from app.storage.read.models import BookPrice, GameDetail, LineHistory
 from app.storage.read.rows import fetch_rows
+from app.storage.rows import from_row
 
 EdgeKey = tuple[str, str, float, str]  # market, outcome, point (0 for h2h), book
 
@@ -26,20 +27,15 @@ def _edge_key(market: str, outcome: str, point: float | None, book: str) -> Edge
 
 
 def _book_price(r: aiosqlite.Row, judged: aiosqlite.Row | None) -> BookPrice:
-    price = int(r["price"])
-    same = judged is not None and int(judged["price"]) == price
-    return BookPrice(
-        book=r["book"],
-        book_title=r["book_title"],
-        market=r["market"],
-        outcome=r["outcome"],
-        price=price,
-        point=r["point"],
-        observed_at=r["observed_at"],
-        fair_prob=judged["fair_prob"] if same and judged is not None else None,
-        edge=judged["edge"] if same and judged is not None else None,
-        is_value=bool(same and judged is not None and judged["is_value"]),
-        is_best=bool(same and judged is not None and judged["is_best"]),
+    if judged is None or int(judged["price"]) != int(r["price"]):
+        return from_row(BookPrice, r, fair_prob=None, edge=None)
+    return from_row(
+        BookPrice,
+        r,
+        fair_prob=judged["fair_prob"],
+        edge=judged["edge"],
+        is_value=bool(judged["is_value"]),
+        is_best=bool(judged["is_best"]),
     )
 
 
@@ -84,19 +80,7 @@ async def load_game_detail(db: Database, game_pk: int) -> GameDetail | None:
         _book_price(r, by_key.get(_edge_key(r["market"], r["outcome"], r["point"], r["book"])))
         for r in odds
     )
-    fair = tuple(
-        FairPrice(
-            event_id=r["event_id"],
-            market=r["market"],
-            outcome=r["outcome"],
-            point=float(r["point"]),
-            fair_prob=float(r["fair_prob"]),
-            fair_american=int(r["fair_american"]),
-            books=int(r["books"]),
-            method=r["method"],
-        )
-        for r in fair_rows
-    )
+    fair = tuple(from_row(FairPrice, r, point=float(r["point"])) for r in fair_rows)
     history: dict[tuple[str, str, str], list[int]] = {}
     for m in moves:
         history.setdefault((m["market"], m["outcome"], m["book"]), []).append(int(m["price"]))

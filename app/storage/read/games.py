@@ -10,6 +10,7 @@ import aiosqlite
 from app.storage.database import Database
 from app.storage.read.models import GameLine, Price
 from app.storage.read.rows import fetch_rows
+from app.storage.rows import from_row
 
 # A game row with the team names as the odds feed spells them (prices are keyed by those).
 GAME_SQL = (
@@ -47,21 +48,9 @@ def game_line(game: aiosqlite.Row, odds: list[aiosqlite.Row], value_count: int) 
     rl_away_point = _main_point(spreads, away_name)
     rl_home_point = -rl_away_point if rl_away_point is not None else _main_point(spreads, home_name)
     total_point = _main_point(totals, "Over")
-    return GameLine(
-        game_pk=int(game["game_pk"]),
-        official_date=game["official_date"],
-        start_time=game["start_time"],
-        away_team_id=int(game["away_team_id"]),
-        away_team=game["away_team"],
-        home_team_id=int(game["home_team_id"]),
-        home_team=game["home_team"],
-        abstract_state=game["abstract_state"],
-        status_code=game["status_code"],
-        status=game["status"],
-        inning=game["inning"],
-        inning_half=game["inning_half"],
-        away_score=game["away_score"],
-        home_score=game["home_score"],
+    return from_row(
+        GameLine,
+        game,
         event_id=game["odds_event_id"],
         ml_away=_best(h2h, away_name, None),
         ml_home=_best(h2h, home_name, None),

@@ -8,21 +8,8 @@ from app.domain.status import DELIVERED
 from app.storage.database import Database
 from app.storage.read.models import Run, Stage
 from app.storage.read.rows import fetch_rows, marks
+from app.storage.rows import from_row
 from app.storage.runs import outcome_in
-
-
-def _stage(r: aiosqlite.Row) -> Stage:
-    return Stage(
-        name=r["name"],
-        position=int(r["position"]),
-        status=r["status"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
-        duration_ms=r["duration_ms"],
-        error_kind=r["error_kind"],
-        error_summary=r["error_summary"],
-        detail=r["detail"],
-    )
 
 
 async def _with_stages(conn: aiosqlite.Connection, runs: list[aiosqlite.Row]) -> tuple[Run, ...]:
@@ -36,21 +23,8 @@ async def _with_stages(conn: aiosqlite.Connection, runs: list[aiosqlite.Row]) ->
     )
     stages: dict[int, list[Stage]] = {}
     for s in stage_rows:
-        stages.setdefault(int(s["run_id"]), []).append(_stage(s))
-    return tuple(
-        Run(
-            id=int(r["id"]),
-            trigger=r["trigger"],
-            slate_date=r["slate_date"],
-            outcome=r["outcome"],
-            reason=r["reason"],
-            started_at=r["started_at"],
-            finished_at=r["finished_at"],
-            credits_used=int(r["credits_used"]),
-            stages=tuple(stages.get(int(r["id"]), [])),
-        )
-        for r in runs
-    )
+        stages.setdefault(int(s["run_id"]), []).append(from_row(Stage, s))
+    return tuple(from_row(Run, r, stages=tuple(stages.get(int(r["id"]), []))) for r in runs)
 
 
 async def recent_runs(conn: aiosqlite.Connection, limit: int) -> tuple[Run, ...]:

@@ -9,6 +9,7 @@ import aiosqlite
 from app.storage.database import Database
 from app.storage.read.models import ValueBet, matchup
 from app.storage.read.rows import fetch_rows
+from app.storage.rows import from_row
 
 
 async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[ValueBet, ...]:
@@ -20,20 +21,11 @@ async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Va
         (slate_date,),
     )
     return tuple(
-        ValueBet(
-            event_id=r["event_id"],
-            game_pk=r["game_pk"],
+        from_row(
+            ValueBet,
+            r,
             matchup=matchup(r["e_away"], r["e_home"]) if r["e_home"] else r["event_id"],
-            market=r["market"],
-            outcome=r["outcome"],
             point=float(r["point"]),
-            book=r["book"],
-            price=int(r["price"]),
-            fair_prob=float(r["fair_prob"]),
-            edge=float(r["edge"]),
-            stake=float(r["stake"]),
-            first_seen_at=r["first_seen_at"],
-            updated_at=r["updated_at"],
         )
         for r in rows
     )
