@@ -17,6 +17,7 @@ from app.control.service import ControlService, daemon_fresh_s
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, SecretProvider
+from app.domain.status import Trigger
 from app.pipeline.runner import PipelineRunner
 from app.pipeline.scheduler import Scheduler
 from app.resilience.breaker import reset_breaker
@@ -109,7 +110,7 @@ async def build_runtime(
         db,
         settings,
         daemon_fresh_s=daemon_fresh_s(settings),
-        run_now=lambda: runner.run("break-glass", scheduled=False),
+        run_now=lambda: runner.run(Trigger.BREAK_GLASS, scheduled=False),
         reset_breaker_fn=reset,
         clock=clock,
         on_override=alerts.override_executed,

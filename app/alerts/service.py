@@ -35,7 +35,15 @@ from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
 from app.domain.records import RunResult, ValueBet
-from app.domain.status import COMPLETED, DELIVERED, Mode, RunOutcome, Source
+from app.domain.status import (
+    COMPLETED,
+    DELIVERED,
+    AlertStatus,
+    CircuitState,
+    Mode,
+    RunOutcome,
+    Source,
+)
 from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
@@ -43,7 +51,6 @@ from app.storage.mode import get_mode
 from app.storage.read.runs import last_delivered_run
 from app.storage.rows import from_row
 from app.storage.runs import outcome_in
-from app.storage.source_health import CLOSED
 
 log = get_logger("pressbox.alerts")
 
@@ -147,7 +154,7 @@ class AlertService:
                 )
                 announced_open = last is not None and last.kind == rules.BREAKER_OPENED
                 name = source_name(row.source)
-                if row.circuit_state != CLOSED and not announced_open:
+                if row.circuit_state != CircuitState.CLOSED and not announced_open:
                     drafts.append(
                         rules.breaker_opened(
                             row.source,
@@ -157,7 +164,9 @@ class AlertService:
                             row.last_error,
                         )
                     )
-                elif row.circuit_state == CLOSED and announced_open and last is not None:
+                elif (
+                    row.circuit_state == CircuitState.CLOSED and announced_open and last is not None
+                ):
                     drafts.append(rules.breaker_closed(row.source, name, row.updated_at, last.id))
         return drafts
 
@@ -232,15 +241,15 @@ class AlertService:
             ):
                 return DUPLICATE
             if not cfg.enabled:
-                status, why = store.SUPPRESSED, "alerts are disabled (alerts.enabled)"
+                status, why = AlertStatus.SUPPRESSED, "alerts are disabled (alerts.enabled)"
             elif await store.counted_since(conn, iso(now - timedelta(hours=1))) >= cfg.max_per_hour:
-                status, why = store.SUPPRESSED, f"rate limit of {cfg.max_per_hour} per hour"
+                status, why = AlertStatus.SUPPRESSED, f"rate limit of {cfg.max_per_hour} per hour"
             else:
-                status, why = store.PENDING, None
+                status, why = AlertStatus.PENDING, None
             alert_id = await store.insert(
                 conn, draft, status=status, created_at=iso(now), last_error=why
             )
-        if status != store.PENDING:
+        if status != AlertStatus.PENDING:
             log.info("alert suppressed", kind=draft.kind, reason=why)
             return status
         return await self._deliver(alert_id, draft.subject, draft.body)
@@ -258,9 +267,9 @@ class AlertService:
                 await store.mark_failed(conn, alert_id, error)
         if error is not None:
             log.warning("alert not delivered", alert_id=alert_id, error=error)
-            return store.FAILED
+            return AlertStatus.FAILED
         log.info("alert sent", alert_id=alert_id)
-        return store.SENT
+        return AlertStatus.SENT
 
     async def flush_pending(self) -> FlushReport:
         """Retry alerts that are recorded but not delivered (young enough, attempts left)."""
@@ -273,7 +282,7 @@ class AlertService:
             )
         sent = failed = 0
         for row in rows:
-            if await self._deliver(row.id, row.subject, row.body) == store.SENT:
+            if await self._deliver(row.id, row.subject, row.body) == AlertStatus.SENT:
                 sent += 1
             else:
                 failed += 1

@@ -13,12 +13,8 @@ from dataclasses import dataclass
 import aiosqlite
 
 from app.alerts.rules import AlertDraft
+from app.domain.status import AlertStatus
 from app.storage.rows import from_row
-
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"
-SUPPRESSED = "suppressed"
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ async def counted_since(conn: aiosqlite.Connection, since: str) -> int:
     """Alerts that used (or will use) the mail budget since ``since``."""
     async with conn.execute(
         "SELECT COUNT(*) FROM alerts WHERE created_at >= ? AND status != ?",
-        (since, SUPPRESSED),
+        (since, AlertStatus.SUPPRESSED),
     ) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row is not None else 0
@@ -78,14 +74,14 @@ async def mark_sent(conn: aiosqlite.Connection, alert_id: int, at: str) -> None:
     await conn.execute(
         "UPDATE alerts SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = NULL "
         "WHERE id = ?",
-        (SENT, at, alert_id),
+        (AlertStatus.SENT, at, alert_id),
     )
 
 
 async def mark_failed(conn: aiosqlite.Connection, alert_id: int, error: str) -> None:
     await conn.execute(
         "UPDATE alerts SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-        (FAILED, error, alert_id),
+        (AlertStatus.FAILED, error, alert_id),
     )
 
 
@@ -95,7 +91,7 @@ async def to_deliver(
     async with conn.execute(
         "SELECT * FROM alerts WHERE status IN (?, ?) AND created_at >= ? AND attempts < ? "
         "ORDER BY id",
-        (PENDING, FAILED, since, max_attempts),
+        (AlertStatus.PENDING, AlertStatus.FAILED, since, max_attempts),
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]
 

@@ -18,6 +18,7 @@ from app.cli.common import (
     with_settings,
 )
 from app.core.config import Settings
+from app.domain.status import Trigger
 from app.pipeline.runner import RunResult
 from app.runtime import build_runtime
 from app.storage.database import Database
@@ -33,7 +34,7 @@ async def run_once(settings: Settings, slate_date: date | None, *, demo: bool) -
             async with db.read() as conn:
                 steps = await count_runs(conn)
         runtime = await build_runtime(settings, db, demo=demo, demo_steps=steps)
-        return await runtime.runner.run("cli", slate_date, scheduled=True)
+        return await runtime.runner.run(Trigger.CLI, slate_date, scheduled=True)
 
 
 async def serve_daemon(settings: Settings, *, demo: bool) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from app.domain.status import FINISHED_REQUEST
 from app.storage import control_requests, runs
 from app.storage.database import Database
 from app.storage.runs import RunRow
@@ -23,7 +24,7 @@ class HandoffOutcome:
 
     @property
     def finished(self) -> bool:
-        return self.request_status in control_requests.FINISHED
+        return self.request_status in FINISHED_REQUEST
 
 
 async def follow_request(

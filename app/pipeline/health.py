@@ -28,17 +28,24 @@ from typing import Any
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
-from app.domain.status import ATTEMPTED, UNSUCCESSFUL, Mode, RunOutcome, Source
+from app.domain.status import (
+    ATTEMPTED,
+    DELIVERED,
+    HEALTH_EXIT_CODES,
+    UNSUCCESSFUL,
+    CircuitState,
+    HealthStatus,
+    Mode,
+    RunOutcome,
+    Source,
+)
 from app.resilience.breaker import half_open_at, source_name
 from app.storage import source_health
 from app.storage.database import MIN_SAFE_SQLITE, Database, sqlite_version, sqlite_version_is_safe
 from app.storage.mode import get_mode
 from app.storage.read.runs import last_delivered_run
 from app.storage.runs import outcome_in
-from app.storage.source_health import CLOSED, OPEN
 
-OK, WARNING, CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
-EXIT_CODES = {OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3}
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
 
 
@@ -88,7 +95,7 @@ class QuotaStatus:
 
 @dataclass(frozen=True)
 class HealthReport:
-    status: str
+    status: HealthStatus
     exit_code: int
     reasons: list[str]
     mode: ModeInfo | None
@@ -131,8 +138,8 @@ class HealthReport:
 def unknown(reason: str) -> HealthReport:
     """The report when the database itself cannot be read."""
     return HealthReport(
-        status=UNKNOWN,
-        exit_code=EXIT_CODES[UNKNOWN],
+        status=HealthStatus.UNKNOWN,
+        exit_code=HEALTH_EXIT_CODES[HealthStatus.UNKNOWN],
         reasons=[reason],
         mode=None,
         last_run=None,
@@ -241,7 +248,9 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             circuit_state=r.circuit_state,
             consecutive_failures=r.consecutive_failures,
             opened_at=r.opened_at,
-            half_open_at=iso(reopen) if reopen is not None and r.circuit_state == OPEN else None,
+            half_open_at=iso(reopen)
+            if reopen is not None and r.circuit_state == CircuitState.OPEN
+            else None,
             last_error_kind=r.last_error_kind,
             last_error=r.last_error,
             last_error_at=r.last_error_at,
@@ -249,12 +258,12 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             latency_ms=r.latency_ms,
         )
         sources.append(status)
-        if r.circuit_state != CLOSED:
+        if r.circuit_state != CircuitState.CLOSED:
             when = (
                 f"until {status.half_open_at}"
                 if status.half_open_at
                 else "until an operator resets it"
-                if r.circuit_state == OPEN
+                if r.circuit_state == CircuitState.OPEN
                 else "trial call in progress"
             )
             warning.append(
@@ -283,16 +292,16 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
                 )
 
     if critical:
-        status_text, reasons = CRITICAL, critical + warning
+        status_text, reasons = HealthStatus.CRITICAL, critical + warning
     elif not recent:
-        status_text, reasons = UNKNOWN, ["no run yet", *warning]
+        status_text, reasons = HealthStatus.UNKNOWN, ["no run yet", *warning]
     elif warning:
-        status_text, reasons = WARNING, warning
+        status_text, reasons = HealthStatus.WARNING, warning
     else:
-        status_text, reasons = OK, []
+        status_text, reasons = HealthStatus.OK, []
     return HealthReport(
         status=status_text,
-        exit_code=EXIT_CODES[status_text],
+        exit_code=HEALTH_EXIT_CODES[status_text],
         reasons=reasons,
         mode=ModeInfo(mode.mode.value, mode.set_by, mode.set_at, mode.reason),
         last_run=last_run,

@@ -21,14 +21,13 @@ from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.core.errors import ConfigurationError, ErrorKind, PressboxError, TransientError
 from app.core.logging import get_logger, redact
+from app.domain.status import SOURCES, CircuitState, Source
 from app.storage import source_health
 from app.storage.database import Database
-from app.storage.source_health import CLOSED, HALF_OPEN, OPEN
 
 log = get_logger("pressbox.breaker")
 
-SOURCE_NAMES = {"mlb": "MLB Stats API", "odds": "The Odds API"}
-SOURCES = tuple(SOURCE_NAMES)
+SOURCE_NAMES: dict[str, str] = {Source.MLB: "MLB Stats API", Source.ODDS: "The Odds API"}
 _MAX_ERROR_TEXT = 300
 
 
@@ -88,7 +87,7 @@ def describe_error(exc: PressboxError) -> str:
 
 def _sticky(row: source_health.SourceHealthRow) -> bool:
     """Opened by a credential failure: only an operator closes it."""
-    return row.circuit_state == OPEN and row.last_error_kind == ErrorKind.AUTH.value
+    return row.circuit_state == CircuitState.OPEN and row.last_error_kind == ErrorKind.AUTH.value
 
 
 async def admit(db: Database, source: str, settings: Settings, clock: Clock) -> str:
@@ -96,10 +95,10 @@ async def admit(db: Database, source: str, settings: Settings, clock: Clock) -> 
     now = clock.now()
     async with db.write() as conn:
         row = await source_health.get_source(conn, source)
-        if row is None or row.circuit_state == CLOSED:
-            return CLOSED
-        if row.circuit_state == HALF_OPEN:
-            return HALF_OPEN
+        if row is None or row.circuit_state == CircuitState.CLOSED:
+            return CircuitState.CLOSED
+        if row.circuit_state == CircuitState.HALF_OPEN:
+            return CircuitState.HALF_OPEN
         if _sticky(row):
             raise CircuitOpenError(source, half_open_at=None)
         reopen = half_open_at(row.opened_at, settings)
@@ -108,13 +107,13 @@ async def admit(db: Database, source: str, settings: Settings, clock: Clock) -> 
         await source_health.set_circuit(
             conn,
             source,
-            state=HALF_OPEN,
+            state=CircuitState.HALF_OPEN,
             consecutive_failures=row.consecutive_failures,
             opened_at=row.opened_at,
             at=iso(now),
         )
     log.info("circuit half-open", source=source)
-    return HALF_OPEN
+    return CircuitState.HALF_OPEN
 
 
 async def on_success(
@@ -124,9 +123,9 @@ async def on_success(
     async with db.write() as conn:
         row = await source_health.get_source(conn, source)
         await source_health.record_success(conn, source, at=at, latency_ms=latency_ms)
-    if row is not None and row.circuit_state != CLOSED:
+    if row is not None and row.circuit_state != CircuitState.CLOSED:
         log.info("circuit closed", source=source)
-        return BreakerChange(source, row.circuit_state, CLOSED, at, "a call succeeded")
+        return BreakerChange(source, row.circuit_state, CircuitState.CLOSED, at, "a call succeeded")
     return None
 
 
@@ -142,25 +141,26 @@ async def on_failure(
     text = describe_error(exc)
     async with db.write() as conn:
         row = await source_health.get_source(conn, source)
-        old = row.circuit_state if row is not None else CLOSED
+        old: str = row.circuit_state if row is not None else CircuitState.CLOSED
         failures = (row.consecutive_failures if row is not None else 0) + 1
         opened_at = row.opened_at if row is not None else None
+        new: str
         if exc.kind is ErrorKind.AUTH:
-            new = OPEN
-        elif old == HALF_OPEN:
-            new = OPEN  # the trial failed: a fresh cool-down
+            new = CircuitState.OPEN
+        elif old == CircuitState.HALF_OPEN:
+            new = CircuitState.OPEN  # the trial failed: a fresh cool-down
         elif failures >= settings.resilience.breaker_failure_threshold:
-            new = OPEN
+            new = CircuitState.OPEN
         else:
             new = old
-        if new == OPEN and old != OPEN:
+        if new == CircuitState.OPEN and old != CircuitState.OPEN:
             opened_at = at
         await source_health.record_failure(
             conn,
             source,
             state=new,
             consecutive_failures=failures,
-            opened_at=opened_at if new != CLOSED else None,
+            opened_at=opened_at if new != CircuitState.CLOSED else None,
             error_kind=exc.kind.value,
             error=text,
             at=at,
@@ -174,7 +174,7 @@ async def on_failure(
 
 async def reset_breaker(db: Database, source: str, clock: Clock) -> BreakerChange | None:
     """Close the breaker now (break-glass). The last error stays on record."""
-    if source not in SOURCE_NAMES:
+    if source not in SOURCES:
         raise ConfigurationError(
             f"unknown source {source!r}",
             hint=f"Choose one of: {', '.join(SOURCES)}.",
@@ -183,9 +183,11 @@ async def reset_breaker(db: Database, source: str, clock: Clock) -> BreakerChang
     async with db.write() as conn:
         row = await source_health.get_source(conn, source)
         await source_health.set_circuit(
-            conn, source, state=CLOSED, consecutive_failures=0, opened_at=None, at=at
+            conn, source, state=CircuitState.CLOSED, consecutive_failures=0, opened_at=None, at=at
         )
-    if row is not None and row.circuit_state != CLOSED:
+    if row is not None and row.circuit_state != CircuitState.CLOSED:
         log.info("circuit reset by an operator", source=source)
-        return BreakerChange(source, row.circuit_state, CLOSED, at, "reset by an operator")
+        return BreakerChange(
+            source, row.circuit_state, CircuitState.CLOSED, at, "reset by an operator"
+        )
     return None

@@ -1,6 +1,6 @@
 """Every upstream request goes through ``guarded_call``: breaker, retries, bookkeeping.
 
-``await guarded_call("mlb", lambda: client.schedule(day), GuardContext(db, settings, clock))``
+``await guarded_call(Source.MLB, lambda: client.schedule(day), GuardContext(db, settings, clock))``
 
 1. the source's circuit breaker admits the call or raises ``CircuitOpenError``
    (nothing reaches the server);

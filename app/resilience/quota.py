@@ -23,25 +23,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Protocol
 
 from app.core.clock import Clock, iso, zone
 from app.core.config import Settings
+from app.domain.status import Source
+from app.sources.odds_api import QuotaHeaders
 from app.storage import source_health
 from app.storage.database import Database
-
-ODDS = "odds"
-
-
-class QuotaInfo(Protocol):
-    """The parts of ``QuotaHeaders`` this module reads."""
-
-    @property
-    def remaining(self) -> int | None: ...
-    @property
-    def used(self) -> int | None: ...
-    @property
-    def last(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +69,7 @@ async def credits_used_today(db: Database, settings: Settings, clock: Clock) -> 
 async def check_budget(db: Database, settings: Settings, clock: Clock, cost: int) -> QuotaDecision:
     """May the next odds call (costing ``cost`` credits) be made now?"""
     async with db.read() as conn:
-        row = await source_health.get_source(conn, ODDS)
+        row = await source_health.get_source(conn, Source.ODDS)
     remaining = row.quota_remaining if row is not None else None
     if remaining is None:
         return QuotaDecision(True, "no quota information yet; this call will report it", None, None)
@@ -114,7 +102,7 @@ async def check_budget(db: Database, settings: Settings, clock: Clock, cost: int
     )
 
 
-async def record_quota(db: Database, clock: Clock, quota_headers: QuotaInfo | None) -> None:
+async def record_quota(db: Database, clock: Clock, quota_headers: QuotaHeaders | None) -> None:
     """Remember the last quota headers; missing values keep what was known."""
     if quota_headers is None:
         return
@@ -123,5 +111,5 @@ async def record_quota(db: Database, clock: Clock, quota_headers: QuotaInfo | No
         return
     async with db.write() as conn:
         await source_health.record_quota(
-            conn, ODDS, remaining=remaining, used=used, last=last, at=clock.now_iso()
+            conn, Source.ODDS, remaining=remaining, used=used, last=last, at=clock.now_iso()
         )

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from app.domain.status import FINISHED_REQUEST
 from app.storage.rows import from_row
-
-PENDING = "pending"
-TAKEN = "taken"
-FINISHED = ("done", "failed", "expired")
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ async def take_next(conn: aiosqlite.Connection, now: str) -> ControlRequest | No
 async def finish(
     conn: aiosqlite.Connection, request_id: int, *, status: str, run_id: int | None, now: str
 ) -> None:
-    if status not in FINISHED:
+    if status not in FINISHED_REQUEST:
         raise ValueError(f"not a final request status: {status!r}")
     await conn.execute(
         "UPDATE control_requests SET status = ?, finished_at = ?, run_id = ? WHERE id = ?",

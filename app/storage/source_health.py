@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import aiosqlite
 
+from app.domain.status import CircuitState
 from app.storage.read.models import SourceHealthRow
 from app.storage.rows import from_row
-
-CLOSED = "closed"
-OPEN = "open"
-HALF_OPEN = "half_open"
 
 
 def _row(r: aiosqlite.Row) -> SourceHealthRow:
@@ -68,7 +65,7 @@ async def record_success(
         "UPDATE source_health SET circuit_state = ?, consecutive_failures = 0, opened_at = NULL, "
         "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), updated_at = ? "
         "WHERE source = ?",
-        (CLOSED, at, latency_ms, at, source),
+        (CircuitState.CLOSED, at, latency_ms, at, source),
     )
 
 

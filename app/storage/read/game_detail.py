@@ -15,7 +15,7 @@ import aiosqlite
 from app.domain.records import FairPrice
 from app.storage.database import Database
 from app.storage.read.games import GAME_SQL, game_line
-from app.storage.read.models import BookPrice, GameDetail, LineHistory
+from app.storage.read.models import QuotedPrice, GameDetail, LineHistory
 from app.storage.read.rows import fetch_rows
 from app.storage.rows import from_row
 
@@ -26,11 +26,11 @@ def _edge_key(market: str, outcome: str, point: float | None, book: str) -> Edge
     return (market, outcome, float(point) if point is not None else 0.0, book)
 
 
-def _book_price(r: aiosqlite.Row, judged: aiosqlite.Row | None) -> BookPrice:
+def _book_price(r: aiosqlite.Row, judged: aiosqlite.Row | None) -> QuotedPrice:
     if judged is None or int(judged["price"]) != int(r["price"]):
-        return from_row(BookPrice, r, fair_prob=None, edge=None)
+        return from_row(QuotedPrice, r, fair_prob=None, edge=None)
     return from_row(
-        BookPrice,
+        QuotedPrice,
         r,
         fair_prob=judged["fair_prob"],
         edge=judged["edge"],

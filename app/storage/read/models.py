@@ -243,7 +243,7 @@ class DashboardSnapshot:
 
 
 @dataclass(frozen=True)
-class BookPrice:
+class QuotedPrice:
     """One book's current price, with the edge the pipeline judged it at (if it did)."""
 
     book: str
@@ -272,7 +272,7 @@ class LineHistory:
 @dataclass(frozen=True)
 class GameDetail:
     game: GameLine
-    prices: tuple[BookPrice, ...]
+    prices: tuple[QuotedPrice, ...]
     fair: tuple[FairPrice, ...]  # as the analytics stage stored them
     history: tuple[LineHistory, ...]
 
