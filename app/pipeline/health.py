@@ -30,7 +30,6 @@ from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.domain.status import (
     ATTEMPTED,
-    DELIVERED,
     HEALTH_EXIT_CODES,
     UNSUCCESSFUL,
     CircuitState,

@@ -15,7 +15,7 @@ import aiosqlite
 from app.domain.records import FairPrice
 from app.storage.database import Database
 from app.storage.read.games import GAME_SQL, game_line
-from app.storage.read.models import QuotedPrice, GameDetail, LineHistory
+from app.storage.read.models import GameDetail, LineHistory, QuotedPrice
 from app.storage.read.rows import fetch_rows
 from app.storage.rows import from_row
 
