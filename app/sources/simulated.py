@@ -22,14 +22,16 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any, Literal, get_args
 
 import httpx
 
 from app.core.clock import Clock
+from app.domain.records import Game
 from app.sources import sim_payloads as payloads
+from app.sources.mlb_api import WireGame, normalize_game
 from app.sources.sim_slate import MARKETS, SimGame, Slate
 
 Api = Literal["mlb", "odds"]
@@ -59,50 +61,27 @@ STARTING_CREDITS = 20_000
 STARTING_USED = 468
 
 
-@dataclass(frozen=True)
-class SimGameView:
-    """A read-only look at one simulated game, for tests and the demo banner."""
+@dataclass(frozen=True, slots=True)
+class SimGameView(Game):
+    """One simulated game as the schedule reports it, plus what only the simulation knows."""
 
-    game_pk: int
     event_id: str
-    official_date: date
-    start_time: datetime
-    away_team_id: int
-    away_team: str
-    home_team_id: int
-    home_team: str
-    odds_away_team: str
+    odds_away_team: str  # the names /odds uses, which may differ from MLB's
     odds_home_team: str
     phase: str  # scheduled / pregame / live / final / postponed
-    inning: int | None
-    inning_half: str | None
-    away_score: int | None
-    home_score: int | None
-    double_header: str
-    game_number: int
     has_odds: bool
 
 
 def _view(game: SimGame) -> SimGameView:
-    started = game.phase in ("live", "final")
+    # The game fields go through the real parser, so a view never disagrees with the answer.
+    wire = WireGame.model_validate_json(json.dumps(payloads.mlb_game(game)))
+    scheduled = normalize_game(wire)
     return SimGameView(
-        game_pk=game.game_pk,
+        **{f.name: getattr(scheduled, f.name) for f in fields(Game)},
         event_id=game.event_id,
-        official_date=game.official_date,
-        start_time=game.start,
-        away_team_id=game.away.id,
-        away_team=game.away.name,
-        home_team_id=game.home.id,
-        home_team=game.home.name,
         odds_away_team=game.away.odds_name,
         odds_home_team=game.home.odds_name,
         phase=game.phase,
-        inning=game.inning if started else None,
-        inning_half=("Top" if game.top else "Bottom") if started else None,
-        away_score=game.away_score if started else None,
-        home_score=game.home_score if started else None,
-        double_header=game.double_header,
-        game_number=game.game_number,
         has_odds=game.has_odds,
     )
 

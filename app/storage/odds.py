@@ -8,39 +8,25 @@ and compared in Python; the writes are two ``executemany`` calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import aiosqlite
 
 from app.core.clock import iso
 from app.domain.records import Quote
-
-# Well under SQLite's host-parameter limit, whatever the build.
-_CHUNK = 500
+from app.storage.rows import rows_of_events
 
 LineKey = tuple[str, str, str, str]  # event_id, book, market, outcome
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 async def latest_lines(
     conn: aiosqlite.Connection, event_ids: Sequence[str]
 ) -> dict[LineKey, tuple[int, float | None]]:
     """The current (price, point) of every line of the given events."""
-    current: dict[LineKey, tuple[int, float | None]] = {}
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            "SELECT event_id, book, market, outcome, price, point FROM odds_latest "
-            f"WHERE event_id IN ({marks})",
-            tuple(chunk),
-        ) as cursor:
-            for row in await cursor.fetchall():
-                current[(row[0], row[1], row[2], row[3])] = (row[4], row[5])
-    return current
+    rows = await rows_of_events(
+        conn, "SELECT event_id, book, market, outcome, price, point FROM odds_latest", event_ids
+    )
+    return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in rows}
 
 
 async def record_quotes(

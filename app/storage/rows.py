@@ -7,6 +7,7 @@ column that needs converting (an ISO date to ``date``) is passed in ``converted`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 R = TypeVar("R", bound="DataclassInstance")
+
+# Well under SQLite's host-parameter limit, whatever the build.
+_CHUNK = 500
 
 
 def from_row(record: type[R], row: aiosqlite.Row, **converted: Any) -> R:
@@ -30,3 +34,17 @@ def from_row(record: type[R], row: aiosqlite.Row, **converted: Any) -> R:
         if f.init and f.name in columns and f.name not in converted
     }
     return record(**values, **converted)
+
+
+async def rows_of_events(
+    conn: aiosqlite.Connection, select: str, event_ids: Iterable[str]
+) -> list[aiosqlite.Row]:
+    """``select`` (``SELECT ... FROM table``) for the rows of these events, in chunks."""
+    ids = sorted(set(event_ids))
+    found: list[aiosqlite.Row] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(f"{select} WHERE event_id IN ({marks})", chunk) as cursor:
+            found.extend(await cursor.fetchall())
+    return found
