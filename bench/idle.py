@@ -132,7 +132,8 @@ def run_child(db_path: str, variant: str, poll_s: float) -> None:
     from app.core.clock import FixedClock
     from app.core.config import load_settings
     from app.storage.database import Database
-    from app.storage.snapshot import DashboardSnapshot
+    from app.storage.read.desk_data import StoredDeskData
+    from app.storage.read.models import DashboardSnapshot
     from app.tui import formatting as fmt
     from app.tui.app import PressboxApp
     from app.tui.screens.dashboard import DashboardScreen
@@ -176,7 +177,12 @@ def run_child(db_path: str, variant: str, poll_s: float) -> None:
         logging={"dir": Path(db_path).parent / "log"},
     )
     app_class = BaselineApp if variant == "baseline" else PressboxApp
-    app = app_class(settings, Database(Path(db_path)), clock=FixedClock(now), watch_terminal=True)
+    app = app_class(
+        settings,
+        StoredDeskData(Database(Path(db_path))),
+        clock=FixedClock(now),
+        watch_terminal=True,
+    )
     app.run()
 
 

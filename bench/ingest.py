@@ -31,7 +31,7 @@ from pathlib import Path
 from app.core.clock import iso
 from app.storage.database import Database
 from app.storage.odds import record_quotes
-from app.storage.snapshot import load_dashboard
+from app.storage.read.dashboard import load_dashboard
 
 BOOKS = (
     "draftkings",

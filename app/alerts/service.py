@@ -23,7 +23,6 @@ the pipeline: an alert problem is logged and recorded, never a failed run.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import timedelta
 
@@ -49,6 +48,7 @@ from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import get_mode
+from app.storage.read.runs import last_delivered_run
 from app.storage.rows import from_row
 from app.storage.runs import outcome_in
 
@@ -87,7 +87,7 @@ class AlertService:
             await self.flush_pending()
             for draft in await self.evaluate(result):
                 await self.raise_alert(draft)
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("alert evaluation failed", error=redact(str(exc)))
 
     async def override_executed(
@@ -98,14 +98,14 @@ class AlertService:
                 mode, who, reason, self.clock.now_iso(), audit_head=audit_head
             )
             await self.raise_alert(draft)
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("override alert failed", error=redact(str(exc)))
 
     async def breaker_changed(self, change: BreakerChange) -> None:
         try:
             for draft in await self._breaker_drafts():
                 await self.raise_alert(draft)
-        except (PressboxError, sqlite3.Error) as exc:
+        except PressboxError as exc:
             log.warning("breaker alert failed", source=change.source, error=redact(str(exc)))
 
     # -- rules -----------------------------------------------------------
@@ -189,14 +189,10 @@ class AlertService:
             if (await get_mode(conn)).mode is Mode.HALTED:
                 # Deliberate: the override alert said so, and `health` escalates a long halt.
                 return []
-            delivered, values = outcome_in(DELIVERED)
-            async with conn.execute(
-                f"SELECT MAX(started_at) FROM runs WHERE {delivered}", values
-            ) as cur:
-                success = await cur.fetchone()
+            delivered = await last_delivered_run(conn)
             async with conn.execute("SELECT MIN(started_at) FROM runs") as cur:
                 first = await cur.fetchone()
-        last_success = success[0] if success is not None else None
+        last_success = delivered.started_at if delivered is not None else None
         first_run = first[0] if first is not None else None
         reference = last_success or first_run
         if reference is None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from contextlib import closing
 
 import click
 
@@ -26,6 +24,7 @@ from app.storage.database import (
     MIN_SAFE_SQLITE,
     Database,
     damage_report,
+    schema_version_on_disk,
     sqlite_version,
     sqlite_version_is_safe,
 )
@@ -126,13 +125,7 @@ def migrate(ctx: click.Context) -> None:
 
 async def _version_before(database: Database) -> int:
     """The schema version on disk before migrating (0 for a new file)."""
-    if not database.path.is_file():
-        return 0
-    try:
-        with closing(sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)) as conn:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError:
-        return 0  # open() reports the real problem in one line
+    return schema_version_on_disk(database.path)
 
 
 commands: list[click.Command] = [db_group]

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+from collections.abc import Awaitable, Callable
 
 from app.core.config import Settings
 from app.core.errors import PressboxError
+from app.core.logging import get_logger
+from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.runtime import build_runtime, remove_database_files
 from app.storage.database import Database
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
-from app.tui.launch import DeskParts, launch_desk
+from app.tui.launch import DeskParts, desk_app
+
+log = get_logger(__name__)
+
+# Builds the parts on the desk's own (opened) database.
+PartsFactory = Callable[[Database], Awaitable[DeskParts]]
 
 NO_ADMIN_KEY = "no admin key set: break-glass needs `pressbox admin-key set`"
 NO_ODDS_KEY = (
@@ -49,6 +59,43 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
 
         background = serve
     return DeskParts(control=actions, background=background, notices=notices)
+
+
+async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
+    """Open the database, wire the parts on it, run the desk, always close the database."""
+    db = Database.from_settings(settings.db)
+    await db.open()
+    try:
+        wired = await parts(db) if parts is not None else DeskParts()
+        app = desk_app(
+            settings,
+            StoredDeskData(db),
+            demo=demo,
+            control=wired.control,
+            background=wired.background,
+            notices=wired.notices,
+        )
+        result = await app.run_async()
+        # Textual returns None from a crash it has already printed; its return code says so.
+        return app.return_code or int(result or 0)
+    finally:
+        await db.close()
+
+
+def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
+    """The ``pressbox`` command's body; returns the exit status.
+
+    ``parts`` builds, on the desk's opened database, the control service's actions,
+    for ``--demo`` the in-process scheduler on the simulated APIs, and banner
+    notices about what is missing.
+    """
+    try:
+        return asyncio.run(run_desk(settings, demo=demo, parts=parts))
+    except PressboxError as exc:
+        # The desk never started (or has already restored the terminal): one line, no traceback.
+        log.error("desk could not start", error=exc.one_line())
+        print(f"pressbox: {clean_line(exc.one_line())}", file=sys.stderr)
+        return exc.exit_code
 
 
 def open_desk(settings: Settings, *, demo: bool, fresh_demo_db: bool) -> int:

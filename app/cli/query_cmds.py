@@ -26,16 +26,10 @@ from app.core.config import Settings
 from app.core.sanitize import clean_field
 from app.domain.game_status import classify, slate_status, start_text
 from app.storage.database import Database
-from app.storage.snapshot import (
-    GameLine,
-    Price,
-    Run,
-    ValueBet,
-    load_games,
-    load_runs,
-    load_value_bets,
-    matchup,
-)
+from app.storage.read.games import load_games
+from app.storage.read.models import GameLine, Price, Run, ValueBet, matchup
+from app.storage.read.runs import load_runs
+from app.storage.read.value_bets import load_value_bets
 
 
 def _slate(settings: Settings, text: str | None) -> date:

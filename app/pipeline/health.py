@@ -35,7 +35,6 @@ from app.core.config import Settings
 from app.core.private_files import exposure_warnings
 from app.domain.status import (
     ATTEMPTED,
-    DELIVERED,
     HEALTH_EXIT_CODES,
     UNSUCCESSFUL,
     CircuitState,
@@ -55,6 +54,7 @@ from app.storage.database import (
     sqlite_version_is_safe,
 )
 from app.storage.mode import get_mode
+from app.storage.read.runs import last_delivered_run
 from app.storage.runs import outcome_in
 
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
@@ -209,12 +209,8 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             (*attempted_values, max(cfg.failed_runs_critical, 1)),
         ) as cur:
             recent = list(await cur.fetchall())
-        delivered, delivered_values = outcome_in(DELIVERED)
-        async with conn.execute(
-            f"SELECT MAX(started_at) FROM runs WHERE {delivered}", delivered_values
-        ) as cur:
-            row = await cur.fetchone()
-            last_success = row[0] if row is not None else None
+        delivered = await last_delivered_run(conn)
+        last_success = delivered.started_at if delivered is not None else None
         async with conn.execute(
             f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
         ) as cur:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -26,7 +25,7 @@ import httpx
 
 from app.core.clock import Clock, iso
 from app.core.config import Settings
-from app.core.errors import PressboxError
+from app.core.errors import PressboxError, StorageError
 from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
 from app.domain.records import RunResult, StageResult
@@ -279,7 +278,7 @@ class PipelineRunner:
             except LeaseLost:
                 log.warning("lease lost during heartbeat", token=lease.token)
                 return
-            except sqlite3.OperationalError as exc:
+            except StorageError as exc:
                 # A busy database delays one beat; the TTL leaves room for several misses.
                 log.warning("lease heartbeat delayed", error=type(exc).__name__)
 

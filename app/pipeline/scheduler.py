@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import datetime, timedelta
@@ -146,7 +145,7 @@ class Scheduler:
         beating = asyncio.create_task(self._beat_during_run())
         try:
             result = await self.runner.run(trigger, scheduled=scheduled)
-        except (PressboxError, sqlite3.OperationalError) as exc:
+        except PressboxError as exc:
             log.error("run could not complete", trigger=trigger, error=_describe(exc))
             return None
         finally:
@@ -161,7 +160,7 @@ class Scheduler:
             await asyncio.sleep(self.tick_interval_s)
             try:
                 await self._beat(self._started_at)
-            except (PressboxError, sqlite3.OperationalError) as exc:
+            except PressboxError as exc:
                 # A missed beat is not worth failing the run for; the next one may land.
                 log.warning("daemon heartbeat failed during a run", error=_describe(exc))
 

@@ -238,10 +238,14 @@ async def record_stage(state: RunState) -> StageReport:
     event_ids = [a.event_id for a in state.analyses]
     fair = [p for a in state.analyses for p in a.fair_prices]
     bets = [b for a in state.analyses for b in a.value_bets]
+    edges = [e for a in state.analyses for e in a.edges]
+    best = [b for a in state.analyses for b in a.best_prices]
     now = state.clock.now_iso()
     async with state.fenced_write() as conn:
         info = await analytics_store.event_info(conn, event_ids)
         await analytics_store.replace_fair_prices(conn, event_ids, fair, now, state.run_id)
+        # Every reader shows these numbers; none recomputes an edge (one fact, one place).
+        await analytics_store.replace_price_edges(conn, event_ids, edges, best, now, state.run_id)
         changes = await analytics_store.upsert_value_bets(
             conn, event_ids, bets, info, now, state.run_id
         )

@@ -1,4 +1,4 @@
-"""Write side of the analytics: fair prices and value bets of the events just evaluated.
+"""Write side of the analytics: fair prices, judged prices and value bets of the events evaluated.
 
 Only the evaluated events are touched: another event's rows (a game whose odds were
 not fetched this run) stay as they were.
@@ -8,55 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import aiosqlite
 
+from app.domain.records import BestPrice, FairPrice, PriceEdge, ValueBet
+
 _CHUNK = 500
-
-
-class FairPriceRecord(Protocol):
-    """``app.pipeline.analytics.FairPrice`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def fair_prob(self) -> float: ...
-    @property
-    def fair_american(self) -> int: ...
-    @property
-    def books(self) -> int: ...
-    @property
-    def method(self) -> str: ...
-
-
-class ValueBetRecord(Protocol):
-    """``app.pipeline.analytics.ValueBet`` fits."""
-
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def market(self) -> str: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def point(self) -> float: ...
-    @property
-    def book(self) -> str: ...
-    @property
-    def price(self) -> int: ...
-    @property
-    def fair_prob(self) -> float: ...
-    @property
-    def edge(self) -> float: ...
-    @property
-    def stake(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +38,7 @@ def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
 async def replace_fair_prices(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
-    prices: Sequence[FairPriceRecord],
+    prices: Sequence[FairPrice],
     computed_at: str,
     run_id: int | None,
 ) -> int:
@@ -114,10 +71,43 @@ async def replace_fair_prices(
     return len(prices)
 
 
+async def replace_price_edges(
+    conn: aiosqlite.Connection,
+    event_ids: Sequence[str],
+    edges: Sequence[PriceEdge],
+    best: Sequence[BestPrice],
+    computed_at: str,
+    run_id: int | None,
+) -> int:
+    """The evaluated events' judged prices become exactly ``edges`` and ``best``.
+
+    Inside ``db.write()``. A best price at a line with too few books for a consensus
+    has no edge: it is stored with ``fair_prob`` and ``edge`` NULL.
+    """
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        await conn.execute(f"DELETE FROM price_edges WHERE event_id IN ({marks})", tuple(chunk))
+    best_keys = {
+        (b.event_id, b.market, b.outcome, b.point, book): b.price for b in best for book in b.books
+    }
+    rows: dict[tuple[str, str, str, float, str], tuple[object, ...]] = {}
+    for e in edges:
+        key = (e.event_id, e.market, e.outcome, e.point, e.book)
+        rows[key] = (*key, e.price, e.fair_prob, e.edge, int(e.is_value), int(key in best_keys))
+    for key, price in best_keys.items():
+        rows.setdefault(key, (*key, price, None, None, 0, 1))
+    await conn.executemany(
+        "INSERT INTO price_edges (event_id, market, outcome, point, book, price, fair_prob, "
+        "edge, is_value, is_best, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, computed_at, run_id) for row in rows.values()],
+    )
+    return len(rows)
+
+
 async def upsert_value_bets(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
-    bets: Sequence[ValueBetRecord],
+    bets: Sequence[ValueBet],
     events: Mapping[str, EventInfo],
     now: str,
     run_id: int,

@@ -2,53 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import aiosqlite
 
+from app.storage.read.models import AUDIT_FIELDS as FIELDS
+from app.storage.read.models import AuditEntry
 from app.storage.rows import from_row
 
-# The hashed columns, in a fixed order; changing this list breaks every existing chain.
-FIELDS = (
-    "id",
-    "at",
-    "action",
-    "target",
-    "reason",
-    "outcome",
-    "detail",
-    "login_user",
-    "sudo_user",
-    "ssh_client",
-    "tty",
-    "pid",
-    "host",
-    "app_version",
-)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    action: str
-    target: str | None
-    reason: str | None
-    outcome: str
-    detail: str | None
-    login_user: str | None
-    sudo_user: str | None
-    ssh_client: str | None
-    tty: str | None
-    pid: int | None
-    host: str | None
-    app_version: str | None
-    prev_hash: str
-    hash: str
-
-    def fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in FIELDS}
+__all__ = ["FIELDS", "AuditEntry", "entry_from_row", "recent"]
 
 
 def entry_from_row(row: aiosqlite.Row) -> AuditEntry:

@@ -5,29 +5,10 @@ A desk hands a break-glass run to the daemon only while this heartbeat is fresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import aiosqlite
 
-from app.core.clock import parse_iso
+from app.storage.read.models import DaemonState
 from app.storage.rows import from_row
-
-
-@dataclass(frozen=True)
-class DaemonState:
-    host: str
-    pid: int
-    started_at: str
-    heartbeat_at: str
-    next_run_at: str | None
-    stopped_at: str | None
-
-    def alive(self, now: datetime, fresh_s: float) -> bool:
-        """Running and heard from within ``fresh_s`` seconds."""
-        if self.stopped_at is not None:
-            return False
-        return (now - parse_iso(self.heartbeat_at)).total_seconds() <= fresh_s
 
 
 async def beat(

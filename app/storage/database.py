@@ -7,14 +7,18 @@ serialised by a lock). Both are opened by ``open()`` and closed by
 ``close()``; use the object as an async context manager so that they are
 closed on error too: an unclosed aiosqlite connection keeps a thread alive
 and the process from exiting.
+
+Every ``sqlite3`` error met through this object leaves it as a classified
+``StorageError`` (``app.storage.sqlite_errors``): nothing above storage needs to
+know that SQLite exists.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -24,6 +28,7 @@ from app.core.config import DbSettings
 from app.core.errors import SchemaTooNewError, StorageError
 from app.core.private_files import create_private_file
 from app.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from app.storage.sqlite_errors import classify
 
 # Below this SQLite has the WAL-reset bug (https://sqlite.org/wal.html).
 MIN_SAFE_SQLITE = (3, 51, 3)
@@ -36,6 +41,22 @@ def sqlite_version() -> str:
 def sqlite_version_is_safe(version: str | None = None) -> bool:
     parts = tuple(int(p) for p in (version or sqlite3.sqlite_version).split("."))
     return parts >= MIN_SAFE_SQLITE
+
+
+def schema_version_on_disk(path: Path) -> int:
+    """The schema version of a file without opening it for writing (0: new or unreadable).
+
+    For reports such as ``db migrate``'s "from -> to"; ``Database.open`` says in one
+    line what is wrong with a file this cannot read.
+    """
+    if not path.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0]) if row else 0
 
 
 def _describe(exc: sqlite3.Error) -> str:
@@ -218,40 +239,70 @@ class Database:
         """A short ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on error."""
         conn = self._require(self._writer)
         async with self._write_lock:
-            await conn.execute("BEGIN IMMEDIATE")
+            with self._classified("starting a write"):
+                await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+            except sqlite3.Error as exc:
+                await self._rollback(conn)
+                raise classify(exc, self.path, "writing") from exc
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await self._rollback(conn)
                 raise
             else:
-                await conn.execute("COMMIT")
+                with self._classified("committing a write"):
+                    await conn.execute("COMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A consistent read snapshot (one deferred transaction)."""
         conn = self._require(self._reader)
         async with self._read_lock:
-            await conn.execute("BEGIN")
+            with self._classified("starting a read"):
+                await conn.execute("BEGIN")
             try:
                 yield conn
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path, "reading") from exc
             finally:
-                await conn.execute("COMMIT")
+                # Ending a read snapshot cannot lose data; a failure here must not hide the
+                # caller's own error, and the next BEGIN reports a connection that is broken.
+                with suppress(sqlite3.Error):
+                    await conn.execute("COMMIT")
+
+    @contextmanager
+    def _classified(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path, doing) from exc
+
+    @staticmethod
+    async def _rollback(conn: aiosqlite.Connection) -> None:
+        # A failed COMMIT or a full disk may already have ended the transaction.
+        with suppress(sqlite3.Error):
+            await conn.execute("ROLLBACK")
 
     async def data_version(self) -> int:
         """Cheap change counter: moves whenever another connection commits."""
         conn = self._require(self._reader)
-        async with self._read_lock, conn.execute("PRAGMA data_version") as cursor:
-            row = await cursor.fetchone()
+        with self._classified("checking for changes"):
+            async with self._read_lock, conn.execute("PRAGMA data_version") as cursor:
+                row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def schema_version(self) -> int:
-        return await self._user_version(self._require(self._reader))
+        with self._classified("reading the schema version"):
+            return await self._user_version(self._require(self._reader))
 
     async def integrity_problems(self) -> list[str]:
         """Empty when ``PRAGMA integrity_check`` and ``foreign_key_check`` pass."""
         conn = self._require(self._reader)
         problems: list[str] = []
+        with self._classified("checking integrity"):
+            return await self._integrity(conn, problems)
+
+    async def _integrity(self, conn: aiosqlite.Connection, problems: list[str]) -> list[str]:
         async with self._read_lock:
             async with conn.execute("PRAGMA integrity_check") as cursor:
                 rows = await cursor.fetchall()

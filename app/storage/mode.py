@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
 from app.domain.status import Mode
+from app.storage.read.models import ModeState
 
-
-@dataclass(frozen=True)
-class ModeState:
-    mode: Mode
-    set_by: str
-    set_at: str | None
-    reason: str
-
+__all__ = ["DEFAULT_MODE", "ModeState", "get_mode", "set_mode"]
 
 DEFAULT_MODE = ModeState(Mode.AUTO, "default", None, "no override has been made")
 

@@ -300,6 +300,26 @@ MIGRATIONS: list[str] = [
     ALTER TABLE games ADD COLUMN also_on TEXT;
     CREATE INDEX games_by_also_on ON games(also_on);
     """,
+    # what the analytics stage judged of every book's price, so that no reader recomputes it
+    """
+    -- One row per (event, market, outcome, point, book) of a line the analytics priced or
+    -- ranked; replaced per event by each run that evaluated it. point is 0 for h2h.
+    CREATE TABLE price_edges (
+        event_id    TEXT NOT NULL,
+        market      TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        point       REAL NOT NULL DEFAULT 0,
+        book        TEXT NOT NULL,
+        price       INTEGER NOT NULL,          -- the American price that was judged
+        fair_prob   REAL,                      -- consensus of the other books; NULL: too few
+        edge        REAL,                      -- EV per unit staked at price against fair_prob
+        is_value    INTEGER NOT NULL DEFAULT 0,
+        is_best     INTEGER NOT NULL DEFAULT 0, -- the best price of this outcome at this line
+        computed_at TEXT NOT NULL,
+        run_id      INTEGER,
+        PRIMARY KEY (event_id, market, outcome, point, book)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

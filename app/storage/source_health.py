@@ -8,30 +8,11 @@ and writes the row. Text written here is shown on every desk and by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
 from app.domain.status import CircuitState
+from app.storage.read.models import SourceHealthRow
 from app.storage.rows import from_row
-
-
-@dataclass(frozen=True)
-class SourceHealthRow:
-    source: str
-    circuit_state: str
-    consecutive_failures: int
-    opened_at: str | None
-    last_error_kind: str | None
-    last_error: str | None
-    last_error_at: str | None
-    last_success_at: str | None
-    latency_ms: float | None
-    quota_remaining: int | None
-    quota_used: int | None
-    quota_last: int | None
-    quota_updated_at: str | None
-    updated_at: str
 
 
 def _row(r: aiosqlite.Row) -> SourceHealthRow:

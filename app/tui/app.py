@@ -31,12 +31,12 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.domain.status import SOURCES
-from app.storage.database import Database
-from app.storage.snapshot import DashboardSnapshot, load_dashboard
+from app.storage.read.models import DashboardSnapshot
 from app.tui.actions import MODES, ActionResult, ControlActions
 from app.tui.banner import BannerFlags
 from app.tui.commands import DeskCommands
 from app.tui.context import DeskContext
+from app.tui.data import DeskData
 from app.tui.poller import ChangePoller
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
@@ -52,6 +52,16 @@ BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "r
 log = get_logger(__name__)
 
 Background = Callable[[], Awaitable[None]]
+
+# What each worker group does, for the operator's notice when one fails.
+WORKER_NAMES = {
+    "poll": "refreshing the dashboard",
+    "background": "the background pipeline",
+    "break-glass": "the break-glass action",
+    "detail": "loading the game",
+    "runs": "loading the runs",
+    "audit": "loading the audit trail",
+}
 
 
 class PressboxApp(App[int]):
@@ -75,7 +85,7 @@ class PressboxApp(App[int]):
     def __init__(
         self,
         settings: Settings,
-        db: Database,
+        data: DeskData,
         *,
         clock: Clock | None = None,
         demo: bool = False,
@@ -87,7 +97,7 @@ class PressboxApp(App[int]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.ctx = DeskContext(settings, db, clock or Clock())
+        self.ctx = DeskContext(settings, data, clock or Clock())
         self.control = control or ControlActions()
         self.read_only = settings.dashboard.read_only
         self.flags = BannerFlags(
@@ -105,8 +115,8 @@ class PressboxApp(App[int]):
             self.poll_version, self.load_snapshot
         )
         self.poll_skips = 0
-        self._owns_db = False
         self._poll_timer: Timer | None = None
+        self._last_poll_problem: str | None = None
         self.dashboard = self.make_dashboard()
 
     # -- hooks (the idle benchmark's baseline overrides these) ----------------
@@ -115,22 +125,18 @@ class PressboxApp(App[int]):
         return DashboardScreen(self.ctx, self.flags)
 
     async def poll_version(self) -> int:
-        return await self.ctx.db.data_version()
+        return await self.ctx.data.data_version()
 
     async def load_snapshot(self) -> DashboardSnapshot:
-        return await load_dashboard(
-            self.ctx.db,
-            slate_date=self.ctx.clock.official_date(self.settings.pipeline.timezone),
+        return await self.ctx.data.dashboard(
+            self.ctx.clock.official_date(self.settings.pipeline.timezone),
             recent_events=self.settings.dashboard.recent_events,
         )
 
     # -- lifecycle -------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        if not self.ctx.db.is_open:
-            # Handed a closed Database (snapshot tests, simple launchers): own it.
-            await self.ctx.db.open()
-            self._owns_db = True
+        await self.ctx.data.start()
         self.push_screen(self.dashboard)
         self._start_poll()
         self.set_interval(MINUTE_S, self._minute_tick)
@@ -142,8 +148,7 @@ class PressboxApp(App[int]):
             self._install_terminal_guards()
 
     async def on_unmount(self) -> None:
-        if self._owns_db:
-            await self.ctx.db.close()
+        await self.ctx.data.stop()
         if self._watch_terminal:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop = self._loop
@@ -152,12 +157,25 @@ class PressboxApp(App[int]):
                     loop.remove_signal_handler(signal.SIGTERM)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """No worker fails in silence: every error is logged and said on the desk."""
         worker = event.worker
-        if worker.group == "background" and event.state is WorkerState.ERROR:
-            error = worker.error
-            text = error.one_line() if isinstance(error, PressboxError) else type(error).__name__
-            log.error("background task stopped", error=text)
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        text = redact(
+            error.one_line() if isinstance(error, PressboxError) else type(error).__name__
+        )
+        what = WORKER_NAMES.get(worker.group, worker.group or "a desk task")
+        log.error("desk worker failed", worker=worker.name, group=worker.group, error=text)
+        if not self.is_running or not self.dashboard.is_attached:
+            return  # shutting down: the log has it, there is no screen left to tell
+        if worker.group == "background":
             self.dashboard.show_problem(f"background pipeline stopped: {text}")
+        elif worker.group == "poll":
+            # The next poll is armed already (``_poll_once``'s finally); load afresh then.
+            self.poller.invalidate()
+            self.dashboard.show_problem(f"{what} failed: {text}")
+        self.notify(f"{what} failed: {text}", title="pressbox", severity="error")
 
     def _fatal_error(self) -> None:
         # Textual's crash screen renders local variables, which can hold
@@ -197,9 +215,19 @@ class PressboxApp(App[int]):
                 self.dashboard.apply(snapshot)
         except PressboxError as exc:
             self.poller.invalidate()
+            log.warning("dashboard refresh failed", error=redact(exc.one_line()))
             self.dashboard.show_problem(exc.one_line())
+            self._notify_once(exc.one_line())
+        else:
+            self._last_poll_problem = None
         finally:
             self._arm_poll()
+
+    def _notify_once(self, text: str) -> None:
+        # A database that stays unreadable fails every poll: say it once, not each time.
+        if text != self._last_poll_problem:
+            self._last_poll_problem = text
+            self.notify(text, title="Dashboard not refreshed", severity="error")
 
     def _minute_tick(self) -> None:
         snapshot = self.dashboard.snapshot

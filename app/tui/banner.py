@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rich.markup import escape
 
-from app.storage.mode import ModeState
+from app.storage.read.models import ModeState
 
 _MODE_STYLE = {
     "auto": "bold black on green",

@@ -1,4 +1,4 @@
-"""What every screen of the desk needs: the database, the settings and the clock."""
+"""What every screen of the desk needs: its data, the settings and the clock."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 from app.core.clock import Clock, zone
 from app.core.config import Settings
-from app.storage.database import Database
+from app.tui.data import DeskData
 
 
 @dataclass(frozen=True)
 class DeskContext:
     settings: Settings
-    db: Database
+    data: DeskData
     clock: Clock
 
     @property

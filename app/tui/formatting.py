@@ -14,12 +14,12 @@ from rich.markup import escape
 from app.core.clock import parse_iso
 from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
-from app.storage.snapshot import (
+from app.storage.read.models import (
     DashboardSnapshot,
     GameLine,
     Price,
     Run,
-    SourceHealth,
+    SourceHealthRow,
     ValueBet,
     short_team,
 )
@@ -108,6 +108,11 @@ def duration(seconds: float | None) -> str:
 
 def american(price: int) -> str:
     return f"{price:+d}"
+
+
+def edge_text(edge: float) -> str:
+    """An edge (EV per unit staked) as every screen shows it: ``+4.9%``."""
+    return styled(f"{edge * 100:+.1f}%", "green" if edge > 0 else "")
 
 
 def point_text(point: float | None) -> str:
@@ -235,7 +240,7 @@ def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
         escape(bet.book),
         american(bet.price),
         f"{bet.fair_prob * 100:.0f}%",
-        styled(f"{bet.edge * 100:+.1f}%", "green"),
+        edge_text(bet.edge),
         f"{bet.stake:.1f}",
     )
 
@@ -271,7 +276,7 @@ def next_run_line(snapshot: DashboardSnapshot, now: datetime) -> str:
     return f"Next run: {when} · daemon pid {daemon.pid} beat {ago(daemon.heartbeat_at, now)}"
 
 
-def source_line(source: SourceHealth, now: datetime, low_credits: int) -> str:
+def source_line(source: SourceHealthRow, now: datetime, low_credits: int) -> str:
     circuit = styled(
         source.circuit_state.replace("_", "-"), _CIRCUIT_STYLE.get(source.circuit_state, "")
     )

@@ -1,22 +1,14 @@
-"""Start the desk: open the database, build the app, run it, always close the database."""
+"""Build the desk as ``pressbox`` runs it; the composition root (``app.cli.desk``) runs it."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from app.core.clock import Clock
 from app.core.config import Settings
-from app.core.errors import PressboxError
-from app.core.logging import get_logger
-from app.core.sanitize import clean_line
-from app.storage.database import Database
 from app.tui.actions import ControlActions
 from app.tui.app import Background, PressboxApp
-
-log = get_logger(__name__)
+from app.tui.data import DeskData
 
 
 @dataclass(frozen=True)
@@ -26,10 +18,6 @@ class DeskParts:
     control: ControlActions | None = None
     background: Background | None = None
     notices: tuple[str, ...] = ()
-
-
-# Builds the parts on the desk's own (opened) database: the CLI's composition root.
-PartsFactory = Callable[[Database], Awaitable[DeskParts]]
 
 
 def desk_notices(control: ControlActions | None, *, read_only: bool) -> tuple[str, ...]:
@@ -45,7 +33,7 @@ def desk_notices(control: ControlActions | None, *, read_only: bool) -> tuple[st
 
 def desk_app(
     settings: Settings,
-    db: Database,
+    data: DeskData,
     *,
     demo: bool,
     control: ControlActions | None = None,
@@ -56,7 +44,7 @@ def desk_app(
     """The desk as ``pressbox`` runs it: terminal guards on, what is missing on the banner."""
     return PressboxApp(
         settings,
-        db,
+        data,
         clock=clock,
         demo=demo,
         control=control,
@@ -65,39 +53,3 @@ def desk_app(
         watch_terminal=True,
         exit_grace_s=settings.dashboard.exit_grace_s,
     )
-
-
-async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
-    db = Database.from_settings(settings.db)
-    await db.open()
-    try:
-        wired = await parts(db) if parts is not None else DeskParts()
-        app = desk_app(
-            settings,
-            db,
-            demo=demo,
-            control=wired.control,
-            background=wired.background,
-            notices=wired.notices,
-        )
-        result = await app.run_async()
-        # Textual returns None from a crash it has already printed; its return code says so.
-        return app.return_code or int(result or 0)
-    finally:
-        await db.close()
-
-
-def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
-    """The ``pressbox`` command's body; returns the exit status.
-
-    ``parts`` is filled by the CLI: it builds, on the desk's opened database, the
-    control service's actions, for ``--demo`` the in-process scheduler on the
-    simulated APIs, and banner notices about what is missing.
-    """
-    try:
-        return asyncio.run(run_desk(settings, demo=demo, parts=parts))
-    except PressboxError as exc:
-        # The desk never started (or has already restored the terminal): one line, no traceback.
-        log.error("desk could not start", error=exc.one_line())
-        print(f"pressbox: {clean_line(exc.one_line())}", file=sys.stderr)
-        return exc.exit_code

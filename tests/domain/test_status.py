@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
+from app.core.errors import StorageError
 from app.domain import status
 from app.domain.status import (
     ATTEMPTED,
@@ -67,7 +67,8 @@ async def test_the_schema_accepts_every_mode_and_nothing_else(db: Database) -> N
         for mode in Mode:
             await set_mode(conn, mode, set_by="t", set_at="2025-06-14T00:00:00.000Z", reason="r")
             assert (await get_mode(conn)).mode is mode
-    with pytest.raises(sqlite3.IntegrityError):
+    # Database classifies SQLite's refusal at the boundary (app.storage.sqlite_errors).
+    with pytest.raises(StorageError, match="CHECK constraint failed"):
         async with db.write() as conn:
             await conn.execute("UPDATE system_mode SET mode = 'stopped' WHERE id = 1")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from app.domain.records import FairPrice, ValueBet
+from app.domain.records import BestPrice, FairPrice, PriceEdge, ValueBet
 from app.storage.analytics_store import (
     EventInfo,
     replace_fair_prices,
+    replace_price_edges,
     retire_off_board,
     upsert_value_bets,
 )
@@ -96,3 +97,40 @@ async def test_bets_of_events_off_the_board_are_retired(db: Database) -> None:
     async with db.write() as conn:
         assert await retire_off_board(conn, [], "t3") == 1
     assert all(row[1] == 0 for row in (await _bets(db)).values())
+
+
+async def test_price_edges_store_every_judged_price_and_the_best_of_thin_lines(
+    db: Database,
+) -> None:
+    padres = "San Diego Padres"
+    edges = [
+        PriceEdge("ev1", "h2h", padres, 0.0, "betmgm", 145, 0.42, 0.029, True),
+        PriceEdge("ev1", "h2h", padres, 0.0, "fanduel", 130, 0.43, -0.011, False),
+    ]
+    best = [
+        BestPrice("ev1", "h2h", padres, 0.0, 145, ("betmgm",)),
+        # A total only one book offers: ranked, but no consensus to judge it against.
+        BestPrice("ev1", "totals", "Over", 8.5, -105, ("draftkings",)),
+    ]
+    async with db.write() as conn:
+        assert await replace_price_edges(conn, ["ev1", "ev2"], edges, best, "t1", 1) == 3
+    async with db.write() as conn:
+        await replace_price_edges(conn, ["ev2"], [], [], "t2", 2)  # another event: untouched
+
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT book, market, price, fair_prob, edge, is_value, is_best, run_id "
+            "FROM price_edges ORDER BY book"
+        ) as cur,
+    ):
+        rows = [tuple(r) for r in await cur.fetchall()]
+    assert rows == [
+        ("betmgm", "h2h", 145, 0.42, 0.029, 1, 1, 1),
+        ("draftkings", "totals", -105, None, None, 0, 1, 1),
+        ("fanduel", "h2h", 130, 0.43, -0.011, 0, 0, 1),
+    ]
+    async with db.write() as conn:
+        await replace_price_edges(conn, ["ev1"], edges[1:], [], "t3", 3)
+    async with db.read() as conn, conn.execute("SELECT book FROM price_edges") as cur:
+        assert [r[0] for r in await cur.fetchall()] == ["fanduel"]  # replaced, not merged

@@ -139,7 +139,7 @@ async def test_audit_log_is_append_only(db: Database) -> None:
             "VALUES ('t', 'override', 'done', '', 'h')"
         )
     for statement in ("UPDATE audit_log SET outcome = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(StorageError, match="append-only"):
             async with db.write() as conn:
                 await conn.execute(statement)
 

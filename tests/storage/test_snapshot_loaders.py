@@ -7,21 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.domain.prices import expected_value
+from app.domain.prices import american_to_decimal, expected_value
 from app.storage.database import Database
-from app.storage.snapshot import (
-    DashboardSnapshot,
-    Price,
-    american_to_decimal,
-    load_audit,
-    load_dashboard,
-    load_game_detail,
-    load_games,
-    load_runs,
-    load_value_bets,
-    matchup,
-    stale_reason,
-)
+from app.storage.read.audit import load_audit
+from app.storage.read.dashboard import load_dashboard
+from app.storage.read.game_detail import load_game_detail
+from app.storage.read.games import load_games
+from app.storage.read.models import DashboardSnapshot, Price, matchup, stale_reason
+from app.storage.read.runs import load_runs
+from app.storage.read.value_bets import load_value_bets
 from tests.support.desk_seed import NOW, SLATE, add_audit, set_price
 
 DAY = date.fromisoformat(SLATE)
@@ -90,13 +84,21 @@ async def test_audit_pages_newest_first(seeded: Database) -> None:
 
 
 async def test_game_detail_has_every_book_fair_price_edge_and_history(seeded: Database) -> None:
-    await set_price(seeded, "ev-nyy-bos", "fanduel", "h2h", "Boston Red Sox", 125)
     detail = await load_game_detail(seeded, 777001)
     assert detail is not None
     assert len(detail.prices) == 8
+    dk = next(p for p in detail.prices if p.book == "draftkings" and p.outcome == "Boston Red Sox")
+    # The stored judgement, not a recomputation: the same number the value bet carries.
+    assert dk.price == 114 and dk.fair_prob == 0.49 and dk.edge == 0.0486
+    assert dk.is_value and dk.is_best
     fd = next(p for p in detail.prices if p.book == "fanduel" and p.outcome == "Boston Red Sox")
-    assert fd.price == 125 and fd.fair_prob == pytest.approx(0.49)
-    assert fd.edge == pytest.approx(0.49 * 2.25 - 1)
+    assert fd.edge == 0.05 and not fd.is_value
+    # The book moved after the analytics ran: its new price has no edge yet, not a stale one.
+    await set_price(seeded, "ev-nyy-bos", "fanduel", "h2h", "Boston Red Sox", 125)
+    detail = await load_game_detail(seeded, 777001)
+    assert detail is not None
+    fd = next(p for p in detail.prices if p.book == "fanduel" and p.outcome == "Boston Red Sox")
+    assert fd.price == 125 and fd.fair_prob is None and fd.edge is None
     no_fair = next(p for p in detail.prices if p.market == "totals")
     assert no_fair.fair_prob is None and no_fair.edge is None
     history = {(h.market, h.outcome, h.book): h.prices for h in detail.history}

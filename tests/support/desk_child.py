@@ -14,6 +14,7 @@ from pathlib import Path
 from app.core.clock import FixedClock
 from app.core.config import load_settings
 from app.storage.database import Database
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.launch import desk_app
 from tests.support.desk_seed import NOW, seed
 
@@ -33,7 +34,7 @@ def main(path: Path) -> int:
         dashboard={"poll_interval_s": 0.2},
         logging={"dir": path.parent / "log"},
     )
-    app = desk_app(settings, Database(path), demo=False, clock=FixedClock(NOW))
+    app = desk_app(settings, StoredDeskData(Database(path)), demo=False, clock=FixedClock(NOW))
     app.run()
     return int(app.return_code or 0)
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli.desk import launch_desk
 from app.core.config import load_settings
 from app.tui.app import PressboxApp
-from app.tui.launch import launch_desk
 
 
 def _die(self: PressboxApp) -> Any:

@@ -157,6 +157,17 @@ async def seed(db: Database, *, mode: Mode = Mode.AUTO) -> None:
             "0.0486, 12.5, ?, ?)",
             (SLATE, stamp, stamp),
         )
+        # What the analytics stage judged: the value bet's price, and the other book's.
+        for book, price, fair_prob, edge, is_value, is_best in (
+            ("draftkings", 114, 0.49, 0.0486, 1, 1),
+            ("fanduel", 110, 0.50, 0.05, 0, 0),
+        ):
+            await conn.execute(
+                "INSERT INTO price_edges (event_id, market, outcome, point, book, price, "
+                "fair_prob, edge, is_value, is_best, computed_at) VALUES "
+                "('ev-nyy-bos', 'h2h', 'Boston Red Sox', 0, ?, ?, ?, ?, ?, ?, ?)",
+                (book, price, fair_prob, edge, is_value, is_best, stamp),
+            )
         await conn.execute(
             "INSERT INTO runs (id, trigger, slate_date, outcome, reason, started_at, finished_at, "
             "owner_host, owner_pid, credits_used) VALUES (41, 'schedule', ?, 'degraded', "

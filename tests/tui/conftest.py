@@ -16,6 +16,7 @@ from app.core.config import Settings, load_settings
 from app.domain.status import Mode
 from app.storage.database import Database
 from app.storage.mode import set_mode
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from tests.support.desk_seed import NOW, add_audit
@@ -92,7 +93,7 @@ def fake_control(seeded: Database) -> FakeControl:
 def make_app(desk_settings: Settings, seeded: Database) -> Callable[..., PressboxApp]:
     def build(**kwargs: Any) -> PressboxApp:
         kwargs.setdefault("clock", FixedClock(NOW))
-        return PressboxApp(desk_settings, seeded, **kwargs)
+        return PressboxApp(desk_settings, StoredDeskData(seeded), **kwargs)
 
     return build
 

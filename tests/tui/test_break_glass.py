@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, Input, Select, Static
 
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
@@ -141,7 +142,9 @@ async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fak
     from tests.support.desk_seed import NOW
 
     desk_settings.dashboard.read_only = True
-    app = PressboxApp(desk_settings, seeded, clock=FixedClock(NOW), control=fake_control.actions())
+    app = PressboxApp(
+        desk_settings, StoredDeskData(seeded), clock=FixedClock(NOW), control=fake_control.actions()
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         shown = {b.binding.key for b in app.active_bindings.values() if b.enabled}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.core.clock import FixedClock
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.app import PressboxApp
 from tests.support.desk_seed import NOW
 from widgets.health_panel import HealthPanel
@@ -60,7 +61,7 @@ async def test_banner_flags_demo_read_only_insecure_and_stale(desk_settings, see
     desk_settings.dashboard.read_only = True
     desk_settings.secrets.allow_env = True
     clock = FixedClock(NOW + timedelta(hours=2))
-    app = PressboxApp(desk_settings, seeded, clock=clock, demo=True)
+    app = PressboxApp(desk_settings, StoredDeskData(seeded), clock=clock, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         text = banner(app)
@@ -85,7 +86,7 @@ async def test_stale_warning_appears_on_the_minute_tick_without_a_query(make_app
 
 
 async def test_an_empty_database_says_what_to_do(desk_settings, db) -> None:
-    app = PressboxApp(desk_settings, db, clock=FixedClock(NOW))
+    app = PressboxApp(desk_settings, StoredDeskData(db), clock=FixedClock(NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         assert "none yet" in health(app)
@@ -111,7 +112,7 @@ async def test_resizing_between_80x24_and_250x70_never_crashes(make_app) -> None
 async def test_the_launched_desk_says_what_is_missing(desk_settings, seeded) -> None:
     from app.tui.launch import desk_app
 
-    app = desk_app(desk_settings, seeded, demo=False, clock=FixedClock(NOW))
+    app = desk_app(desk_settings, StoredDeskData(seeded), demo=False, clock=FixedClock(NOW))
     app._watch_terminal = False  # pytest owns stdin; the guard is tested in test_terminal.py
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
@@ -120,7 +121,7 @@ async def test_the_launched_desk_says_what_is_missing(desk_settings, seeded) -> 
 
 
 def test_launch_refuses_an_unusable_database_in_one_line(desk_settings, tmp_path, capsys) -> None:
-    from app.tui.launch import launch_desk
+    from app.cli.desk import launch_desk
 
     desk_settings.db.path = tmp_path  # a directory
     assert launch_desk(desk_settings, demo=False) == 2
@@ -131,7 +132,7 @@ def test_launch_refuses_an_unusable_database_in_one_line(desk_settings, tmp_path
 async def test_an_empty_slate_is_a_quiet_state_said_in_the_title(desk_settings, db) -> None:
     from app.tui.launch import desk_app
 
-    app = desk_app(desk_settings, db, demo=False, clock=FixedClock(NOW))
+    app = desk_app(desk_settings, StoredDeskData(db), demo=False, clock=FixedClock(NOW))
     app._watch_terminal = False
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)

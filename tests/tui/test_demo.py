@@ -7,6 +7,7 @@ from app.cli.desk import NO_ADMIN_KEY, NO_ODDS_KEY, desk_parts, odds_key_reachab
 from app.core.config import Settings
 from app.core.secrets import ODDS_API_KEY, StaticSecrets
 from app.storage.database import Database
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.launch import desk_app
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
@@ -20,7 +21,13 @@ async def test_demo_starts_and_shows_games_moving(desk_settings: Settings, db: D
     parts = await desk_parts(desk_settings, db, demo=True)
     assert parts.background is not None and parts.control is not None
     assert NO_ADMIN_KEY not in parts.notices  # the demo database has the demo key
-    app = desk_app(desk_settings, db, demo=True, control=parts.control, background=parts.background)
+    app = desk_app(
+        desk_settings,
+        StoredDeskData(db),
+        demo=True,
+        control=parts.control,
+        background=parts.background,
+    )
     app._watch_terminal = False  # pytest owns stdin
     async with app.run_test(size=(120, 40)) as pilot:
         games = app.dashboard.query_one("#games", KeyedTable)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.storage.snapshot import GameLine
+from app.storage.read.models import GameLine
 from app.tui.formatting import game_status, score
 
 BASE = GameLine(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from app.storage.snapshot import GameLine
+from app.storage.read.models import GameLine
 from app.tui.formatting import game_cells
 
 NY = ZoneInfo("America/New_York")

@@ -14,6 +14,7 @@ import pytest
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
 from app.storage.database import Database
+from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
@@ -42,7 +43,7 @@ def desk(settings: Settings) -> PressboxApp:
     # A closed Database: the app opens it on its own event loop and closes it on exit.
     return PressboxApp(
         settings,
-        Database(settings.db.path),
+        StoredDeskData(Database(settings.db.path)),
         clock=FixedClock(NOW),
         control=ControlActions(_refuse, _refuse, _refuse),
     )

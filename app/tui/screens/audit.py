@@ -10,12 +10,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
-from app.storage.snapshot import AuditEntry, load_audit
+from app.core.logging import get_logger, redact
+from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from widgets.quiet_static import QuietStatic
 
 AUDIT_PAGE = 200
+log = get_logger(__name__)
 
 
 class AuditScreen(Screen[None]):
@@ -51,11 +53,12 @@ class AuditScreen(Screen[None]):
         if not self._complete and self._oldest_id is not None:
             self._load(before_id=self._oldest_id)
 
-    @work(exclusive=True, group="audit")
+    @work(exclusive=True, group="audit", exit_on_error=False)
     async def _load(self, before_id: int | None) -> None:
         try:
-            entries = await load_audit(self.ctx.db, limit=self.page_size, before_id=before_id)
+            entries = await self.ctx.data.audit_page(limit=self.page_size, before_id=before_id)
         except PressboxError as exc:
+            log.warning("audit load failed", error=redact(exc.one_line()))
             self.query_one("#audit-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
             return
         self.show_entries(entries, append=before_id is not None)

@@ -122,12 +122,17 @@ class BreakGlassScreen(ModalScreen[str | None]):
         )
 
     async def _attempt(self, choice: str, admin_key: str, reason: str) -> None:
+        status, message = "error", "the action failed unexpectedly; the log has the details"
         try:
             result = await self._call(choice, admin_key, reason)
             status, message = str(result.status), result.message
         except PressboxError as exc:
+            # A storage error (busy, read-only, ...) arrives classified, like a refusal.
             status, message = "error", exc.one_line()
-        self.show_result(status, message)
+        finally:
+            # Whatever happened, the modal is released: the button works again. An
+            # unexpected error still reaches the app, which logs it and says so.
+            self.show_result(status, message)
 
     def show_result(self, status: str, message: str) -> None:
         self.busy = False

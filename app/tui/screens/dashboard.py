@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
-from app.storage.snapshot import DashboardSnapshot, stale_reason
+from app.storage.read.models import DashboardSnapshot, stale_reason
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags, banner_text
 from app.tui.context import DeskContext

@@ -10,13 +10,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
-from app.storage.snapshot import GameDetail, american_to_decimal, load_game_detail, matchup
+from app.core.logging import get_logger, redact
+from app.domain.prices import american_to_decimal
+from app.storage.read.models import GameDetail, matchup
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from widgets.quiet_static import QuietStatic
 from widgets.sparkline_text import sparkline
 
 MARKET_NAMES = {"h2h": "Moneyline", "spreads": "Run line", "totals": "Total"}
+log = get_logger(__name__)
 
 
 class GameDetailScreen(Screen[None]):
@@ -54,11 +57,12 @@ class GameDetailScreen(Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
-    @work(exclusive=True, group="detail")
+    @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self) -> None:
         try:
-            detail = await load_game_detail(self.ctx.db, self.game_pk)
+            detail = await self.ctx.data.game_detail(self.game_pk)
         except PressboxError as exc:
+            log.warning("detail load failed", error=redact(exc.one_line()))
             self.query_one("#detail-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
             return
         self.show_detail(detail)
@@ -95,9 +99,7 @@ class GameDetailScreen(Screen[None]):
                 escape(price.book_title),
                 fmt.american(price.price),
                 f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
-                fmt.styled(f"{price.edge * 100:+.1f}%", "green" if price.edge > 0 else "")
-                if price.edge is not None
-                else "—",
+                fmt.edge_text(price.edge) if price.edge is not None else "—",
                 sparkline([american_to_decimal(p) for p in moves]) if len(moves) > 1 else "",
                 key=f"{price.market}|{price.outcome}|{price.book}",
             )

@@ -10,12 +10,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
-from app.storage.snapshot import Run, load_runs
+from app.core.logging import get_logger, redact
+from app.storage.read.models import Run
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from widgets.quiet_static import QuietStatic
 
 RUNS_SHOWN = 200
+log = get_logger(__name__)
 
 
 class RunsScreen(Screen[None]):
@@ -54,11 +56,12 @@ class RunsScreen(Screen[None]):
         else:
             self.app.pop_screen()
 
-    @work(exclusive=True, group="runs")
+    @work(exclusive=True, group="runs", exit_on_error=False)
     async def _load(self) -> None:
         try:
-            runs = await load_runs(self.ctx.db, limit=RUNS_SHOWN)
+            runs = await self.ctx.data.runs(limit=RUNS_SHOWN)
         except PressboxError as exc:
+            log.warning("runs load failed", error=redact(exc.one_line()))
             self.query_one("#runs-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
             return
         self.show_runs(runs)

@@ -1,0 +1,51 @@
+"""``DeskData`` over a ``Database``: what the composition root hands the desk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.storage.database import Database
+from app.storage.read.audit import load_audit
+from app.storage.read.dashboard import load_dashboard
+from app.storage.read.game_detail import load_game_detail
+from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+from app.storage.read.runs import load_runs
+
+
+class StoredDeskData:
+    """The desk's reads on one process-wide ``Database``.
+
+    Handed a closed database (snapshot tests, simple launchers), ``start`` opens it
+    on the desk's event loop and ``stop`` closes it; an open one stays its owner's.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._owns_db = False
+
+    async def start(self) -> None:
+        if not self.db.is_open:
+            await self.db.open()
+            self._owns_db = True
+
+    async def stop(self) -> None:
+        if self._owns_db:
+            self._owns_db = False
+            await self.db.close()
+
+    async def data_version(self) -> int:
+        return await self.db.data_version()
+
+    async def dashboard(self, slate_date: date, *, recent_events: int) -> DashboardSnapshot:
+        return await load_dashboard(self.db, slate_date=slate_date, recent_events=recent_events)
+
+    async def game_detail(self, game_pk: int) -> GameDetail | None:
+        return await load_game_detail(self.db, game_pk)
+
+    async def runs(self, *, limit: int) -> tuple[Run, ...]:
+        return await load_runs(self.db, limit=limit)
+
+    async def audit_page(
+        self, *, limit: int, before_id: int | None = None
+    ) -> tuple[AuditEntry, ...]:
+        return await load_audit(self.db, limit=limit, before_id=before_id)

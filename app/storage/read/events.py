@@ -1,0 +1,68 @@
+"""The recent-events feed: runs, alerts and audit entries merged, newest first."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from app.storage.read.models import Event
+from app.storage.read.rows import fetch_rows
+
+_RUN_SEVERITY = {"failed": "error", "abandoned": "error", "degraded": "warning"}
+
+
+def _run_text(r: aiosqlite.Row) -> str:
+    text = f"run #{r['id']} ({r['trigger']}) {r['outcome']}"
+    return f"{text}: {r['reason']}" if r["reason"] else text
+
+
+def _audit_text(a: aiosqlite.Row) -> str:
+    target = f" {a['target']}" if a["target"] else ""
+    reason = f": {a['reason']}" if a["reason"] else ""
+    return f"{a['action']}{target} {a['outcome']}{reason}"
+
+
+async def recent_events(conn: aiosqlite.Connection, limit: int) -> tuple[Event, ...]:
+    runs = await fetch_rows(
+        conn,
+        "SELECT id, trigger, outcome, reason, COALESCE(finished_at, started_at) AS at "
+        "FROM runs ORDER BY at DESC, id DESC LIMIT ?",
+        (limit,),
+    )
+    alerts = await fetch_rows(
+        conn,
+        "SELECT id, kind, subject, status, created_at FROM alerts ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    audit = await fetch_rows(
+        conn,
+        "SELECT id, at, action, target, outcome, reason FROM audit_log ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    events = [
+        Event(
+            r["at"], "run", f"run:{r['id']}", _run_text(r), _RUN_SEVERITY.get(r["outcome"], "info")
+        )
+        for r in runs
+    ]
+    events += [
+        Event(
+            a["created_at"],
+            "alert",
+            f"alert:{a['id']}",
+            f"alert {a['kind']} ({a['status']}): {a['subject']}",
+            "warning" if a["status"] != "suppressed" else "info",
+        )
+        for a in alerts
+    ]
+    events += [
+        Event(
+            a["at"],
+            "audit",
+            f"audit:{a['id']}",
+            _audit_text(a),
+            "info" if a["outcome"] == "done" else "warning",
+        )
+        for a in audit
+    ]
+    events.sort(key=lambda e: (e.at, e.key), reverse=True)
+    return tuple(events[:limit])

@@ -1,0 +1,17 @@
+"""The one helper every loader shares: all rows of a query on a read connection."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+
+async def fetch_rows(
+    conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()
+) -> list[aiosqlite.Row]:
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+def marks(values: tuple[object, ...]) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` over ``values``."""
+    return ",".join("?" * len(values))

@@ -1,0 +1,37 @@
+"""What the desk needs from storage, as one small interface (the data twin of ``ControlActions``).
+
+The desk never holds a ``Database``: the composition root (``app.cli.desk``, or a
+test) hands it a ``DeskData`` and the desk only ever sees read models. Every call
+may raise a classified ``StorageError``; the desk reports it and carries on.
+``start``/``stop`` run on the desk's own event loop, so an implementation can open
+and close its connections there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+
+
+class DeskData(Protocol):
+    async def start(self) -> None:
+        """Get ready to answer (called once, when the desk mounts)."""
+
+    async def stop(self) -> None:
+        """Release what ``start`` took (called once, when the desk unmounts)."""
+
+    async def data_version(self) -> int:
+        """A cheap counter that moves whenever another process commits."""
+        ...
+
+    async def dashboard(self, slate_date: date, *, recent_events: int) -> DashboardSnapshot: ...
+
+    async def game_detail(self, game_pk: int) -> GameDetail | None: ...
+
+    async def runs(self, *, limit: int) -> tuple[Run, ...]: ...
+
+    async def audit_page(
+        self, *, limit: int, before_id: int | None = None
+    ) -> tuple[AuditEntry, ...]: ...
