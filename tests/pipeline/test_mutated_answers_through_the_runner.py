@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from mutations import load_real, mlb_item, mutate, nodes
 
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.secrets import StaticSecrets
 from app.pipeline.runner import PipelineRunner
 from app.storage.database import Database
+from tests.support.mutations import load_real, mlb_item, mutate, nodes
 
 RUNS = 60
 DAY = date(2024, 8, 13)

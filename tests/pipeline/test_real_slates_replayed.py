@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from test_record_replay import RECORDINGS, replay, rows
 
 from app.cli.main import cli
+
+from .test_record_replay import RECORDINGS, replay, rows
 
 
 def games(db_path: Path, day: str, *json_flag: str) -> Result:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from resilience_loopback import ODDS_KEY, ODDS_PATH, load_fixture, make_settings
 
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
@@ -19,6 +18,7 @@ from app.resilience import quota
 from app.sources.odds_api import SPORTS_PATH, QuotaHeaders
 from app.storage import source_health
 from app.storage.database import Database
+from tests.support.loopback import ODDS_KEY, ODDS_PATH, load_fixture, make_settings
 
 RECHECK_S = 900.0
 INTERVAL_S = 300.0

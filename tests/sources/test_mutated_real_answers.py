@@ -15,12 +15,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from mutations import load_real, mlb_item, mutate, nodes, odds_item, touched
 
 from app.core.errors import SchemaDriftError
 from app.domain.records import Game, Quote
 from app.sources.mlb_api import parse_slate
 from app.sources.odds_api import parse_odds_items
+from tests.support.mutations import load_real, mlb_item, mutate, nodes, odds_item, touched
 
 MARKETS = frozenset({"h2h", "spreads", "totals", "h2h_lay"})
 MLB_FILES = (

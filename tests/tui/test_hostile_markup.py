@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from test_terminal import read_until, start_desk
 
 from app.storage.database import Database
 from app.tui.screens.game_detail import GameDetailScreen
@@ -14,6 +13,7 @@ from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
 
 from .conftest import wait_for
+from .test_terminal import read_until, start_desk
 
 
 async def _set_status(db: Database, status: str) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import wait_for
 from textual.widgets import DataTable
 
 from app.cli.main import cli
@@ -23,6 +22,8 @@ from app.tui import formatting as fmt
 from app.tui.app import PressboxApp
 from app.tui.screens.game_detail import GameDetailScreen
 from widgets.keyed_table import KeyedTable
+
+from .conftest import wait_for
 
 
 def invoke(*args: str) -> str:

@@ -6,7 +6,6 @@ import sqlite3
 from typing import Any
 
 import structlog
-from conftest import GOOD_KEY, FakeControl, wait_for
 from textual.widgets import Button, Input, Static
 
 from app.storage.database import Database
@@ -14,6 +13,8 @@ from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.quiet_static import QuietStatic
+
+from .conftest import GOOD_KEY, FakeControl, wait_for
 
 
 def notices(app: PressboxApp) -> list[str]:
