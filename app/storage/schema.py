@@ -320,6 +320,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (event_id, market, outcome, point, book)
     ) WITHOUT ROWID;
     """,
+    # Issue 11: what the analytics made of each price (stale, in play, outlier...), one bet
+    # per outcome and line with the other books as alternatives, and bets closed at first pitch.
+    """
+    ALTER TABLE price_edges ADD COLUMN verdict TEXT NOT NULL DEFAULT 'judged';
+    ALTER TABLE price_edges ADD COLUMN note TEXT;
+    ALTER TABLE value_bets ADD COLUMN alternatives TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE value_bets ADD COLUMN closed_reason TEXT;
+    ALTER TABLE value_bets ADD COLUMN closed_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

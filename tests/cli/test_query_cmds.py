@@ -115,7 +115,7 @@ def test_other_date_is_empty_not_an_error(filled_db: Path) -> None:
     code, out, _ = invoke("games", "--date", "2020-01-01", "--db", str(filled_db))
     assert code == 0 and "No games stored for 2020-01-01" in out
     code, out, _ = invoke("bets", "--json", "--date", "2020-01-01", "--db", str(filled_db))
-    assert json.loads(out) == {"date": "2020-01-01", "bets": []}
+    assert json.loads(out) == {"date": "2020-01-01", "bets": [], "outliers": []}
 
 
 def test_bad_date_is_one_line(filled_db: Path) -> None:
