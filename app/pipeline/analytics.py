@@ -262,10 +262,11 @@ def _mark_line(
 def _margin_outliers(
     event_id: str, market: str, signature: _Signature, line: _Line, policy: Policy
 ) -> list[Outlier]:
-    """One outlier per side of each book line whose margin is out of bounds."""
+    """One outlier per book line whose margin is out of bounds, named by its favourite side."""
     found = []
     for book in sorted(line):
-        book_margin = margin(line[book][o] for o, _ in signature)
+        prices = line[book]
+        book_margin = margin(prices[o] for o, _ in signature)
         if policy.min_margin <= book_margin <= policy.max_margin:
             continue
         bound = (
@@ -273,18 +274,10 @@ def _margin_outliers(
             if book_margin > policy.max_margin
             else f"below {policy.min_margin:.1%}"
         )
-        found += [
-            Outlier(
-                event_id,
-                market,
-                outcome,
-                point,
-                book,
-                line[book][outcome],
-                f"margin {book_margin:.1%} {bound}",
-            )
-            for outcome, point in signature
-        ]
+        quoted = "/".join(f"{prices[o]:+d}" for o, _ in signature)
+        outcome, point = max(signature, key=lambda side: implied_probability(prices[side[0]]))
+        reason = f"margin {book_margin:.1%} {bound} ({quoted})"
+        found.append(Outlier(event_id, market, outcome, point, book, prices[outcome], reason))
     return found
 
 
@@ -348,13 +341,21 @@ def _price_line(
     """Fair prices and every book's edge, against a reference or the other books' consensus."""
     outliers = _margin_outliers(event_id, market, signature, line, policy)
     found.outliers += outliers
-    bad_books = {o.book for o in outliers}
-    for o in outliers:
-        found.marks.append(
-            PriceMark(
-                event_id, market, o.outcome, o.point, o.book, o.price, Verdict.OUTLIER, o.reason
+    bad_books = {o.book: o.reason for o in outliers}
+    for book, reason in sorted(bad_books.items()):
+        for outcome, point in signature:
+            found.marks.append(
+                PriceMark(
+                    event_id,
+                    market,
+                    outcome,
+                    point,
+                    book,
+                    line[book][outcome],
+                    Verdict.OUTLIER,
+                    reason,
+                )
             )
-        )
     clean = {book: prices for book, prices in line.items() if book not in bad_books}
     refs, threshold = _fair_source(clean, policy)
     judged_books = [book for book in sorted(clean) if book not in refs]

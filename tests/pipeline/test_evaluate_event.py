@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from app.domain.prices import implied_probabilities
-from app.domain.records import Quote, ValueBet
-from app.domain.records import Verdict
+from app.domain.records import Quote, ValueBet, Verdict
 from app.pipeline.analytics import EventAnalysis, Policy, evaluate_event
 from tests.support.fixture_data import load_fixture
 

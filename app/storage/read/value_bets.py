@@ -47,11 +47,14 @@ async def outliers_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Susp
     """The slate's prices the pipeline set apart as outliers, as it stored them."""
     rows = await fetch_rows(
         conn,
-        "SELECT p.event_id, p.market, p.outcome, p.point, p.book, p.price, p.note, "
-        "e.home_team AS e_home, e.away_team AS e_away, g.game_pk FROM price_edges p "
+        # One row per book line and reason: a line out on its margin is one outlier, shown
+        # by its lowest (favourite's) price -- SQLite takes the bare columns from that row.
+        "SELECT p.event_id, p.market, p.outcome, p.point, p.book, MIN(p.price) AS price, "
+        "p.note, e.home_team AS e_home, e.away_team AS e_away, g.game_pk FROM price_edges p "
         "JOIN odds_events e ON e.event_id = p.event_id "
         "LEFT JOIN games g ON g.odds_event_id = p.event_id "
         "WHERE e.official_date = ? AND p.verdict = ? "
+        "GROUP BY p.event_id, p.market, p.book, p.note "
         "ORDER BY p.event_id, p.market, p.book, p.outcome",
         (slate_date, Verdict.OUTLIER.value),
     )
