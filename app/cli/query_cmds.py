@@ -180,6 +180,14 @@ def _score(game: GameLine) -> str:
     return f"{game.away_score}-{game.home_score}"
 
 
+def _also(bet: ValueBet) -> str:
+    """The other books with value at the bet's outcome and line, at the end of its row."""
+    if not bet.alternatives:
+        return ""
+    also = ", ".join(f"{a.book} {a.price:+d}" for a in bet.alternatives)
+    return f"  also {clean_field(also, 120)}"
+
+
 def _outcome_label(bet: ValueBet) -> str:
     if bet.market == "h2h":
         return bet.outcome
@@ -279,10 +287,8 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
             f"{clean_field(bet.matchup, _NAME_WIDTH):{width}} {bet.market:8} "
             f"{clean_field(outcome, 22):22} {clean_field(bet.book, 12):12} "
             f"{bet.price:>+6d} {bet.fair_prob:>6.1%} {bet.edge:>6.1%} {bet.stake:>8.2f}"
+            + _also(bet)
         )
-        if bet.alternatives:
-            also = ", ".join(f"{a.book} {a.price:+d}" for a in bet.alternatives)
-            echo_text(f"{'':{width}}   also: {clean_field(also, 120)}")
 
 
 @click.command("runs")
