@@ -122,26 +122,31 @@ def _bias(pairs: Sequence[tuple[float, bool]]) -> float:
     return math.fsum((1.0 if won else 0.0) - p for p, won in pairs) / len(pairs)
 
 
-def score_method(games: Sequence[GameLine], method: DevigMethod) -> MethodScore:
-    """Log loss, Brier, calibration by decile and favourite/underdog bias of one method."""
-    if not games:
+def score_predictions(method: DevigMethod, home: Sequence[tuple[float, bool]]) -> MethodScore:
+    """The scores of home-win probabilities ``(p, home_won)`` of one method."""
+    if not home:
         raise ValueError("scoring needs at least one game")
-    home = [(home_fair_prob(g.home_close, g.away_close, method), g.home_won) for g in games]
     losses = [-math.log(p if won else 1.0 - p) for p, won in home]
     brier = math.fsum((p - (1.0 if won else 0.0)) ** 2 for p, won in home) / len(home)
     # Both sides of every game, so each decile holds the same games seen from either side.
-    sides = home + [(1.0 - p, not won) for p, won in home]
+    sides = [*home, *((1.0 - p, not won) for p, won in home)]
     favourites = [(p, won) for p, won in sides if p > 0.5]
     underdogs = [(p, won) for p, won in sides if p < 0.5]
     return MethodScore(
         method,
-        len(games),
+        len(home),
         math.fsum(losses) / len(losses),
         brier,
         _deciles(sides),
         _bias(favourites),
         _bias(underdogs),
     )
+
+
+def score_method(games: Sequence[GameLine], method: DevigMethod) -> MethodScore:
+    """Log loss, Brier, calibration by decile and favourite/underdog bias of one method."""
+    home = [(home_fair_prob(g.home_close, g.away_close, method), g.home_won) for g in games]
+    return score_predictions(method, home)
 
 
 def bootstrap_difference(
