@@ -37,7 +37,14 @@ async def test_demo_run_lands_games_odds_fair_prices_and_value_bets(
     result = await make_runner().run("cli")
 
     assert result.outcome == "ok", result.reason
-    assert [s.name for s in result.stages] == ["schedule", "odds", "match", "analytics", "record", "closing"]
+    assert [s.name for s in result.stages] == [
+        "schedule",
+        "odds",
+        "match",
+        "analytics",
+        "record",
+        "closing",
+    ]
     assert all(s.status == "ok" for s in result.stages)
     assert await count(db, "games") == len(sim.games())
     assert await count(db, "odds_events") == len(sim.events())
