@@ -79,7 +79,7 @@ class PressboxApp(App[int]):
         Binding("B", "reset_breaker", "Breaker", tooltip="Reset a source's circuit breaker"),
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
-        Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets"),
+        Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
