@@ -93,12 +93,6 @@ def _summary_line(label: str, s: ClvSummary) -> str:
     )
 
 
-def _bet_label(bet: ClosedBet) -> str:
-    if bet.market == "totals":
-        return f"{bet.outcome} {bet.point:g}"
-    return bet.outcome if bet.market == "h2h" else f"{bet.outcome} {bet.point:+g}"
-
-
 def _print_clv(report: ClvReport) -> None:
     since = f" since {report.since.isoformat()}" if report.since else ""
     if not report.bets:
@@ -110,7 +104,7 @@ def _print_clv(report: ClvReport) -> None:
         f"{'fair@close':>10} {'CLV':>7} {'result':>6} {'profit':>7}"
     )
     for b in report.bets:
-        bet = _bet_label(b)
+        bet = b.label
         echo_text(
             f"{clean_field(b.matchup, _NAME_WIDTH):{_NAME_WIDTH}} "
             f"{clean_field(f'{b.market} {bet}', 26):26} {clean_field(b.book, 12):12} "

@@ -7,8 +7,11 @@ from datetime import date
 
 import aiosqlite
 
+from app.core.clock import parse_iso
 from app.domain.clv import closing_value, profit, settle
 from app.domain.game_status import FINISHED, classify
+from app.domain.prices import H2H
+from app.storage.clv import closing_quotes
 from app.storage.database import Database
 from app.storage.read.clv_models import ClosedBet, ClvReport
 from app.storage.read.models import matchup
@@ -92,12 +95,6 @@ _FINISHED_GAMES = (
     "FROM odds_events e JOIN games g ON g.game_pk = e.game_pk "
     "WHERE g.home_score IS NOT NULL AND g.away_score IS NOT NULL ORDER BY e.event_id"
 )
-_H2H_BEFORE = (
-    "SELECT m.book, m.outcome, m.price FROM odds_moves m WHERE m.event_id = ? "
-    "AND m.market = 'h2h' AND m.id = (SELECT max(l.id) FROM odds_moves l "
-    "WHERE l.event_id = m.event_id AND l.market = 'h2h' AND l.book = m.book "
-    "AND l.outcome = m.outcome AND l.observed_at <= ?)"
-)
 
 
 async def closing_lines(conn: aiosqlite.Connection) -> list[ClosingLine]:
@@ -108,10 +105,10 @@ async def closing_lines(conn: aiosqlite.Connection) -> list[ClosingLine]:
             continue
         if g["home_score"] == g["away_score"]:
             continue
-        first_pitch = min(t for t in (g["commence_time"], g["start_time"]) if t)
+        first_pitch = min(parse_iso(t) for t in (g["commence_time"], g["start_time"]) if t)
         books: dict[str, dict[str, int]] = {}
-        for m in await fetch_rows(conn, _H2H_BEFORE, (g["event_id"], first_pitch)):
-            books.setdefault(m["book"], {})[m["outcome"]] = int(m["price"])
+        for quote in await closing_quotes(conn, g["event_id"], H2H, first_pitch):
+            books.setdefault(quote.book, {})[quote.outcome] = quote.price
         sides = {g["home_team"], g["away_team"]}
         complete = {book: line for book, line in books.items() if set(line) == sides}
         if complete:

@@ -36,6 +36,13 @@ class ClosedBet:
     def beat_close(self) -> bool | None:
         return None if self.clv is None else self.clv > 0.0
 
+    @property
+    def label(self) -> str:
+        """For people: ``Houston Astros``, ``Under 8.5``, ``Texas Rangers -1.5``."""
+        if self.market == "totals":
+            return f"{self.outcome} {self.point:g}"
+        return self.outcome if self.market == "h2h" else f"{self.outcome} {self.point:+g}"
+
 
 @dataclass(frozen=True, slots=True)
 class ClvSummary:

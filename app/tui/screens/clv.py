@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Sparkline
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.sanitize import markup_field
-from app.storage.read.clv_models import ClosedBet, ClvReport, ClvSummary
+from app.storage.read.clv_models import ClvReport, ClvSummary
 from app.tui.context import DeskContext
 from widgets.quiet_static import QuietStatic
 
@@ -39,12 +39,6 @@ def summary_text(total: ClvSummary, days: int) -> str:
         f"settled {total.settled}: expected {total.expected:+.2f}, "
         f"realised {total.realised:+.2f} units"
     )
-
-
-def _bet_label(bet: ClosedBet) -> str:
-    if bet.market == "totals":
-        return f"{bet.outcome} {bet.point:g}"
-    return bet.outcome if bet.market == "h2h" else f"{bet.outcome} {bet.point:+g}"
 
 
 class ClvScreen(Screen[None]):
@@ -119,7 +113,7 @@ class ClvScreen(Screen[None]):
             bets.add_row(
                 b.official_date,
                 markup_field(b.matchup, 40),
-                markup_field(f"{b.market} {_bet_label(b)}", 40),
+                markup_field(f"{b.market} {b.label}", 40),
                 markup_field(b.book, 20),
                 f"{b.price:+d}",
                 "—" if b.close_price is None else f"{b.close_price:+d}",
