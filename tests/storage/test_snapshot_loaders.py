@@ -68,14 +68,7 @@ async def test_runs_come_with_their_stages_in_order(seeded: Database) -> None:
     runs = await load_runs(seeded, limit=10)
     assert [r.id for r in runs] == [42, 41]
     assert runs[0].duration_s is None and runs[0].stages == ()
-    assert [s.name for s in runs[1].stages] == [
-        "schedule",
-        "odds",
-        "match",
-        "analytics",
-        "record",
-        "closing",
-    ]
+    assert [s.name for s in runs[1].stages] == ["schedule", "odds", "match", "analytics", "record"]
     assert runs[1].duration_s == pytest.approx(4.2)
     assert runs[1].stages[1].error_kind == "transient"
     assert [r.id for r in await load_runs(seeded, limit=1)] == [42]
