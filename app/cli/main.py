@@ -11,6 +11,7 @@ from app import __version__
 from app.cli import (
     admin_cmds,
     audit_cmds,
+    clv_cmds,
     control_cmds,
     db_cmds,
     health_cmds,
@@ -59,6 +60,8 @@ for module in (
 ):
     for command in module.commands:
         cli.add_command(command)
+cli.add_command(clv_cmds.clv_command)
+cli.add_command(clv_cmds.calibration_command)
 
 
 def main() -> None:

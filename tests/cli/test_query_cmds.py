@@ -110,6 +110,7 @@ def test_runs_json_lists_stages(filled_db: Path) -> None:
         "match",
         "analytics",
         "record",
+        "closing",
     ]
     assert runs[0]["finished_at"] >= runs[0]["started_at"]
 
