@@ -1,4 +1,4 @@
-"""The systemd units in deploy/: `systemd-analyze verify` clean, hardened, and the backup rotation."""
+"""The systemd units in deploy/: `systemd-analyze verify` clean, hardened; the backup rotation."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_systemd_analyze_verify_accepts_the_units(tmp_path: Path) -> None:
 
 
 def test_systemd_analyze_verify_catches_a_broken_unit(tmp_path: Path) -> None:
-    """The check can fail: a misspelt directive is a warning on stderr, a missing binary an error."""
+    """The check can fail: a misspelt key is a warning on stderr, a missing binary an error."""
     _copy_units(tmp_path / "typo", {"NoNewPrivileges=yes": "NoNewPrivilegs=yes"})
     assert "Unknown key" in _verify(tmp_path / "typo").stderr
     _copy_units(tmp_path / "missing", {pressbox_bin(): "/nonexistent/bin/pressbox"})
