@@ -164,3 +164,17 @@ def test_the_lazy_group_is_a_click_group() -> None:
     assert isinstance(cli, click.Group)
     ctx = click.Context(cli)
     assert cli.list_commands(ctx) == sorted(COMMANDS)
+
+
+async def test_a_read_only_desk_builds_no_control_service(tmp_path: Path) -> None:
+    from app.cli.desk import desk_parts
+    from app.storage.database import Database
+
+    settings = load_settings(dotenv_path=None, db={"path": tmp_path / "desk.db"})
+    settings.dashboard.read_only = True
+    async with Database.from_settings(settings.db) as db:
+        parts = await desk_parts(settings, db, demo=False)
+        assert parts.control is None and parts.background is None and parts.notices == ()
+        settings.dashboard.read_only = False
+        full = await desk_parts(settings, db, demo=False)
+        assert full.control is not None and full.control.execute is not None
