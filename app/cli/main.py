@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from app.core.errors import PressboxError
+
 # Register a command with ONE line here: name -> ("module:attribute", "short help").
 # tests/cli/test_lazy_commands.py checks every entry imports and that its help matches.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -159,4 +161,8 @@ def main() -> None:
     except click.Abort:
         _say("pressbox: aborted; nothing was changed")
         sys.exit(1)
+    except PressboxError as exc:
+        # A command that let a classified error through still ends in one line.
+        _say(f"pressbox: {exc.one_line()}")
+        sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
