@@ -8,7 +8,6 @@ here; nothing else in the package hard-codes one.
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic_settings import (
 )
 
 from app.core.errors import ConfigurationError
+from app.core.paths import default_config_path, default_data_dir, default_state_dir
 from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
@@ -60,23 +60,6 @@ _SECRET_KEY_PATTERN = re.compile(
     r"(^|_)(API_KEY|APIKEY|PASSWORD|PASSWD|TOKEN|SECRET|ADMIN_KEY)$|^ODDS_API_KEY$|^EMAIL_APP_PASSWORD$",
     re.IGNORECASE,
 )
-
-
-def _xdg(var: str, fallback: str) -> Path:
-    value = os.environ.get(var)
-    return Path(value) if value else Path.home() / fallback
-
-
-def default_config_path() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / "pressbox" / "config.toml"
-
-
-def default_data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / "pressbox"
-
-
-def default_state_dir() -> Path:
-    return _xdg("XDG_STATE_HOME", ".local/state") / "pressbox"
 
 
 class SettingsSection(BaseModel):

@@ -1,8 +1,9 @@
 """The closing step of every run: each flagged bet whose game has started gets its close.
 
 The closing fair probability is judged as the bet was flagged (``evaluate_event`` with
-the same ``Policy``: the reference books or the consensus of the *other* books, or of every book at that
-line when the bet's book no longer quotes it) on the line at first pitch, rebuilt from
+the same ``Policy``: the reference books or the consensus of the *other* books, or of
+every book at that line when the bet's book no longer quotes it) on the line at first
+pitch, rebuilt from
 the stored line moves (``app.storage.clv.closing_quotes``). It runs every run, whatever
 the odds stage did, so a game that started between two runs is closed by the next one on
 the line seen before its first pitch. docs/analytics.md ("Closing-line value") says how
