@@ -393,8 +393,15 @@ def setting_names() -> dict[str, set[str]]:
 
 
 def _closest(name: str, valid: list[str]) -> str:
-    match = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    return f"; did you mean {match[0]}?" if match else ""
+    """The nearest valid name, preferring those in the same section (``a.b`` / ``A__B``)."""
+    separator = "__" if "__" in name or name.startswith(ENV_PREFIX) else "."
+    section = name.partition(separator)[0] + separator
+    same_section = [v for v in valid if v.startswith(section)] if separator in name else []
+    for pool in (same_section, valid):
+        match = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
+        if match:
+            return f"; the closest valid name is {match[0]}"
+    return ""
 
 
 def _unknown_setting(what: str, name: str, valid: list[str]) -> ConfigurationError:
