@@ -63,6 +63,7 @@ class Desk:
 
     process: subprocess.Popen[bytes]
     master: int
+    size: tuple[int, int]
     screen: bytearray = field(default_factory=bytearray)
 
     def drain(self, seconds: float = 0.0) -> None:
@@ -83,6 +84,25 @@ class Desk:
             self.screen += chunk
             del self.screen[: max(0, len(self.screen) - 1_000_000)]
 
+    def redraw_latency(self, timeout_s: float = 10.0) -> float | None:
+        """Seconds from a terminal resize (SIGWINCH) to the desk's first redraw bytes.
+
+        The resize is handled on the desk's event loop, so this is the loop's lag plus one
+        repaint. None when the desk did not answer within ``timeout_s``.
+        """
+        self.drain(0.0)
+        rows, cols = self.size
+        self.size = (rows, cols + 1 if cols % 2 == 0 else cols - 1)
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", *self.size, 0, 0))
+        started = time.monotonic()
+        os.kill(self.process.pid, signal.SIGWINCH)
+        ready, _, _ = select.select([self.master], [], [], timeout_s)
+        if not ready:
+            return None
+        latency = time.monotonic() - started
+        self.drain(0.2)
+        return latency
+
     def close(self) -> None:
         stop(self.process)
         os.close(self.master)
@@ -100,7 +120,7 @@ def start_desk(db: Path, env: Mapping[str, str], size: tuple[int, int] = (40, 14
         start_new_session=True,
     )
     os.close(slave)
-    return Desk(process, master)
+    return Desk(process, master, size)
 
 
 def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str], timeout_s: float = 20) -> int:
