@@ -7,7 +7,9 @@ here; nothing else in the package hard-codes one.
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -27,6 +29,7 @@ from pydantic_settings import (
 
 from app.core.errors import ConfigurationError
 from app.core.paths import default_config_path, default_data_dir, default_state_dir
+from app.core.secrets import ENV_NAMES
 from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
@@ -409,6 +412,87 @@ def _refuse_secret_keys(path: Path, names: list[str]) -> None:
         )
 
 
+def setting_names() -> dict[str, set[str]]:
+    """Every section and its field names: what a file or a ``PRESSBOX_`` variable may name."""
+    names: dict[str, set[str]] = {}
+    for section, info in Settings.model_fields.items():
+        model = info.annotation
+        fields = (
+            model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        )
+        names[section] = set(fields)
+    return names
+
+
+def _closest(name: str, valid: list[str]) -> str:
+    """The nearest valid name, preferring those in the same section (``a.b`` / ``A__B``)."""
+    separator = "__" if "__" in name or name.startswith(ENV_PREFIX) else "."
+    section = name.partition(separator)[0] + separator
+    same_section = [v for v in valid if v.startswith(section)] if separator in name else []
+    for pool in (same_section, valid):
+        match = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
+        if match:
+            return f"; the closest valid name is {match[0]}"
+    return ""
+
+
+def _unknown_setting(what: str, name: str, valid: list[str]) -> ConfigurationError:
+    return ConfigurationError(
+        f"unknown setting {name} in {what}{_closest(name, valid)}",
+        hint="Fix or remove it (a misspelt setting would be ignored); see .env.example.",
+    )
+
+
+def refuse_unknown_toml_keys(
+    path: Path, data: dict[str, Any], *, skip_secrets: bool = False
+) -> None:
+    """A key the settings do not have, with the closest valid dotted name."""
+    names = setting_names()
+    valid = sorted(names) + sorted(f"{sec}.{key}" for sec, keys in names.items() for key in keys)
+    for section, value in data.items():
+        if skip_secrets and is_secret_key_name(section):
+            continue
+        if section not in names:
+            raise _unknown_setting(f"config file {path}", section, valid)
+        if not isinstance(value, dict):
+            continue
+        for key in value:
+            if skip_secrets and is_secret_key_name(key):
+                continue
+            if key not in names[section]:
+                raise _unknown_setting(f"config file {path}", f"{section}.{key}", valid)
+
+
+def _env_name_known(name: str, names: dict[str, set[str]]) -> bool:
+    body = name[len(ENV_PREFIX) :].lower()
+    if name.upper() in ENV_NAMES.values():
+        return True  # the opt-in credential variables, read by the secret store
+    section, _, key = body.partition("__")
+    if section not in names:
+        return False
+    return not key or key in names[section]
+
+
+def refuse_unknown_env_names(environ: dict[str, str] | os._Environ[str], where: str) -> None:
+    """A ``PRESSBOX_`` variable that names no setting, with the closest valid variable."""
+    names = setting_names()
+    valid = [
+        ENV_PREFIX + sec.upper() + "__" + key.upper() for sec, keys in names.items() for key in keys
+    ]
+    for name in sorted(environ):
+        if name.upper().startswith(ENV_PREFIX) and not _env_name_known(name, names):
+            raise _unknown_setting(where, name, valid)
+
+
+def _dotenv_keys(path: Path) -> dict[str, str]:
+    keys = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and "=" in stripped:
+            keys[stripped.split("=", 1)[0].removeprefix("export ").strip()] = ""
+    return keys
+
+
 def describe_validation_error(exc: ValidationError) -> str:
     """One line naming the first bad setting, its environment name and what is accepted."""
     first = exc.errors(include_input=False)[0]
@@ -425,16 +509,25 @@ def describe_validation_error(exc: ValidationError) -> str:
 def load_settings(
     config_path: Path | None = None,
     dotenv_path: Path | None = Path(".env"),
+    *,
+    importing: Path | None = None,
     **overrides: Any,
 ) -> Settings:
     """Build the settings from every source, refusing files that hold secrets.
 
     ``config_path`` None means the XDG default, which may be absent; an explicit
-    path must exist. ``overrides`` come from command-line flags and win.
+    path must exist. ``overrides`` come from command-line flags and win. ``importing``
+    is the file ``secrets import-env`` is moving into the keyring: its secret keys are
+    expected (and never become settings, as no field has their names).
     """
     explicit = config_path is not None
     toml_path = config_path if explicit else default_config_path()
     assert toml_path is not None
+    if explicit and toml_path.is_dir():
+        raise ConfigurationError(
+            f"--config {toml_path} is a directory, not a file",
+            hint=f"Pass the TOML file itself, e.g. --config {toml_path / 'config.toml'}.",
+        )
     if explicit and not toml_path.is_file():
         raise ConfigurationError(
             f"config file {toml_path} does not exist",
@@ -442,11 +535,15 @@ def load_settings(
         )
     use_toml = toml_path if toml_path.is_file() else None
     if use_toml is not None:
-        _read_toml(use_toml)
-        _refuse_secret_keys(use_toml, secret_keys_in_toml(use_toml))
+        being_imported = importing is not None and importing.resolve() == use_toml.resolve()
+        if not being_imported:
+            _refuse_secret_keys(use_toml, secret_keys_in_toml(use_toml))
+        refuse_unknown_toml_keys(use_toml, _read_toml(use_toml), skip_secrets=being_imported)
     use_dotenv = dotenv_path if dotenv_path is not None and dotenv_path.is_file() else None
     if use_dotenv is not None:
         _refuse_secret_keys(use_dotenv, secret_keys_in_dotenv(use_dotenv))
+        refuse_unknown_env_names(_dotenv_keys(use_dotenv), str(use_dotenv))
+    refuse_unknown_env_names(os.environ, "the environment")
 
     Settings.toml_source_path = use_toml
     Settings.dotenv_source_path = use_dotenv
