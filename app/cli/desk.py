@@ -42,7 +42,13 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
     """Control actions, the demo's in-process scheduler, and what is missing."""
     runtime = await build_runtime(settings, db, demo=demo)
     control = runtime.control
-    actions = ControlActions(control.execute, control.override, control.reset_breaker)
+    actions = ControlActions(
+        control.execute,
+        control.override,
+        control.reset_breaker,
+        precheck=control.precheck,
+        request_outcome=control.request_outcome,
+    )
     notices: tuple[str, ...] = ()
     if not settings.dashboard.read_only:
         if not await control.has_admin_key():

@@ -9,6 +9,7 @@ relative times. Nothing else writes to the terminal while the database is still.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sys
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from rich.markup import escape
 from textual import work
@@ -115,6 +117,7 @@ class PressboxApp(App[int]):
             self.poll_version, self.load_snapshot
         )
         self.poll_skips = 0
+        self.handover_outcomes: list[str] = []
         self._poll_timer: Timer | None = None
         self._last_poll_problem: str | None = None
         self.dashboard = self.make_dashboard()
@@ -342,12 +345,40 @@ class PressboxApp(App[int]):
                 f"is alive). Refused while halted; at most one per {limit:g} s. Audited."
             ),
             reason_required=False,
+            **self._guards(),
         )
 
         async def call(_choice: str, admin_key: str, reason: str) -> ActionResult:
-            return await execute(admin_key, reason)
+            result = await execute(admin_key, reason)
+            request_id = getattr(result, "request_id", None)
+            if isinstance(request_id, int):
+                self.watch_request(request_id)
+            return result
 
         self.push_screen(BreakGlassScreen(spec, call))
+
+    def _guards(self) -> dict[str, Any]:
+        """What every break-glass modal checks before it asks for a key."""
+        known = (self.settings.demo.admin_key,) if self.flags.demo else ()
+        return {"precheck": self.control.precheck, "known_secrets": known}
+
+    def watch_request(self, request_id: int) -> None:
+        """Say how a run handed to the daemon ended, once it has (a notice; the feed shows it)."""
+        outcome = self.control.request_outcome
+        if outcome is None:
+            return
+
+        async def watch() -> None:
+            line = await outcome(request_id)
+            while line is None:
+                # Polled like the dashboard: the daemon is another process, no event reaches us.
+                await asyncio.sleep(self.settings.dashboard.poll_interval_s)
+                line = await outcome(request_id)
+            self.handover_outcomes.append(line)
+            self.poller.invalidate()
+            self.notify(line, title="Run now", severity="information")
+
+        self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 
     def action_override(self) -> None:
         override = self.control.override
@@ -367,6 +398,7 @@ class PressboxApp(App[int]):
             choice_label="New mode",
             choices=MODES,
             default_choice=next(m for m in MODES if m != current),
+            **self._guards(),
         )
         self.push_screen(BreakGlassScreen(spec, override))
 
@@ -394,5 +426,6 @@ class PressboxApp(App[int]):
             choice_label="Source",
             choices=names,
             default_choice=names[0],
+            **self._guards(),
         )
         self.push_screen(BreakGlassScreen(spec, reset))

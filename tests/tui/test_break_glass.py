@@ -10,7 +10,7 @@ from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
 
-from .conftest import GOOD_KEY, wait_for
+from .conftest import GOOD_KEY, enter_reason_and_key, wait_for
 
 
 def result_text(app: PressboxApp) -> str:
@@ -27,11 +27,7 @@ async def open_modal(pilot, app: PressboxApp, key: str) -> BreakGlassScreen:
 
 
 async def fill(pilot, screen: BreakGlassScreen, *, reason: str, key: str) -> None:
-    screen.query_one("#bg-reason", Input).value = reason
-    key_input = screen.query_one("#bg-key", Input)
-    key_input.value = key
-    key_input.focus()
-    await pilot.press("enter")  # submitting the key field confirms, like the button
+    await enter_reason_and_key(pilot, screen, reason, key)
 
 
 async def test_cancel_is_focused_and_cancelling_calls_nothing(make_app, fake_control) -> None:
