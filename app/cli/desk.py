@@ -29,6 +29,21 @@ NO_ODDS_KEY = (
 )
 
 
+def missing_database(settings: Settings, *, demo: bool, create: bool) -> str | None:
+    """Why the desk will not open: a mistyped ``--db`` must not become a new empty database.
+
+    The demo makes its own database; ``--create`` (or ``pressbox db migrate``) makes one
+    on purpose.
+    """
+    path = settings.db.path
+    if demo or create or path.is_file():
+        return None
+    return (
+        f"database {path} does not exist; nothing was created. Check --db (or db.path); "
+        "`pressbox --create` or `pressbox db migrate` creates one"
+    )
+
+
 async def odds_key_reachable(secrets: SecretProvider) -> bool:
     """Whether this session could call The Odds API itself (the desk needs no credential)."""
     try:

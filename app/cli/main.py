@@ -27,10 +27,16 @@ from app.cli.common import CliContext, echo_text, with_settings
 @click.option("--read-only", is_flag=True, help="The desk without break-glass actions.")
 @click.option("--db", "db_path", type=click.Path(path_type=Path), help="Database file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML config file.")
+@click.option("--create", is_flag=True, help="The desk: create the database if it is missing.")
 @click.version_option(__version__, prog_name="pressbox")
 @click.pass_context
 def cli(
-    ctx: click.Context, demo: bool, read_only: bool, db_path: Path | None, config_path: Path | None
+    ctx: click.Context,
+    demo: bool,
+    read_only: bool,
+    db_path: Path | None,
+    config_path: Path | None,
+    create: bool,
 ) -> None:
     """pressbox: monitor and control desk for the MLB betting data pipeline.
 
@@ -40,8 +46,11 @@ def cli(
     if ctx.invoked_subcommand is None:
         settings = with_settings(ctx)
         # Imported here: only the desk needs Textual.
-        from app.cli.desk import open_desk
+        from app.cli.desk import missing_database, open_desk
 
+        if (missing := missing_database(settings, demo=demo, create=create)) is not None:
+            echo_text(f"pressbox: {missing}", err=True)
+            ctx.exit(1)
         ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None))
 
 

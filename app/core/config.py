@@ -13,8 +13,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -51,6 +52,16 @@ def split_list(value: Any) -> Any:
 
 
 # ``NoDecode``: pydantic-settings would otherwise insist on JSON for a list from the environment.
+def known_time_zone(name: str) -> str:
+    """An IANA zone this system knows; checked when the settings load, not at first use."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = "use an IANA name such as America/New_York"
+        raise ValueError(f"unknown time zone {name!r}; {hint}") from None
+    return name
+
+
 StrList = Annotated[list[str], NoDecode, BeforeValidator(split_list)]
 
 
@@ -118,8 +129,8 @@ class MlbApiSettings(SettingsSection):
 class PipelineSettings(SettingsSection):
     interval_s: float = Field(300.0, gt=0, le=86_400)
     """seconds between scheduled runs (daemon)"""
-    timezone: str = "America/New_York"
-    """time zone of MLB's official date ('today')"""
+    timezone: Annotated[str, AfterValidator(known_time_zone)] = "America/New_York"
+    """time zone of MLB's official date ('today') and of every local time shown (IANA name)"""
     value_edge_threshold: float = Field(0.02, ge=0, le=1)
     """minimum EV per unit to flag a value bet (0.02 = 2%)"""
     kelly_fraction: float = Field(0.25, gt=0, le=1)

@@ -78,6 +78,10 @@ class PressboxApp(App[int]):
         Binding("X", "run_now", "Run now", tooltip="Run the pipeline now (break-glass)"),
         Binding("O", "override", "Override", tooltip="Override the system mode (break-glass)"),
         Binding("B", "reset_breaker", "Breaker", tooltip="Reset a source's circuit breaker"),
+        # Pressed where the action is off, the key says why rather than nothing.
+        Binding("X", "absent('run_now')", show=False),
+        Binding("O", "absent('override')", show=False),
+        Binding("B", "absent('reset_breaker')", show=False),
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -303,7 +307,20 @@ class PressboxApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in BREAK_GLASS:
             return self._allowed(action)
+        if action == "absent":
+            return not self._allowed(str(parameters[0]))
         return True
+
+    def why_absent(self) -> str:
+        if self.read_only:
+            return (
+                "read-only desk: X/O/B are off (--read-only or dashboard.read_only); "
+                "break-glass is `pressbox control execute|override|reset-breaker` with the admin key"
+            )
+        return "break-glass is unavailable: no control service in this session"
+
+    def action_absent(self, action: str) -> None:
+        self.notify(self.why_absent(), title="Break-glass off", severity="warning")
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.exit(0)

@@ -141,13 +141,11 @@ async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fak
     app = PressboxApp(
         desk_settings, StoredDeskData(seeded), clock=FixedClock(NOW), control=fake_control.actions()
     )
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         shown = {b.binding.key for b in app.active_bindings.values() if b.enabled}
         footer_keys = {
-            key
-            for key, b in app.active_bindings.items()
-            if app.check_action(b.binding.action, ()) is not False
+            key for key, b in app.active_bindings.items() if b.enabled and b.binding.show
         }
         assert not {"X", "O", "B"} & footer_keys
         assert {"q", "question_mark"} <= shown
@@ -156,6 +154,9 @@ async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fak
             await pilot.pause()
             assert app.screen is app.dashboard
         assert fake_control.calls == []
+        # Not silently ignored: each press says why the keys are off.
+        said = [n.message for n in app._notifications if "read-only desk" in n.message]
+        assert len(said) == 3 and "--read-only" in said[0]
 
 
 async def test_actions_not_wired_are_hidden_too(make_app) -> None:
@@ -166,6 +167,7 @@ async def test_actions_not_wired_are_hidden_too(make_app) -> None:
         await pilot.press("X")
         await pilot.pause()
         assert app.screen is app.dashboard
+        assert "no control service" in app.why_absent()
 
 
 async def test_typing_in_the_modal_never_triggers_desk_keys(make_app, fake_control) -> None:
