@@ -315,7 +315,7 @@ class PressboxApp(App[int]):
         if self.read_only:
             return (
                 "read-only desk: X/O/B are off (--read-only or dashboard.read_only); "
-                "break-glass is `pressbox control execute|override|reset-breaker` with the admin key"
+                "use `pressbox control execute|override|reset-breaker` with the admin key"
             )
         return "break-glass is unavailable: no control service in this session"
 
