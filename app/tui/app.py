@@ -39,17 +39,24 @@ from app.tui.banner import BannerFlags
 from app.tui.commands import DeskCommands
 from app.tui.context import DeskContext
 from app.tui.data import DeskData
+from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
 from app.tui.screens.dashboard import DashboardScreen
 from app.tui.screens.game_detail import GameDetailScreen
 from app.tui.screens.help import HelpScreen
+from app.tui.screens.live import LiveScreen
 from app.tui.screens.runs import RunsScreen
 
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
 BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
+# The dashboard's own keys (its bindings are the desk's, listed after these).
+DASHBOARD_KEYS = (
+    ("enter", "Game detail of the highlighted game"),
+    ("t", "Times: relative / absolute (local, with the zone)"),
+)
 
 log = get_logger(__name__)
 
@@ -84,6 +91,7 @@ class PressboxApp(App[int]):
         Binding("B", "absent('reset_breaker')", show=False),
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
+        Binding("t", "toggle_times", "Times", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -326,17 +334,35 @@ class PressboxApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
-        keys = [
-            (binding.key_display or binding.key, binding.tooltip or binding.description)
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        if screen is self.dashboard:
+            title, own = "Dashboard", list(DASHBOARD_KEYS)
+        else:
+            title = getattr(screen, "HELP_TITLE", type(screen).__name__)
+            own = binding_help(screen.BINDINGS) + list(getattr(screen, "HELP_EXTRA", ()))
+        desk = [
+            row
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and self.check_action(binding.action, ()) is not False
+            for row in binding_help([binding])
         ]
-        keys += [
-            ("enter", "Game detail / drill down"),
-            ("escape", "Back"),
-            ("ctrl+p", "Command palette"),
-        ]
-        self.push_screen(HelpScreen(keys))
+        if not any(self._allowed(action) for action in BREAK_GLASS):
+            desk.insert(0, ("X O B", self.why_absent()))
+        self.push_screen(HelpScreen(title, screen_help(own, desk)))
+
+    def action_toggle_times(self) -> None:
+        """Relative or absolute times (local, with the zone), on every screen at once."""
+        absolute = self.ctx.times.toggle()
+        screen = self.screen
+        if isinstance(screen, LiveScreen):
+            screen.action_reload()
+        self.notify(
+            "times are absolute (local, with the zone)" if absolute else "times are relative",
+            title="Times",
+            timeout=2,
+        )
 
     def action_runs(self) -> None:
         if not isinstance(self.screen, RunsScreen):
