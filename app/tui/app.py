@@ -67,9 +67,7 @@ WORKER_NAMES = {
     "poll": "refreshing the dashboard",
     "background": "the background pipeline",
     "break-glass": "the break-glass action",
-    "detail": "loading the game",
-    "runs": "loading the runs",
-    "audit": "loading the audit trail",
+    "live": "refreshing the screen",
 }
 
 

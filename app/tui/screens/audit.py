@@ -32,7 +32,6 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     ]
     HELP_TITLE = "Audit trail"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
-    WORKER_GROUP = "audit"
     TITLE_ID = "audit-title"
 
     def __init__(self, ctx: DeskContext, *, page_size: int = AUDIT_PAGE) -> None:

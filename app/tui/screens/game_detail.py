@@ -31,7 +31,6 @@ class GameDetailScreen(LiveScreen["GameDetail | None"]):
         FREEZE,
         *HELP_AND_QUIT,
     ]
-    WORKER_GROUP = "detail"
     TITLE_ID = "detail-title"
     HELP_TITLE = "Game detail"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
 from rich.markup import escape
+from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
@@ -65,7 +66,6 @@ def sync_rows(table: DataTable[str], rows: Sequence[Row]) -> int | None:
 class LiveScreen(Screen[None], Generic[T]):
     """Subclasses say what to read (``fetch``), how to show it (``present``), and where."""
 
-    WORKER_GROUP: ClassVar[str] = "live"
     TITLE_ID: ClassVar[str] = ""
 
     def __init__(self, ctx: DeskContext, *, id: str) -> None:
@@ -92,10 +92,9 @@ class LiveScreen(Screen[None], Generic[T]):
 
     def poll_now(self) -> None:
         self._timer = None
-        self.run_worker(
-            self._poll_once, group=self.WORKER_GROUP, exclusive=True, exit_on_error=False
-        )
+        self._poll_once()
 
+    @work(name="live", group="live", exclusive=True, exit_on_error=False)
     async def _poll_once(self) -> None:
         try:
             if self.frozen or not self.is_current:

@@ -27,7 +27,6 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         FREEZE,
         *HELP_AND_QUIT,
     ]
-    WORKER_GROUP = "runs"
     TITLE_ID = "runs-title"
     HELP_TITLE = "Run history"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
