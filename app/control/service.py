@@ -37,9 +37,10 @@ from app.domain.records import RunResult
 from app.domain.status import FINISHED_REQUEST, SOURCES, ControlStatus, Mode
 from app.security import admin_key as keys
 from app.security.identity import Actor, current_actor
-from app.storage import control_requests, daemon_state, runs
+from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.mode import get_mode, set_mode
+from app.storage.read.runs import run_by_id
 
 log = get_logger(__name__)
 
@@ -339,7 +340,7 @@ class ControlService:
                 return f"request #{request_id} is gone (the database was replaced?)"
             if request.status not in FINISHED_REQUEST:
                 return None
-            run = await runs.get_run(conn, request.run_id) if request.run_id else None
+            run = await run_by_id(conn, request.run_id) if request.run_id else None
         if run is None:
             return f"request #{request_id} ended {request.status} without a run"
         return f"request #{request_id}: run #{run.id} finished {run.outcome}"
