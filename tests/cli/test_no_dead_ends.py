@@ -54,3 +54,27 @@ def test_an_unknown_time_zone_is_unknown_in_health(
     assert result.exit_code == 3
     assert result.stdout.startswith("UNKNOWN: invalid setting pipeline.timezone")
     assert len(result.stdout.strip().splitlines()) == 1
+
+
+def test_text_times_are_local_with_the_zone_or_utc_on_request(tmp_path: Path) -> None:
+    import asyncio
+
+    from app.storage.database import Database
+    from tests.support.desk_seed import add_audit
+
+    path = tmp_path / "pressbox.db"
+    assert CliRunner().invoke(cli, ["db", "migrate", "--db", str(path)]).exit_code == 0
+
+    async def entry() -> None:
+        db = Database(path, busy_timeout_ms=5000)
+        await db.open()
+        try:
+            await add_audit(db, "override", "paused", "done", "rain")
+        finally:
+            await db.close()
+
+    asyncio.run(entry())
+    local = CliRunner().invoke(cli, ["audit", "--db", str(path)])
+    assert local.exit_code == 0 and "2025-06-14 15:59:30 EDT override paused" in local.stdout
+    utc = CliRunner().invoke(cli, ["audit", "--utc", "--db", str(path)])
+    assert utc.exit_code == 0 and "2025-06-14 19:59:30 UTC override paused" in utc.stdout
