@@ -67,11 +67,12 @@ FAULT_SCRIPT: tuple[tuple[int, FaultKind, int], ...] = (
     (10, "timeout", SCRIPT_RETRIES),
     (11, "timeout", SCRIPT_RETRIES),  # ... and the odds breaker opens
 )
-# The quota dips under the low-credits warning (two answers report it), then the plan is
-# topped up. Not longer: that low, the quota guard's daily pacing would soon hold back
-# every odds call, and a held-back call brings no new quota headers.
+# The quota dips just under the low-credits warning (1000; two answers report it), then
+# the plan is topped up. Not deeper nor longer: the quota guard paces what is left over
+# the days left in the month, and a held-back call brings no new quota headers, so a
+# dip that trips the guard would never see the top-up.
 QUOTA_DIP_STEP = 2
-QUOTA_DIP_REMAINING = 800
+QUOTA_DIP_REMAINING = 990
 QUOTA_TOP_UP_STEP = 4
 
 SCHEDULE_PATH = "/api/v1/schedule"

@@ -22,17 +22,14 @@ RUNS_SHOWN = 200
 
 class RunsScreen(LiveScreen[tuple[Run, ...]]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", tooltip="Back (from the stages: to the runs)"),
         RELOAD,
         FREEZE,
         *HELP_AND_QUIT,
     ]
     TITLE_ID = "runs-title"
     HELP_TITLE = "Run history"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
-        ("enter", "Stages of the highlighted run"),
-        ("escape", "From the stages back to the runs, then back"),
-    )
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "Stages of the highlighted run"),)
 
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__(ctx, id="runs")
