@@ -28,6 +28,21 @@ NO_ODDS_KEY = (
 )
 
 
+def missing_database(settings: Settings, *, demo: bool, create: bool) -> str | None:
+    """Why the desk will not open: a mistyped ``--db`` must not become a new empty database.
+
+    The demo makes its own database; ``--create`` (or ``pressbox db migrate``) makes one
+    on purpose.
+    """
+    path = settings.db.path
+    if demo or create or path.is_file():
+        return None
+    return (
+        f"database {path} does not exist; nothing was created. Check --db (or db.path); "
+        "`pressbox --create` or `pressbox db migrate` creates one"
+    )
+
+
 async def odds_key_reachable(secrets: SecretProvider) -> bool:
     """Whether this session could call The Odds API itself (the desk needs no credential)."""
     try:
@@ -47,7 +62,13 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
 
     runtime = await build_runtime(settings, db, demo=demo)
     control = runtime.control
-    actions = ControlActions(control.execute, control.override, control.reset_breaker)
+    actions = ControlActions(
+        control.execute,
+        control.override,
+        control.reset_breaker,
+        precheck=control.precheck,
+        request_outcome=control.request_outcome,
+    )
     notices: tuple[str, ...] = ()
     if not settings.dashboard.read_only:
         if not await control.has_admin_key():

@@ -119,6 +119,7 @@ class LazyGroup(click.Group):
     is_flag=True,
     help="Show the version, the SQLite version and the database's schema version.",
 )
+@click.option("--create", is_flag=True, help="The desk: create the database if it is missing.")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -127,6 +128,7 @@ def cli(
     db_path: Path | None,
     config_path: Path | None,
     show_version: bool,
+    create: bool,
 ) -> None:
     """pressbox: monitor and control desk for the MLB betting data pipeline.
 
@@ -143,8 +145,11 @@ def cli(
     ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
     if ctx.invoked_subcommand is None:
         settings = with_settings(ctx)
-        from app.cli.desk import open_desk
+        from app.cli.desk import missing_database, open_desk
 
+        if (missing := missing_database(settings, demo=demo, create=create)) is not None:
+            _say(f"pressbox: {missing}")
+            ctx.exit(1)
         ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None))
 
 

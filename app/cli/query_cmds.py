@@ -20,10 +20,12 @@ from app.cli.common import (
     json_option,
     parse_slate_date,
     run_async,
+    utc_option,
 )
-from app.core.clock import Clock, parse_iso, zone
+from app.core.clock import Clock, parse_iso
 from app.core.config import Settings
 from app.core.sanitize import clean_field
+from app.core.timefmt import display_zone, local_iso, zone_label
 from app.domain.game_status import classify, slate_status, start_text
 from app.storage.database import Database
 from app.storage.read.games import load_games
@@ -197,12 +199,13 @@ def _outcome_label(bet: ValueBet) -> str:
 
 
 @click.command("games")
+@utc_option
 @db_option
 @demo_option
 @json_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
 @click.pass_context
-def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
+def games_command(ctx: click.Context, as_json: bool, utc: bool, date_text: str | None) -> None:
     """The slate: status, inning, score, best prices, value flags."""
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
@@ -222,20 +225,21 @@ def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> N
         echo_text(f"No games stored for {day.isoformat()}.")
         return
     width = max(len(_game_name(g)) for g in games)
+    local = display_zone(settings.pipeline.timezone, utc=utc)
+    when = f"time {zone_label(parse_iso(games[0].start_time), local)}"
     echo_text(
-        f"{'time':5}  {'matchup':{width}} {'status':14} {'score':6} {'ML away':>8} {'ML home':>8} "
+        f"{when:9}  {'matchup':{width}} {'status':14} {'score':6} {'ML away':>8} {'ML home':>8} "
         f"{'RL away':>11} {'total over':>10} value"
     )
-    local = zone(settings.pipeline.timezone)
     for game in games:
         start = start_text(
-            parse_iso(game.start_time).astimezone(local).strftime("%H:%M"),
+            local_iso(game.start_time, local, label=False),
             start_tbd=game.start_tbd,
             double_header=game.double_header,
             game_number=game.game_number,
         )
         echo_text(
-            f"{start:5}  {_game_name(game):{width}} "
+            f"{start:9}  {_game_name(game):{width}} "
             f"{clean_field(_status(game, day), 14):14} "
             f"{_score(game):6} {_fmt_price(game.ml_away):>8} {_fmt_price(game.ml_home):>8} "
             f"{_fmt_price(game.rl_away, True):>11} {_total(game.total_over):>10} "
@@ -292,12 +296,13 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
 
 
 @click.command("runs")
+@utc_option
 @db_option
 @demo_option
 @json_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.pass_context
-def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
+def runs_command(ctx: click.Context, as_json: bool, utc: bool, limit: int) -> None:
     """Run history: id, trigger, outcome, started_at, finished_at, stages."""
     settings = existing_database(ctx)
 
@@ -315,12 +320,15 @@ def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
     if not runs:
         echo_text("No runs yet.")
         return
+    local = display_zone(settings.pipeline.timezone, utc=utc)
     for run in runs:
         stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
+        started = local_iso(run.started_at, local, seconds=True, day=True)
+        finished = local_iso(run.finished_at, local, seconds=True) if run.finished_at else "…"
         reason = f" ({clean_field(run.reason)})" if run.reason else ""
         echo_text(
-            f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {run.started_at} -> "
-            f"{run.finished_at or '…'}  {stages}{reason}"
+            f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {started} -> "
+            f"{finished}  {stages}{reason}"
         )
 
 

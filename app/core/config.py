@@ -298,6 +298,8 @@ class DemoSettings(SettingsSection):
     """seed of the simulated slate"""
     fault_every: int = Field(7, ge=0)
     """inject an upstream fault every N requests in --demo (0 = never)"""
+    scripted_faults: bool = True
+    """--demo's first minutes: a 429 burst, timeouts opening the odds breaker, a quota dip"""
     admin_key: str = "demo-admin-key-not-secret"
     """admin key --demo sets when the database has none (shown on the banner; not a secret)"""
 

@@ -3,7 +3,8 @@
 Every tick (at most ``tick_s`` apart) the scheduler records its heartbeat and its
 next run in ``daemon_state``, runs any break-glass request a desk handed over
 (``control_requests``, trigger 'request', allowed while paused), and starts the
-scheduled run when it is due. The mode is read by the runner at every run; a
+scheduled run when it is due. While paused or halted the runner records one
+"skipped" run per state change, not one per interval. The mode is read by the runner at every run; a
 change back to ``auto`` is noticed within one tick and runs at once rather than
 waiting out the interval. ``stop`` (an ``asyncio.Event``, set from SIGTERM/SIGINT
 by the CLI) ends the loop between steps; a run in progress finishes first.
@@ -61,6 +62,8 @@ class Scheduler:
     results: list[RunResult] = field(init=False, default_factory=list)
     _next_run: datetime | None = field(init=False, default=None)
     _last_mode: Mode | None = field(init=False, default=None)
+    # The paused/halted state whose skipped run is recorded already (None: none yet).
+    _skipped_in: Mode | None = field(init=False, default=None)
     _started_at: str | None = field(init=False, default=None)
 
     def __post_init__(self, tick_s: float | None) -> None:
@@ -132,10 +135,15 @@ class Scheduler:
         resumed = mode is Mode.AUTO and self._last_mode not in (None, Mode.AUTO)
         self._last_mode = mode
         if resumed or self._next_run is None or now >= self._next_run:
-            if self.before_run is not None:
-                await self.before_run()
-            await self._run_guarded(Trigger.SCHEDULE, scheduled=True)
-            self._next_run = self.clock.now() + timedelta(seconds=self.interval_s)
+            if mode is not Mode.AUTO and self._skipped_in is mode:
+                # Already said once for this state: a paused day is one row, not one per tick.
+                self._next_run = now + timedelta(seconds=self.interval_s)
+            else:
+                if self.before_run is not None:
+                    await self.before_run()
+                await self._run_guarded(Trigger.SCHEDULE, scheduled=True)
+                self._skipped_in = None if mode is Mode.AUTO else mode
+                self._next_run = self.clock.now() + timedelta(seconds=self.interval_s)
             await self._beat(started_at)
         if self.on_tick is not None:
             await self.on_tick()
