@@ -6,7 +6,6 @@ Update after an intended visual change with: pytest tests/tui --snapshot-update
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,7 +19,8 @@ from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
-from tests.support.desk_seed import NOW, SLATE, seed
+from tests.support.desk_seed import NOW, seed
+from tests.support.desk_states import STATES
 
 from .conftest import wait_for
 
@@ -29,58 +29,6 @@ async def _refuse(*_args: str) -> NoReturn:
     raise AssertionError("snapshots never call the control service")
 
 
-async def healthy(db: Database) -> None:
-    async with db.write() as conn:
-        await conn.execute("UPDATE runs SET outcome = 'ok', reason = NULL")
-        await conn.execute("UPDATE run_stages SET status = 'ok', error_kind = NULL")
-        await conn.execute(
-            "UPDATE source_health SET circuit_state = 'closed', consecutive_failures = 0, "
-            "last_error_kind = NULL, last_error = NULL, last_error_at = NULL"
-        )
-
-
-async def degraded(db: Database) -> None:
-    """The seed itself: the last run degraded, the odds breaker open."""
-
-
-async def critical(db: Database) -> None:
-    async with db.write() as conn:
-        for run_id, minute in ((42, "58"), (43, "59")):
-            await conn.execute(
-                "INSERT INTO runs (id, trigger, slate_date, outcome, reason, started_at, "
-                "finished_at, owner_host, owner_pid, credits_used) VALUES (?, 'schedule', ?, "
-                "'failed', 'odds: breaker open', ?, ?, 'h', 1, 0)",
-                (
-                    run_id,
-                    SLATE,
-                    f"2025-06-14T19:{minute}:00.000Z",
-                    f"2025-06-14T19:{minute}:01.000Z",
-                ),
-            )
-        await conn.execute("UPDATE runs SET outcome = 'failed' WHERE id = 41")
-
-
-async def locked(db: Database) -> None:
-    await healthy(db)
-    async with db.write() as conn:
-        for second in range(5):
-            await conn.execute(
-                "INSERT INTO auth_attempts (at, action, origin, who, host, pid, result) "
-                "VALUES (?, 'override', 'mallory', 'mallory', 'h', 7, 'wrong')",
-                (f"2025-06-14T19:59:0{second}.000Z",),
-            )
-        await conn.execute(
-            "INSERT INTO auth_locks (scope, locked_until) "
-            "VALUES ('origin:mallory', '2025-06-14T20:14:00.000Z')"
-        )
-
-
-STATES: dict[str, Callable[[Database], Awaitable[None]]] = {
-    "healthy": healthy,
-    "degraded": degraded,
-    "critical": critical,
-    "locked": locked,
-}
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
 
 
