@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from app.core.errors import PressboxError
+from app.core.sanitize import markup_field as escape  # untrusted text: cleaned, then escaped
 from app.tui.actions import DONE, ActionResult
 
 # (choice, admin_key, reason); the choice is the mode or the source, "" for a run.

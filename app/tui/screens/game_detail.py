@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +10,7 @@ from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
+from app.core.sanitize import markup_field as escape  # untrusted text: cleaned, then escaped
 from app.domain.prices import american_to_decimal
 from app.storage.read.models import GameDetail, matchup
 from app.tui import formatting as fmt

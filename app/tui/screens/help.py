@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from app.tui.formatting import legend_lines
+
 ABOUT = (
     "The dashboard refreshes only when the database changes. "
     "▲/▼ beside a price: it moved in the last moments. ★: the game has a value bet. "
@@ -27,6 +29,6 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = ["[b]pressbox desk: keys[/]", ""]
         lines += [f"  [b]{key:<8}[/] {text}" for key, text in self.keys]
-        lines += ["", ABOUT, "", "[dim]escape closes this help[/]"]
+        lines += [*legend_lines(), "", ABOUT, "", "[dim]escape closes this help[/]"]
         with Vertical(id="help-box"):
             yield Static("\n".join(lines), id="help-text")
