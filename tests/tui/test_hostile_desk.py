@@ -12,9 +12,12 @@ character or escape byte from the data, and the desk still runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
+from textual._compositor import LayoutUpdate
 from textual.app import App
+from textual.screen import Screen
 
 from app.storage.database import Database
 from app.tui.screens.audit import AuditScreen
@@ -71,8 +74,13 @@ def terminal_text(app: App[None]) -> list[str]:
     # The compositor's full update is what the driver writes: its segments' text is the
     # data; Textual's own escape sequences come from styles, never from this text.
     update = app.screen._compositor.render_update(full=True)
-    assert update is not None
-    return [segment.text for strip in update.strips for segment in strip]  # type: ignore[attr-defined]
+    assert isinstance(update, LayoutUpdate)
+    # One entry per screen line, each the strips of the widgets side by side on it.
+    return [segment.text for line in update.strips for strip in line for segment in strip]
+
+
+def is_showing(app: App[None], screen_type: type[Screen[None]]) -> bool:
+    return isinstance(app.screen, screen_type)
 
 
 def assert_clean(app: App[None], where: str) -> None:
@@ -102,13 +110,14 @@ async def test_hostile_data_never_reaches_the_terminal_raw(make_app, seeded, str
         assert_clean(app, "game detail")
         await pilot.press("escape")
 
-        for key, screen_type in (
+        screens: tuple[tuple[str, type[Screen[None]]], ...] = (
             ("r", RunsScreen),
             ("a", AuditScreen),
             ("question_mark", HelpScreen),
-        ):
+        )
+        for key, screen_type in screens:
             await pilot.press(key)
-            await wait_for(pilot, lambda t=screen_type: isinstance(app.screen, t))
+            await wait_for(pilot, partial(is_showing, app, screen_type))
             await pilot.pause(0.1)
             assert_clean(app, screen_type.__name__)
             await pilot.press("escape")
