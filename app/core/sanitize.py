@@ -93,3 +93,8 @@ def markup_field(value: object, limit: int = DEFAULT_FIELD_LIMIT) -> str:
         lambda m: SHOWN_BACKSLASH * len(m.group()), clean_field(value, limit)
     )
     return text.replace("[", "\\[")
+
+
+def markup_text(value: object, limit: int = DEFAULT_LINE_LIMIT) -> str:
+    """``markup_field`` for a whole message or explanation (bounded like a line, not a cell)."""
+    return markup_field(value, limit)

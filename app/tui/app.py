@@ -31,7 +31,7 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.core.sanitize import clean_field
-from app.core.sanitize import markup_field as escape  # untrusted text: cleaned, then escaped
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.domain.status import SOURCES
 from app.storage.read.models import DashboardSnapshot
 from app.tui.actions import MODES, ActionResult, ControlActions

@@ -69,6 +69,7 @@ def legend_lines() -> list[str]:
     """The numbers' legend, for the help screen."""
     return ["", "[b]What the numbers mean[/]"] + [f"  [b]{k}[/]: {v}" for k, v in LEGEND]
 
+
 EVENT_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("time", "Time", 5),
     ("text", "Event", 64),

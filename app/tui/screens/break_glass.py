@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from app.core.errors import PressboxError
-from app.core.sanitize import markup_field as escape  # untrusted text: cleaned, then escaped
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.tui.actions import DONE, ActionResult
+from widgets.modal_box import ModalBox
 
 # (choice, admin_key, reason); the choice is the mode or the source, "" for a run.
 GuardedCall = Callable[[str, str, str], Awaitable[ActionResult]]
@@ -52,7 +53,7 @@ class BreakGlassScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        with Vertical(id="bg-box"):
+        with ModalBox(id="bg-box"):
             yield Static(f"[b]{escape(spec.title)}[/]", id="bg-title")
             yield Static(escape(spec.explain), id="bg-explain")
             if spec.choices:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from app.tui.formatting import legend_lines
+from widgets.modal_box import ModalBox
 
 ABOUT = (
     "The dashboard refreshes only when the database changes. "
@@ -30,5 +30,5 @@ class HelpScreen(ModalScreen[None]):
         lines = ["[b]pressbox desk: keys[/]", ""]
         lines += [f"  [b]{key:<8}[/] {text}" for key, text in self.keys]
         lines += [*legend_lines(), "", ABOUT, "", "[dim]escape closes this help[/]"]
-        with Vertical(id="help-box"):
+        with ModalBox(id="help-box"):
             yield Static("\n".join(lines), id="help-text")

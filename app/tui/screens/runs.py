@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
-from app.core.sanitize import markup_field as escape  # untrusted text: cleaned, then escaped
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.storage.read.models import Run
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
