@@ -20,6 +20,7 @@ from app.cli import (
     secrets_cmds,
 )
 from app.cli.common import CliContext, echo_text, with_settings
+from app.core.errors import PressboxError
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,4 +75,8 @@ def main() -> None:
     except click.Abort:
         echo_text("pressbox: aborted; nothing was changed", err=True)
         sys.exit(1)
+    except PressboxError as exc:
+        # A command that let a classified error through still ends in one line.
+        echo_text(f"pressbox: {exc.one_line()}", err=True)
+        sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -12,15 +12,16 @@ import time
 from dataclasses import dataclass
 
 from app.domain.status import FINISHED_REQUEST
-from app.storage import control_requests, runs
+from app.storage import control_requests
 from app.storage.database import Database
-from app.storage.runs import RunRow
+from app.storage.read.models import Run
+from app.storage.read.runs import run_by_id
 
 
 @dataclass(frozen=True)
 class HandoffOutcome:
     request_status: str  # pending / taken / done / failed / expired
-    run: RunRow | None  # the daemon's run, once it finished
+    run: Run | None  # the daemon's run, once it finished
 
     @property
     def finished(self) -> bool:
@@ -36,7 +37,7 @@ async def follow_request(
         async with db.read() as conn:
             request = await control_requests.get_request(conn, request_id)
             run = (
-                await runs.get_run(conn, request.run_id)
+                await run_by_id(conn, request.run_id)
                 if request is not None and request.run_id is not None
                 else None
             )

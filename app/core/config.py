@@ -13,8 +13,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -120,6 +121,19 @@ class PipelineSettings(SettingsSection):
     """seconds between scheduled runs (daemon)"""
     timezone: str = "America/New_York"
     """time zone of MLB's official date ('today')"""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        # Checked at load, so every command says it in one line (not the first date maths).
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {name!r}; use an IANA name such as America/New_York"
+            ) from None
+        return name
+
     value_edge_threshold: float = Field(0.02, ge=0, le=1)
     """minimum EV per unit to flag a value bet (0.02 = 2%)"""
     kelly_fraction: float = Field(0.25, gt=0, le=1)
@@ -386,7 +400,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     env_name = ENV_PREFIX + "__".join(part.upper() for part in loc)
     more = len(exc.errors()) - 1
     extra = f" (and {more} more)" if more > 0 else ""
-    return f"invalid setting {dotted} ({env_name}): {first['msg']}{extra}"
+    # A validator's own ValueError text is the message; pydantic prefixes it "Value error, ".
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"invalid setting {dotted} ({env_name}): {message}{extra}"
 
 
 def load_settings(

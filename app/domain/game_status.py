@@ -130,6 +130,10 @@ def slate_status(
     except ValueError:
         status = GameStatus.SCHEDULED
     why = f": {reason}" if reason else ""
+    if viewing is not None and reschedule_date == official_date and viewing < official_date:
+        # The original day of a game moved to a make-up date: whatever the game did since
+        # (scheduled, played), this day's slate says where it went.
+        return f"PPD → {_day(official_date)}"
     if status is GameStatus.POSTPONED:
         make_up = reschedule_date or (official_date if official_date != viewing else None)
         return f"PPD → {_day(make_up)}" if make_up else "PPD"

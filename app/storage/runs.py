@@ -14,32 +14,12 @@ import aiosqlite
 
 from app.domain.records import StageResult
 from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome
-from app.storage.rows import from_row
 
 
 def outcome_in(outcomes: Iterable[RunOutcome]) -> tuple[str, tuple[str, ...]]:
     """``outcome IN (?, ...)`` and its parameters, for a named set of ``app.domain.status``."""
     values = tuple(sorted(str(outcome) for outcome in outcomes))
     return f"outcome IN ({', '.join('?' * len(values))})", values
-
-
-@dataclass(frozen=True)
-class RunRow:
-    id: int
-    trigger: str
-    slate_date: str
-    outcome: str
-    reason: str | None
-    started_at: str
-    finished_at: str | None
-    owner_host: str
-    owner_pid: int
-    lease_token: int | None
-    credits_used: int
-
-
-def _run(row: aiosqlite.Row) -> RunRow:
-    return from_row(RunRow, row)
 
 
 @dataclass(frozen=True)
@@ -157,20 +137,6 @@ async def mark_abandoned(
             (at, dead),
         )
     return ids
-
-
-async def get_run(conn: aiosqlite.Connection, run_id: int) -> RunRow | None:
-    async with conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)) as cursor:
-        row = await cursor.fetchone()
-    return _run(row) if row is not None else None
-
-
-async def list_runs(conn: aiosqlite.Connection, limit: int = 20) -> list[RunRow]:
-    """Newest first."""
-    async with conn.execute(
-        "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
-    ) as cursor:
-        return [_run(r) for r in await cursor.fetchall()]
 
 
 async def count_runs(conn: aiosqlite.Connection) -> int:

@@ -26,7 +26,6 @@ CONTRACTS = [
     ]["contracts"]
 ]
 (LAYERS,) = [name for name in CONTRACTS if name.startswith("Layers:")]
-UI_NO_SQL = "The UI never touches SQL or HTTP"
 NON_UI = "Non-UI packages never import Textual or the UI"
 DOMAIN = "The domain imports only the standard library and pydantic"
 UI_DATA = "The UI reaches only read models, DeskData, ControlActions, domain and core"
@@ -54,16 +53,15 @@ def broken_contracts(output: str) -> set[str]:
 
 
 def test_every_contract_is_strict_and_known() -> None:
-    # Indirect imports are how a UI module reaches SQL through a helper: never allowed,
-    # except on the UI contract that the read-side change tightens.
+    # Indirect imports are how a UI module reaches SQL through a helper: never allowed.
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     lenient = [
         c["name"]
         for c in config["tool"]["importlinter"]["contracts"]
         if c.get("allow_indirect_imports")
     ]
-    assert set(lenient) <= {UI_NO_SQL}
-    assert {LAYERS, UI_NO_SQL, NON_UI, DOMAIN, UI_DATA} == set(CONTRACTS)
+    assert lenient == []
+    assert {LAYERS, NON_UI, DOMAIN, UI_DATA} == set(CONTRACTS)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +102,7 @@ VIOLATIONS = {
         "app/storage/mode.py", "import app.cli.desk", frozenset({LAYERS, NON_UI})
     ),
     "a widget opens SQLite": Violation(
-        "widgets/quiet_static.py", "import sqlite3", frozenset({UI_NO_SQL, UI_DATA})
+        "widgets/quiet_static.py", "import sqlite3", frozenset({UI_DATA})
     ),
     "a TUI module calls an upstream client": Violation(
         "app/tui/banner.py", "from app.sources.odds_api import OddsClient", frozenset({UI_DATA})

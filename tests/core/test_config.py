@@ -131,3 +131,18 @@ def test_secret_keys_in_dotenv_ignores_comments(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
     dotenv.write_text("# ODDS_API_KEY=old\n\nexport SMTP_PASSWORD=x\nPLAIN=1\n")
     assert secret_keys_in_dotenv(dotenv) == ["SMTP_PASSWORD"]
+
+
+def test_an_unknown_time_zone_is_one_line_in_every_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from app.cli.main import cli
+
+    env = {"PRESSBOX_PIPELINE__TIMEZONE": "Mars/Olympus"}
+    for args in (["games"], ["bets"], ["runs"], ["run"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "x.db")], env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert "pipeline.timezone" in result.output and "Mars/Olympus" in result.output
+        assert "Traceback" not in result.output and "Value error" not in result.output
+    health = CliRunner().invoke(cli, ["health", "--db", str(tmp_path / "x.db")], env=env)
+    assert health.exit_code == 3 and health.output.startswith("UNKNOWN: invalid setting")

@@ -23,7 +23,8 @@ from app.domain.status import (
 )
 from app.storage.database import Database
 from app.storage.mode import get_mode, set_mode
-from app.storage.runs import RunStart, create_run, get_run, outcome_in, record_skipped
+from app.storage.read.runs import run_by_id as get_run
+from app.storage.runs import RunStart, create_run, outcome_in, record_skipped
 
 # What the database and `--json` hold today; these strings must never change.
 STORED = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -80,3 +81,45 @@ def test_a_suspended_game_is_suspended_unpaired_and_never_priced(db_path: Path) 
     priced = dict(rows(db_path, "SELECT event_id, COUNT(*) FROM fair_prices GROUP BY event_id"))
     # The same board shape is priced for the pre-game game and not for the suspended one.
     assert priced == {"pre00000000000000000000000000001": 2}
+
+
+def test_a_make_up_game_played_later_still_reads_ppd_on_its_original_day(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Run 2 variation: MLB's 2022-04-08 answer lists the make-up games as their own day's
+    games (scheduled, then final), as it does once they are played. The one stored row
+    follows the newest state, and the original day still says where the game went."""
+    folder = tmp_path / "made_up"
+    shutil.copytree(RECORDINGS / "postponed_2022-04-07", folder)
+    second = folder / "000003-mlb.json"
+    recorded = json.loads(second.read_text(encoding="utf-8"))
+    listed = recorded["body"]["dates"][0]
+    made_up = [g for g in listed["games"] if g["gamePk"] in (661333, 661750)]
+    for game in made_up:
+        game["gameDate"] = "2022-04-08T17:05:00Z"
+        game["status"] = {
+            "abstractGameState": "Final",
+            "codedGameState": "F",
+            "detailedState": "Final",
+            "statusCode": "F",
+            "startTimeTBD": False,
+        }
+        game.pop("rescheduleDate", None)
+        game.pop("rescheduleGameDate", None)
+        game["rescheduledFrom"] = "2022-04-07T17:05:00Z"
+    recorded["body"]["dates"] = [{**listed, "date": "2022-04-08", "games": made_up}]
+    second.write_text(json.dumps(recorded), encoding="utf-8")
+
+    result = replay(folder, db_path)
+    assert result.exit_code == 0, result.output
+
+    on_the_day = {
+        g["game_pk"]: g for g in json.loads(games(db_path, "2022-04-08", "--json").stdout)["games"]
+    }
+    assert {pk: g["status_category"] for pk, g in on_the_day.items()} == {
+        661333: "final",
+        661750: "final",
+    }
+    assert "Final" in games(db_path, "2022-04-08").stdout
+    original = games(db_path, "2022-04-07").stdout
+    assert sum(1 for line in original.splitlines() if "PPD → Apr 8" in line) == 2, original

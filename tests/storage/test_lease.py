@@ -21,6 +21,7 @@ from app.storage.lease import (
     this_host,
     try_acquire,
 )
+from app.storage.read.runs import run_by_id
 
 NOW = datetime(2025, 6, 14, 16, 0, tzinfo=UTC)
 TTL = 120.0
@@ -46,7 +47,7 @@ async def _running_run(db: Database, pid: int, host: str = HOST) -> int:
 
 async def _outcome(db: Database, run_id: int) -> tuple[str, str | None]:
     async with db.read() as conn:
-        row = await runs.get_run(conn, run_id)
+        row = await run_by_id(conn, run_id)
     assert row is not None
     return row.outcome, row.reason
 

@@ -35,6 +35,14 @@ async def recent_runs(conn: aiosqlite.Connection, limit: int) -> tuple[Run, ...]
     return await _with_stages(conn, rows)
 
 
+async def run_by_id(conn: aiosqlite.Connection, run_id: int) -> Run | None:
+    """One stored run with its stages, or None."""
+    runs = await _with_stages(
+        conn, await fetch_rows(conn, "SELECT * FROM runs WHERE id = ?", (run_id,))
+    )
+    return runs[0] if runs else None
+
+
 async def last_delivered_run(conn: aiosqlite.Connection) -> Run | None:
     """The newest run that delivered data (ok or degraded): "the last successful run".
 
