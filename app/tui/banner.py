@@ -31,8 +31,10 @@ _VERDICT_STYLE = {
     HealthStatus.UNKNOWN: "bold white on blue",
 }
 # Under a minute the data age moves in steps of this many seconds: precise enough to tell
-# a quiet desk from a hung one, and cheap enough for the idle budget (bench/idle.py).
-AGE_STEP_S = 10
+# a quiet desk from a hung one, and cheap enough for the idle budget of 5 B/s (an update
+# of the age costs 75 bytes: two steps, the minute and the clock are 279 B a minute;
+# bench/idle.py).
+AGE_STEP_S = 20
 _MINUTE = 60
 _HOUR = 3600
 
@@ -72,10 +74,12 @@ def _age_s(now: datetime, changed_at: str | None) -> float | None:
 
 
 def age_text(now: datetime, changed_at: str | None) -> str:
-    """``data 10 s old`` (steps of ``AGE_STEP_S``), ``data 4 min old``, ``data 3 h old``."""
+    """``data 20 s old`` (steps of ``AGE_STEP_S``), ``data 4 min old``, ``data 3 h old``."""
     age = _age_s(now, changed_at)
     if age is None:
         return "no data yet"
+    if age < AGE_STEP_S:
+        return f"data <{AGE_STEP_S} s old"
     if age < _MINUTE:
         return f"data {int(age // AGE_STEP_S) * AGE_STEP_S} s old"
     if age < _HOUR:

@@ -99,8 +99,11 @@ async def test_data_age_and_clock_follow_the_clock(make_app) -> None:
 def test_age_steps_and_the_next_tick() -> None:
     now = datetime(2025, 6, 14, 20, 0, 5, tzinfo=UTC)
     changed = iso(now - timedelta(seconds=12))
-    assert banner.age_text(now, changed) == "data 10 s old"
+    assert banner.age_text(now, changed) == "data <20 s old"
     assert banner.next_tick_s(now, changed) == pytest.approx(8.0)  # at 20 s old
+    later = iso(now - timedelta(seconds=47))
+    assert banner.age_text(now, later) == "data 40 s old"
+    assert banner.next_tick_s(now, later) == pytest.approx(13.0)  # at 1 min old
     old = iso(now - timedelta(minutes=5, seconds=50))
     assert banner.age_text(now, old) == "data 5 min old"
     assert banner.next_tick_s(now, old) == pytest.approx(10.0)  # 6 min old at 20:00:15
