@@ -1,8 +1,9 @@
-"""Pipeline health: last run, its stages, the next run, and one line per source."""
+"""Pipeline health: the verdict's reasons, last run, stages, next run, security, sources."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -10,24 +11,45 @@ from textual.containers import Vertical
 from widgets.quiet_static import QuietStatic
 
 
+@dataclass(frozen=True)
+class HealthLines:
+    verdict: Sequence[str]
+    run: str
+    stages: str
+    next_run: str
+    security: str
+    sources: Sequence[str]
+
+
 class HealthPanel(Vertical):
     DEFAULT_CSS = """
     HealthPanel { height: auto; }
     HealthPanel > QuietStatic { height: auto; }
+    HealthPanel > QuietStatic.-empty { display: none; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic(id="health-run")
-        yield QuietStatic(id="health-stages")
-        yield QuietStatic(id="health-next")
-        yield QuietStatic(id="health-sources")
+    _PARTS = ("verdict", "run", "stages", "next", "security", "sources")
 
-    def show(self, run: str, stages: str, next_run: str, sources: Sequence[str]) -> int:
+    def compose(self) -> ComposeResult:
+        for part in self._PARTS:
+            yield QuietStatic(id=f"health-{part}", classes="-empty")
+
+    def show(self, lines: HealthLines) -> int:
         """Update the lines that differ; returns how many changed."""
+        sources = (
+            "\n".join(lines.sources) if lines.sources else "Sources: [dim]no calls recorded yet[/]"
+        )
+        texts = (
+            "\n".join(lines.verdict),
+            lines.run,
+            lines.stages,
+            lines.next_run,
+            lines.security,
+            sources,
+        )
         changed = 0
-        changed += self.query_one("#health-run", QuietStatic).show(run)
-        changed += self.query_one("#health-stages", QuietStatic).show(stages)
-        changed += self.query_one("#health-next", QuietStatic).show(next_run)
-        text = "\n".join(sources) if sources else "Sources: [dim]no calls recorded yet[/]"
-        changed += self.query_one("#health-sources", QuietStatic).show(text)
+        for part, text in zip(self._PARTS, texts, strict=True):
+            line = self.query_one(f"#health-{part}", QuietStatic)
+            line.set_class(not text, "-empty")
+            changed += line.show(text)
         return changed

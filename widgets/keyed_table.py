@@ -16,6 +16,7 @@ from typing import Self
 
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -58,6 +59,32 @@ class KeyedTable(DataTable[str]):
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
+    class Scrolled(Message):
+        """The rows in view changed (for a position counter in a title)."""
+
+        def __init__(self, table: KeyedTable) -> None:
+            super().__init__()
+            self.table = table
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.post_message(self.Scrolled(self))
+
+    def on_resize(self) -> None:
+        self.post_message(self.Scrolled(self))
+
+    def position_text(self) -> str:
+        """``3–7 of 15`` when some rows are out of view, else ``15``."""
+        header = self.header_height if self.show_header else 0
+        visible = max(0, self.scrollable_content_region.height - header)
+        count = self.row_count
+        if count <= visible or visible == 0:
+            return str(count)
+        first = min(round(self.scroll_y), count - 1) + 1
+        last = min(count, first + visible - 1)
+        return f"{first}–{last} of {count}"
+
     def set_cell(self, row_key: str, column_key: str, value: str) -> bool:
         """Change one cell if its value differs; True when it changed."""
         if self.get_cell(row_key, column_key) == value:
@@ -78,8 +105,9 @@ class KeyedTable(DataTable[str]):
     def sync(self, rows: Mapping[str, Sequence[str]]) -> SyncStats:
         """Make the table show ``rows`` (key -> cells), in the mapping's order.
 
-        Unchanged cells are not touched; rows are reordered only when rows were
-        added or removed (or the order changed), keeping the cursor on its row.
+        Unchanged cells are not touched; rows are reordered (by key, never by
+        text) only when rows were added or removed or the order changed, keeping
+        the cursor on its row.
         """
         columns = [str(c.value) for c in self.columns]
         current = set(self.row_keys())
@@ -100,14 +128,23 @@ class KeyedTable(DataTable[str]):
                     added += 1
             if self.row_keys() != wanted:
                 order = {key: index for index, key in enumerate(wanted)}
-                by_cells = {tuple(self.get_row(key)): order[key] for key in wanted}
-                if len(by_cells) == len(wanted):
-                    self.sort(key=lambda values: by_cells[tuple(values)])
+                self._sort_by_key(order)
                 if at_top:
                     self.move_cursor(row=0, animate=False)
                 elif cursor_key is not None and cursor_key in order:
                     self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
         return SyncStats(added, removed, changed)
+
+    def _sort_by_key(self, order: Mapping[str, int]) -> None:
+        """Put the rows in ``order`` (key -> position), whatever their cells say.
+
+        ``DataTable.sort`` hands its key function only a row's cells, and two rows
+        may well show the same text (two identical events in one minute). So the
+        positions are handed out in the order ``sort`` asks for them: it computes
+        the key of each row once, in the order of ``self.rows``.
+        """
+        positions = iter([order[str(key.value)] for key in self.rows])
+        self.sort(key=lambda _cells: next(positions))
 
     def _cursor_key(self) -> str | None:
         if not self.row_count or not self.is_valid_row_index(self.cursor_row):

@@ -6,11 +6,13 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
+from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger
 from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
+from app.pipeline.health import desk_verdict
 from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
@@ -95,7 +97,7 @@ async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None
         wired = await parts(db) if parts is not None else DeskParts()
         app = desk_app(
             settings,
-            StoredDeskData(db),
+            StoredDeskData(db, verdict=desk_verdict(db, settings, Clock())),
             demo=demo,
             control=wired.control,
             background=wired.background,

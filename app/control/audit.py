@@ -20,6 +20,7 @@ import aiosqlite
 from app.core.logging import get_logger, redact
 from app.security.identity import Actor
 from app.storage.audit_log import FIELDS, AuditEntry, entry_from_row, recent
+from app.storage.read import security as security_reads
 
 GENESIS = "0" * 64
 
@@ -183,10 +184,4 @@ async def verify_chain(conn: aiosqlite.Connection) -> ChainCheck:
 
 async def last_allowed_at(conn: aiosqlite.Connection, action: str) -> str | None:
     """When ``action`` last passed the gate (rate limits count these rows)."""
-    async with conn.execute(
-        "SELECT at FROM audit_log WHERE action = ? AND outcome IN ('accepted', 'done') "
-        "ORDER BY id DESC LIMIT 1",
-        (action,),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return str(row["at"]) if row else None
+    return await security_reads.last_allowed_at(conn, action)

@@ -28,6 +28,7 @@ import aiosqlite
 from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.security.identity import Actor
+from app.storage.read import security as security_reads
 
 GLOBAL_SCOPE = "global"
 PENDING, WRONG, RIGHT = "pending", "wrong", "right"
@@ -212,9 +213,4 @@ async def unlock_all(conn: aiosqlite.Connection, now: datetime) -> int:
 
 async def locks_in_force(conn: aiosqlite.Connection, now: datetime) -> list[tuple[str, datetime]]:
     """Every scope locked now, for `health` and the desk's header."""
-    async with conn.execute(
-        "SELECT scope, locked_until FROM auth_locks WHERE locked_until > ? ORDER BY scope",
-        (iso(now),),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [(str(r["scope"]), parse_iso(r["locked_until"])) for r in rows]
+    return await security_reads.locks_in_force(conn, now)

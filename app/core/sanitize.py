@@ -4,7 +4,7 @@ Untrusted text is anything from an upstream (team names, statuses, book
 titles, error messages), a config file or a typed reason. Stored as it came;
 rendered through ``clean_field`` (one field of a row), ``clean_line`` (a
 whole output line, the last guard before ``stdout``/``stderr``) or
-``markup_field`` (a field the desk renders as Rich markup).
+``markup_field`` (a field the desk renders as markup).
 
 What goes:
 
@@ -43,6 +43,9 @@ _CONTROLS = re.compile(
     # Tab and the line breaks are handled first; whatever is left of them goes too.
     "|[\t\n\r\x0b\x0c]"
 )
+# Backslashes that would escape a "[" (the field's own, or the markup after it).
+_BACKSLASHES_BEFORE_TAG = re.compile(r"\\+(?=\[|$)")
+SHOWN_BACKSLASH = "⧵"
 # Rich's own tag pattern: only what Rich would read as a tag needs a backslash.
 _MARKUP_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
@@ -78,5 +81,20 @@ def escape_markup(text: str) -> str:
 
 
 def markup_field(value: object, limit: int = DEFAULT_FIELD_LIMIT) -> str:
-    """A field for a widget that renders Rich markup: cleaned, bounded, then escaped."""
-    return escape_markup(clean_field(value, limit))
+    """A field for a widget that renders markup (Textual's parser or Rich's): cleaned, bounded,
+    then every ``[`` escaped.
+
+    Escaping only tag-shaped text (Rich's rule) is not enough for Textual, which reads a
+    lone ``[`` as a tag running to the next ``]`` (one in *our* markup after the field),
+    and for both a backslash just before a ``[`` or at the end of the field escapes the
+    markup that follows. Those backslashes are shown as ``⧵`` instead.
+    """
+    text = _BACKSLASHES_BEFORE_TAG.sub(
+        lambda m: SHOWN_BACKSLASH * len(m.group()), clean_field(value, limit)
+    )
+    return text.replace("[", "\\[")
+
+
+def markup_text(value: object, limit: int = DEFAULT_LINE_LIMIT) -> str:
+    """``markup_field`` for a whole message or explanation (bounded like a line, not a cell)."""
+    return markup_field(value, limit)

@@ -8,7 +8,8 @@ Status and exit code, worst first:
   ``health.no_success_critical_s``.
 * WARNING (1) -- the database, its -wal/-shm or its directory is open to other users;
   the last run was degraded (or failed, short of N); a circuit breaker is open or
-  half-open; The Odds API credits are at or below ``quota.low_credits_warning``;
+  half-open; break-glass is locked out (for one origin or everyone, even before
+  the first run); The Odds API credits are at or below ``quota.low_credits_warning``;
   the system is halted (not yet for long) or paused; paused with no success
   within the threshold.
 * CRITICAL (2) also when ``pressbox health`` finds the file damaged inside
@@ -25,6 +26,7 @@ teaches operators to ignore WARNING.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,7 +56,9 @@ from app.storage.database import (
     sqlite_version_is_safe,
 )
 from app.storage.mode import get_mode
+from app.storage.read.models import SecurityState, Verdict
 from app.storage.read.runs import last_delivered_run
+from app.storage.read.security import load_security
 from app.storage.runs import outcome_in
 
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
@@ -118,6 +122,7 @@ class HealthReport:
     notes: list[str] = field(default_factory=list)
     last_success_at: str | None = None
     checked_at: str | None = None
+    security: SecurityState | None = None
 
     def line(self) -> str:
         """One Nagios-style line: ``STATUS: reasons`` (or a summary when OK)."""
@@ -217,9 +222,11 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
             row = await cur.fetchone()
             first_run = row[0] if row is not None else None
         rows = await source_health.all_sources(conn)
+        security = await load_security(conn, now, settings.security)
 
     critical: list[str] = []
     warning: list[str] = exposure_warnings(db.path)
+    warning += [f"break-glass locked for {lock.who} until {lock.until}" for lock in security.locks]
 
     halted_for = _age(now, mode.set_at) if mode.mode is Mode.HALTED else None
     if halted_for is not None:
@@ -322,10 +329,11 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
 
     if critical:
         status_text, reasons = HealthStatus.CRITICAL, critical + warning
-    elif not recent:
+    elif not recent and not security.locks:
         status_text, reasons = HealthStatus.UNKNOWN, ["no run yet", *warning]
     elif warning:
-        status_text, reasons = HealthStatus.WARNING, warning
+        # A lockout is known trouble even on a database that never ran.
+        status_text, reasons = HealthStatus.WARNING, warning + ([] if recent else ["no run yet"])
     else:
         status_text, reasons = HealthStatus.OK, []
     return HealthReport(
@@ -341,4 +349,20 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
         notes=_sqlite_notes(),
         last_success_at=last_success,
         checked_at=iso(now),
+        security=security,
     )
+
+
+def verdict_of(report: HealthReport) -> Verdict:
+    return Verdict(report.status, tuple(report.reasons), report.security)
+
+
+def desk_verdict(
+    db: Database, settings: Settings, clock: Clock
+) -> Callable[[], Awaitable[Verdict]]:
+    """The desk's header verdict: ``evaluate_health`` itself, as a read the desk may call."""
+
+    async def read() -> Verdict:
+        return verdict_of(await evaluate_health(db, settings, clock))
+
+    return read

@@ -20,10 +20,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +32,8 @@ from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
+from app.core.sanitize import clean_field
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.domain.status import SOURCES
 from app.storage.read.models import DashboardSnapshot
 from app.tui.actions import MODES, ActionResult, ControlActions
@@ -237,6 +239,21 @@ class PressboxApp(App[int]):
             self._last_poll_problem = None
         finally:
             self._arm_poll()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification says untrusted text (errors, upstream, reasons) sanitized."""
+        clean = escape if markup else clean_field
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     def _notify_once(self, text: str) -> None:
         # A database that stays unreadable fails every poll: say it once, not each time.

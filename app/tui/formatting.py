@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from rich.markup import escape
-
 from app.core.clock import parse_iso
+from app.core.sanitize import markup_field
 from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.read.models import (
@@ -19,8 +18,10 @@ from app.storage.read.models import (
     GameLine,
     Price,
     Run,
+    SecurityState,
     SourceHealthRow,
     ValueBet,
+    Verdict,
     short_team,
 )
 
@@ -34,22 +35,40 @@ GAME_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("matchup", "Game", 10),
     ("status", "Status", 6),
     ("score", "Score", 5),
-    ("ml_away", "Away", 6),
-    ("ml_home", "Home", 6),
-    ("runline", "Run line", 10),
-    ("total", "Total", 10),
+    ("ml_away", "Away ML", 7),
+    ("ml_home", "Home ML", 7),
+    ("runline", "Away RL", 10),
+    ("total", "Over", 10),
 )
 PRICE_COLUMNS = ("ml_away", "ml_home", "runline", "total")
 
 VALUE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("matchup", "Game", 9),
-    ("bet", "Bet", 14),
-    ("book", "Book", 10),
+    ("bet", "Bet", 12),
+    ("book", "Book", 14),
     ("price", "Price", 5),
-    ("fair", "Fair", 4),
-    ("edge", "Edge", 6),
-    ("stake", "Stake", 5),
+    ("fair", "Fair %", 6),
+    ("edge", "EV %", 6),
+    ("stake", "Stake u", 7),
 )
+
+# What the numbers mean, for the help screen: every unit a header names.
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("Away ML / Home ML", "moneyline, American odds (+150 wins 150 per 100 staked)"),
+    ("Away RL", "run line of the away side: its spread, then its price"),
+    ("Over", "total runs line, then the price of the Over (Under is its other side)"),
+    ("Fair %", "the consensus win probability of the other books, vig removed"),
+    ("EV %", "expected value per unit staked at the book's price (the edge)"),
+    ("Stake u", "suggested stake in units of the configured bankroll"),
+    ("▲ / ▼", "a price that moved up / down since the last refresh"),
+    ("★", "the game has a value bet"),
+)
+
+
+def legend_lines() -> list[str]:
+    """The numbers' legend, for the help screen."""
+    return ["", "[b]What the numbers mean[/]"] + [f"  [b]{k}[/]: {v}" for k, v in LEGEND]
+
 
 EVENT_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("time", "Time", 5),
@@ -65,6 +84,7 @@ OUTCOME_STYLE = {
     "skipped": "dim",
     "running": "cyan",
 }
+_VERDICT_STYLE = {"CRITICAL": "bold red", "WARNING": "yellow", "UNKNOWN": "blue", "OK": "green"}
 _CIRCUIT_STYLE = {"closed": "green", "half_open": "yellow", "open": "bold red"}
 
 
@@ -156,7 +176,7 @@ def game_status(line: GameLine) -> str:
     if line.abstract_state == "Final":
         return styled("Final", "dim")
     # Upstream text, and the result is markup: a detailedState of "[/]" must stay text.
-    return escape(line.status[:6]) if line.status != "Scheduled" else "Sched"
+    return markup_field(line.status[:6]) if line.status != "Scheduled" else "Sched"
 
 
 def score(line: GameLine) -> str:
@@ -209,7 +229,7 @@ def game_cells(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> tuple[s
             double_header=line.double_header,
             game_number=line.game_number,
         ),
-        escape(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
+        markup_field(game_code(line)) + (styled("★", "bold yellow") if line.value_bets else ""),
         game_status(line),
         score(line),
         _price_cell(line.ml_away, with_point=False, marker=markers.get("ml_away", "")),
@@ -229,17 +249,27 @@ def bet_label(bet: ValueBet) -> str:
         return f"ML {outcome_code(bet.outcome)}"
     if bet.market == "spreads":
         return f"RL {outcome_code(bet.outcome)} {bet.point:+g}"
-    return f"{bet.outcome} {bet.point:g}"
+    return f"{total_side(bet.outcome)} {bet.point:g}"
+
+
+def total_side(outcome: str) -> str:
+    """The one naming of a total's sides: ``Over`` / ``Under``, whatever the case upstream."""
+    return outcome.capitalize() if outcome.lower() in {"over", "under"} else outcome
+
+
+def book_name(book: str, title: str) -> str:
+    """The bookmaker's own title from The Odds API (``PointsBet (US)``), its key otherwise."""
+    return title or book
 
 
 def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
     game = games.get(bet.game_pk) if bet.game_pk is not None else None
     return (
-        escape(game_code(game) if game is not None else bet.matchup),
-        escape(bet_label(bet)),
-        escape(bet.book),
+        markup_field(game_code(game) if game is not None else bet.matchup),
+        markup_field(bet_label(bet)),
+        markup_field(book_name(bet.book, bet.book_title)),
         american(bet.price),
-        f"{bet.fair_prob * 100:.0f}%",
+        f"{bet.fair_prob * 100:.1f}",
         edge_text(bet.edge),
         f"{bet.stake:.1f}",
     )
@@ -254,7 +284,7 @@ def run_line(run: Run | None, now: datetime) -> str:
         f" took {duration(run.duration_s)}"
     )
     if run.reason:
-        text += f": {escape(run.reason)}"
+        text += f": {markup_field(run.reason)}"
     return text
 
 
@@ -281,15 +311,48 @@ def source_line(source: SourceHealthRow, now: datetime, low_credits: int) -> str
         source.circuit_state.replace("_", "-"), _CIRCUIT_STYLE.get(source.circuit_state, "")
     )
     latency = f"{source.latency_ms:.0f} ms" if source.latency_ms is not None else "— ms"
-    text = f"{escape(source.source):<5} {circuit} {latency}"
+    text = f"{markup_field(source.source):<5} {circuit} {latency}"
     if source.quota_remaining is not None:
         quota = f"quota {source.quota_remaining}"
         text += " · " + (styled(quota, "yellow") if source.quota_remaining < low_credits else quota)
     if source.last_error:
-        kind = escape(source.last_error_kind or "error")
-        text += f" · [red]{kind}[/] {ago(source.last_error_at, now)}: {escape(source.last_error)}"
+        kind = markup_field(source.last_error_kind or "error")
+        text += (
+            f" · [red]{kind}[/] {ago(source.last_error_at, now)}: {markup_field(source.last_error)}"
+        )
     return text
 
 
 def severity_text(text: str, severity: str) -> str:
-    return styled(escape(text), _SEVERITY_STYLE.get(severity, ""))
+    return styled(markup_field(text), _SEVERITY_STYLE.get(severity, ""))
+
+
+def verdict_lines(verdict: Verdict | None) -> list[str]:
+    """Every reason of the verdict, worst first (the header has room for the first only)."""
+    if verdict is None:
+        return []
+    style = _VERDICT_STYLE.get(verdict.status.value, "")
+    return [f"{styled('●', style)} {markup_field(reason)}" for reason in verdict.reasons]
+
+
+def security_line(security: SecurityState | None, tz: ZoneInfo) -> str:
+    """Lockouts in force (who, until when), failed attempts in the window, rate-limit holds.
+
+    Empty when there is nothing to say: a quiet panel keeps its rows for the games.
+    """
+    if security is None or not (security.locks or security.failed_attempts or security.holds):
+        return ""
+    parts = [
+        styled(
+            f"LOCKED for {markup_field(lock.who)} until {local_hhmm(lock.until, tz)}", "bold red"
+        )
+        for lock in security.locks
+    ]
+    window = f"{security.window_s / 60:g} min"
+    failed = f"{security.failed_attempts} failed key attempts in {window}"
+    parts.append(styled(failed, "yellow") if security.failed_attempts else styled(failed, "dim"))
+    parts += [
+        f"{markup_field(hold.action)} held until {local_hhmm(hold.until, tz)}"
+        for hold in security.holds
+    ]
+    return "Security: " + " · ".join(parts)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rich.markup import escape, render
+from textual.markup import to_content
 
 from app.core.sanitize import (
     ELLIPSIS,
     LINE_BREAK_MARK,
+    SHOWN_BACKSLASH,
     bound,
     clean_field,
     clean_line,
@@ -27,10 +31,16 @@ def test_nothing_forbidden_survives(text: str) -> None:
     assert len(clean_field(text)) <= 200
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", [*HOSTILE, "a\\", "\\[b]", "x\\\\[", "[", "a [ b"])
 def test_markup_variant_renders_as_plain_text(text: str) -> None:
-    # Rich reads it without error and shows exactly the cleaned text.
-    assert render(markup_field(text, 10_000)).plain == clean_field(text, 10_000)
+    # Rich and Textual read it without error, between markup of ours, and show the
+    # cleaned text (a backslash that would escape markup shown as SHOWN_BACKSLASH).
+    field = markup_field(text, 10_000)
+    cleaned = clean_field(text, 10_000)
+    shown = re.sub(r"\\+(?=\[|$)", lambda m: SHOWN_BACKSLASH * len(m.group()), cleaned)
+    for markup, plain in ((f"[b]{field}[/] [red]x[/]", f"{shown} x"), (field, shown)):
+        assert render(markup).plain == plain
+        assert to_content(markup).plain == plain
 
 
 @pytest.mark.parametrize("text", [*CORPUS, "a\\", "\\[b]", "[1]", "x\\\\", "[a][/a]\\"])

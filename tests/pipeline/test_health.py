@@ -11,13 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
+from app.control import lockout
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import AuthError, TransientError
 from app.domain.status import Mode
-from app.pipeline.health import evaluate_health
+from app.pipeline.health import evaluate_health, verdict_of
 from app.resilience.breaker import on_failure
 from app.resilience.quota import record_quota
+from app.security.identity import Actor
 from app.sources.odds_api import QuotaHeaders
 from app.storage.database import Database, sqlite_version_is_safe
 from app.storage.mode import set_mode
@@ -193,6 +195,7 @@ def test_cli_json_is_stable(db_path: Path, settings: Settings) -> None:
         "notes",
         "last_success_at",
         "checked_at",
+        "security",
     }
     assert data["status"] == "WARNING" and data["exit_code"] == 1
     assert data["mode"]["mode"] == "auto"
@@ -217,3 +220,47 @@ def test_cli_not_a_database_is_unknown(tmp_path: Path) -> None:
     bogus.write_text("not sqlite at all, just text that is long enough", encoding="utf-8")
     result = CliRunner().invoke(cli, ["health", "--db", str(bogus)])
     assert result.exit_code == 3 and result.output.startswith("UNKNOWN: ")
+
+
+async def _wrong_keys(db: Database, settings: Settings, clock: FixedClock, n: int) -> None:
+    actor = Actor("mallory", None, None, None, 7, "h", "test")
+    for _ in range(n):
+        async with db.write() as conn:
+            reservation = await lockout.reserve(
+                conn, action="override", actor=actor, now=clock.now(), settings=settings.security
+            )
+            if reservation.attempt_id is not None:
+                await lockout.settle_wrong(
+                    conn,
+                    reservation.attempt_id,
+                    actor=actor,
+                    now=clock.now(),
+                    settings=settings.security,
+                )
+
+
+async def test_a_lockout_in_force_is_a_warning_even_before_the_first_run(
+    db: Database, settings: Settings, clock: FixedClock
+) -> None:
+    await _wrong_keys(db, settings, clock, settings.security.max_attempts - 1)
+    report = await evaluate_health(db, settings, clock)
+    assert report.status == "UNKNOWN"  # failures short of the limit lock nobody
+    assert report.security is not None and report.security.locks == ()
+    assert report.security.failed_attempts == settings.security.max_attempts - 1
+
+    await _wrong_keys(db, settings, clock, 1)
+    report = await evaluate_health(db, settings, clock)
+    assert (report.status, report.exit_code) == ("WARNING", 1)
+    assert report.security is not None
+    (lock,) = report.security.locks
+    assert lock.who == "user=mallory sudo=- ssh=-"
+    assert report.reasons == [
+        f"break-glass locked for user=mallory sudo=- ssh=- until {lock.until}",
+        "no run yet",
+    ]
+    assert verdict_of(report).status == "WARNING"
+
+    clock.advance(settings.security.lockout_s + 1)
+    report = await evaluate_health(db, settings, clock)
+    assert report.status == "UNKNOWN" and report.security is not None
+    assert report.security.locks == ()

@@ -16,6 +16,7 @@ from textual.widgets import Input
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings, load_settings
 from app.domain.status import Mode
+from app.pipeline.health import desk_verdict
 from app.storage.database import Database
 from app.storage.mode import set_mode
 from app.storage.read.desk_data import StoredDeskData
@@ -94,8 +95,9 @@ def fake_control(seeded: Database) -> FakeControl:
 @pytest.fixture
 def make_app(desk_settings: Settings, seeded: Database) -> Callable[..., PressboxApp]:
     def build(**kwargs: Any) -> PressboxApp:
-        kwargs.setdefault("clock", FixedClock(NOW))
-        return PressboxApp(desk_settings, StoredDeskData(seeded), **kwargs)
+        clock = kwargs.setdefault("clock", FixedClock(NOW))
+        data = StoredDeskData(seeded, verdict=desk_verdict(seeded, desk_settings, clock))
+        return PressboxApp(desk_settings, data, **kwargs)
 
     return build
 

@@ -9,6 +9,7 @@ from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 from .conftest import GOOD_KEY, enter_reason_and_key, wait_for
 
@@ -66,7 +67,7 @@ async def test_override_wrong_key_then_missing_reason_then_success(make_app, fak
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.poller.loads >= 2)
-        banner = app.dashboard.query_one("#banner", QuietStatic).shown
+        banner = app.dashboard.query_one("#status", StatusBar).shown
         assert "HALTED" in banner and "books are wrong" in banner
         events = app.dashboard.query_one("#events", KeyedTable)
         assert events.row_keys()[0].startswith("audit:")

@@ -11,12 +11,13 @@ from tests.support.desk_seed import NOW
 from widgets.health_panel import HealthPanel
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 from .conftest import wait_for
 
 
 def banner(app: PressboxApp) -> str:
-    return app.dashboard.query_one("#banner", QuietStatic).shown
+    return app.dashboard.query_one("#status", StatusBar).shown
 
 
 def health(app: PressboxApp) -> str:
@@ -145,5 +146,6 @@ async def test_the_games_title_counts_the_slate(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         assert (
-            str(app.dashboard.query_one("#games", KeyedTable).border_title) == "Today's games (3)"
+            str(app.dashboard.query_one("#games", KeyedTable).border_title)
+            == "Today's games 2025-06-14 (3)"
         )

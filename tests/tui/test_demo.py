@@ -11,6 +11,7 @@ from app.storage.read.desk_data import StoredDeskData
 from app.tui.launch import desk_app
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 from .conftest import wait_for
 
@@ -32,7 +33,7 @@ async def test_demo_starts_and_shows_games_moving(desk_settings: Settings, db: D
     async with app.run_test(size=(120, 40)) as pilot:
         games = app.dashboard.query_one("#games", KeyedTable)
         await wait_for(pilot, lambda: games.row_count > 0, timeout=30)
-        banner = app.dashboard.query_one("#banner", QuietStatic).shown
+        banner = app.dashboard.query_one("#status", StatusBar).shown
         assert "DEMO" in banner and desk_settings.demo.admin_key in banner
         events = app.dashboard.query_one("#events", KeyedTable)
         # Several runs land while the desk watches: the feed and the health panel follow.

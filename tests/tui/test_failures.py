@@ -7,7 +7,7 @@ import pytest
 from app.core.errors import StorageError
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
-from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 from .conftest import GOOD_KEY, enter_reason_and_key, wait_for
 
@@ -28,7 +28,7 @@ async def test_an_unreadable_database_shows_on_the_banner_then_recovers(
 
     app.poller._version = flaky
     async with app.run_test(size=(80, 24)) as pilot:
-        banner = app.dashboard.query_one("#banner", QuietStatic)
+        banner = app.dashboard.query_one("#status", StatusBar)
         await wait_for(pilot, lambda: "database is locked" in banner.shown)
         await wait_for(pilot, lambda: app.poller.loads == 1)
         assert "database is locked" not in banner.shown  # the next good poll clears it
@@ -41,7 +41,7 @@ async def test_a_background_failure_is_reported_not_swallowed(make_app) -> None:
 
     app = make_app(background=broken)
     async with app.run_test(size=(80, 24)) as pilot:
-        banner = app.dashboard.query_one("#banner", QuietStatic)
+        banner = app.dashboard.query_one("#status", StatusBar)
         await wait_for(pilot, lambda: "background pipeline stopped" in banner.shown)
         assert "read-only" in banner.shown
 

@@ -13,12 +13,14 @@ import pytest
 
 from app.core.clock import FixedClock
 from app.core.config import Settings, load_settings
+from app.pipeline.health import desk_verdict
 from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from tests.support.desk_seed import NOW, seed
+from tests.support.desk_states import STATES
 
 from .conftest import wait_for
 
@@ -27,24 +29,36 @@ async def _refuse(*_args: str) -> NoReturn:
     raise AssertionError("snapshots never call the control service")
 
 
-@pytest.fixture
-def snapshot_settings(tmp_path: Path) -> Settings:
-    path = tmp_path / "snap.db"
+SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
+
+
+def seeded_settings(tmp_path: Path, state: str = "degraded") -> Settings:
+    home = tmp_path / "snap"
+    home.mkdir(mode=0o700)
+    path = home / "snap.db"
 
     async def prepare() -> None:
         async with Database(path) as db:
             await seed(db)
+            await STATES[state](db)
 
     asyncio.run(prepare())
     return load_settings(dotenv_path=None, db={"path": path}, dashboard={"poll_interval_s": 0.05})
 
 
+@pytest.fixture
+def snapshot_settings(tmp_path: Path) -> Settings:
+    return seeded_settings(tmp_path)
+
+
 def desk(settings: Settings) -> PressboxApp:
     # A closed Database: the app opens it on its own event loop and closes it on exit.
+    db = Database(settings.db.path)
+    clock = FixedClock(NOW)
     return PressboxApp(
         settings,
-        StoredDeskData(Database(settings.db.path)),
-        clock=FixedClock(NOW),
+        StoredDeskData(db, verdict=desk_verdict(db, settings, clock)),
+        clock=clock,
         control=ControlActions(_refuse, _refuse, _refuse),
     )
 
@@ -54,12 +68,11 @@ async def loaded(pilot) -> None:
     await pilot.pause()
 
 
-def test_dashboard_80x24(snap_compare, snapshot_settings) -> None:
-    assert snap_compare(desk(snapshot_settings), terminal_size=(80, 24), run_before=loaded)
-
-
-def test_dashboard_120x40(snap_compare, snapshot_settings) -> None:
-    assert snap_compare(desk(snapshot_settings), terminal_size=(120, 40), run_before=loaded)
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_dashboard(snap_compare, tmp_path, size, state) -> None:
+    settings = seeded_settings(tmp_path, state)
+    assert snap_compare(desk(settings), terminal_size=size, run_before=loaded)
 
 
 def test_override_modal_80x24(snap_compare, snapshot_settings) -> None:

@@ -12,7 +12,7 @@ from app.storage.database import Database
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
-from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 from .conftest import GOOD_KEY, FakeControl, enter_reason_and_key, wait_for
 
@@ -42,7 +42,7 @@ async def test_a_sqlite_error_in_the_poll_is_a_notice_within_one_poll_and_logged
         assert app.poller.checks == checks + 1  # within one poll
         (notice,) = notices(app)
         assert "no such table: value_bets" in notice and "pressbox db migrate" in notice
-        banner = app.dashboard.query_one("#banner", QuietStatic).shown
+        banner = app.dashboard.query_one("#status", StatusBar).shown
         assert "no such table: value_bets" in banner
         failed = [e for e in logs if e["event"] == "dashboard refresh failed"]
         assert failed and "no such table: value_bets" in failed[0]["error"]

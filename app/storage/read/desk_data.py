@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 
 from app.storage.database import Database
@@ -10,7 +12,7 @@ from app.storage.read.clv import load_clv
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import load_dashboard
 from app.storage.read.game_detail import load_game_detail
-from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
 
 
@@ -19,10 +21,16 @@ class StoredDeskData:
 
     Handed a closed database (snapshot tests, simple launchers), ``start`` opens it
     on the desk's event loop and ``stop`` closes it; an open one stays its owner's.
+    ``verdict`` is the health verdict (``app.pipeline.health.desk_verdict``, handed in
+    by the composition root: storage may not import the pipeline), read with every
+    dashboard so the header says what ``pressbox health`` says.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self, db: Database, *, verdict: Callable[[], Awaitable[Verdict]] | None = None
+    ) -> None:
         self.db = db
+        self._verdict = verdict
         self._owns_db = False
 
     async def start(self) -> None:
@@ -39,7 +47,10 @@ class StoredDeskData:
         return await self.db.data_version()
 
     async def dashboard(self, slate_date: date, *, recent_events: int) -> DashboardSnapshot:
-        return await load_dashboard(self.db, slate_date=slate_date, recent_events=recent_events)
+        snapshot = await load_dashboard(self.db, slate_date=slate_date, recent_events=recent_events)
+        if self._verdict is None:
+            return snapshot
+        return replace(snapshot, verdict=await self._verdict())
 
     async def game_detail(self, game_pk: int) -> GameDetail | None:
         return await load_game_detail(self.db, game_pk)

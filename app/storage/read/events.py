@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiosqlite
 
+from app.core.clock import parse_iso
 from app.storage.read.models import Event
 from app.storage.read.rows import fetch_rows
 
@@ -19,6 +22,12 @@ def _audit_text(a: aiosqlite.Row) -> str:
     target = f" {a['target']}" if a["target"] else ""
     reason = f": {a['reason']}" if a["reason"] else ""
     return f"{a['action']}{target} {a['outcome']}{reason}"
+
+
+def _newest_first(event: Event) -> tuple[datetime, str, int]:
+    """By time, then by id within a kind: ``run:10`` is newer than ``run:9``, never by text."""
+    kind, _, row_id = event.key.partition(":")
+    return parse_iso(event.at), kind, int(row_id)
 
 
 async def recent_events(conn: aiosqlite.Connection, limit: int) -> tuple[Event, ...]:
@@ -64,5 +73,5 @@ async def recent_events(conn: aiosqlite.Connection, limit: int) -> tuple[Event, 
         )
         for a in audit
     ]
-    events.sort(key=lambda e: (e.at, e.key), reverse=True)
+    events.sort(key=_newest_first, reverse=True)
     return tuple(events[:limit])

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.core.clock import parse_iso
 from app.domain.records import Alternative, FairPrice
-from app.domain.status import Mode
+from app.domain.status import HealthStatus, Mode
 
 # -- rows shared with the write side ---------------------------------------------
 
@@ -178,6 +178,7 @@ class ValueBet:
     first_seen_at: str
     updated_at: str
     alternatives: tuple[Alternative, ...] = ()  # other books with value there, best first
+    book_title: str = ""  # the book's own name from The Odds API ("" before it quoted)
 
     @property
     def key(self) -> str:
@@ -246,6 +247,56 @@ class DashboardSnapshot:
     games: tuple[GameLine, ...]
     value_bets: tuple[ValueBet, ...]
     events: tuple[Event, ...]
+    verdict: Verdict | None = None  # None when the desk was wired without a health reader
+
+
+# -- the verdict and the security state ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockInForce:
+    """A break-glass lockout: ``who`` is an origin (login user, SSH client) or everyone."""
+
+    who: str
+    until: str
+
+
+@dataclass(frozen=True)
+class RateHold:
+    """A control action refused until ``until`` by its rate limit."""
+
+    action: str
+    until: str
+
+
+@dataclass(frozen=True)
+class SecurityState:
+    """Lockouts in force, failed admin-key attempts in the window, rate-limit holds."""
+
+    locks: tuple[LockInForce, ...]
+    failed_attempts: int
+    window_s: float
+    holds: tuple[RateHold, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``pressbox health`` says, for the desk's header: status, reasons worst first."""
+
+    status: HealthStatus
+    reasons: tuple[str, ...]
+    security: SecurityState | None = None
+
+
+def last_change_at(snapshot: DashboardSnapshot) -> str | None:
+    """The newest write the snapshot shows (the daemon's heartbeat is not a change of data)."""
+    stamps = [event.at for event in snapshot.events]
+    stamps += [source.updated_at for source in snapshot.sources]
+    if snapshot.last_run is not None:
+        stamps += [snapshot.last_run.started_at, snapshot.last_run.finished_at or ""]
+    if snapshot.mode.set_at is not None:
+        stamps.append(snapshot.mode.set_at)
+    return max((stamp for stamp in stamps if stamp), key=parse_iso, default=None)
 
 
 # -- one game ----------------------------------------------------------------------

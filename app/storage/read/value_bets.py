@@ -17,7 +17,9 @@ from app.storage.rows import from_row
 async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[ValueBet, ...]:
     rows = await fetch_rows(
         conn,
-        "SELECT v.*, e.home_team AS e_home, e.away_team AS e_away FROM value_bets v "
+        "SELECT v.*, e.home_team AS e_home, e.away_team AS e_away, "
+        "(SELECT o.book_title FROM odds_latest o WHERE o.book = v.book AND o.book_title != '' "
+        "ORDER BY o.observed_at DESC LIMIT 1) AS book_title FROM value_bets v "
         "LEFT JOIN odds_events e ON e.event_id = v.event_id "
         "WHERE v.official_date = ? AND v.active = 1 ORDER BY v.edge DESC, v.book",
         (slate_date,),
@@ -29,6 +31,7 @@ async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Va
             matchup=matchup(r["e_away"], r["e_home"]) if r["e_home"] else r["event_id"],
             point=float(r["point"]),
             alternatives=_alternatives(r["alternatives"]),
+            book_title=r["book_title"] or "",
         )
         for r in rows
     )

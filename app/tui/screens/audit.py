@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer
 
 from app.core.logging import get_logger
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.core.timefmt import local_iso, zone_label
 from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt

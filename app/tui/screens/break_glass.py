@@ -29,19 +29,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual import events, on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from app.core.errors import PressboxError
 from app.core.logging import redact
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.tui.actions import DONE, ActionResult, Precheck
+from widgets.modal_box import ModalBox
 
 # (choice, admin_key, reason); the choice is the mode or the source, "" for a run.
 GuardedCall = Callable[[str, str, str], Awaitable[ActionResult]]
@@ -143,7 +144,7 @@ class BreakGlassScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        with Vertical(id="bg-box"):
+        with ModalBox(id="bg-box"):
             yield Static(f"[b]{escape(spec.title)}[/]", id="bg-title")
             yield Static(escape(spec.explain), id="bg-explain")
             if spec.choices:

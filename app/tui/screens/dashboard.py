@@ -1,8 +1,10 @@
-"""The dashboard: banner, pipeline health, today's games, value bets, recent events.
+"""The dashboard: status bar, pipeline health, today's games, value bets, recent events.
 
 ``apply`` takes a new snapshot and pushes only what differs into the widgets;
 ``tick`` re-renders the time-dependent text (relative ages, stale warning) and
-is called at most once a minute. Neither ever clears a table.
+is called at most once a minute. Neither ever clears a table. The header's
+clock and data age wake on their own one-shot timer, armed for the instant
+their text next changes (``banner.next_tick_s``), and repaint only themselves.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
-from app.storage.read.models import DashboardSnapshot, stale_reason
+from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
+from app.tui import banner
 from app.tui import formatting as fmt
-from app.tui.banner import BannerFlags, banner_text
+from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
-from widgets.health_panel import HealthPanel
+from widgets.health_panel import HealthLines, HealthPanel
 from widgets.keyed_table import KeyedTable, SyncStats
-from widgets.quiet_static import QuietStatic
+from widgets.status_bar import StatusBar
 
 MarkerKey = tuple[int, str]
 
@@ -36,15 +40,18 @@ class DashboardScreen(Screen[None]):
         self._prices: dict[MarkerKey, int] = {}
         self._markers: dict[MarkerKey, tuple[str, int]] = {}
         self._marker_generation = 0
+        self._header_timer: Timer | None = None
+        self._unseen_events: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield QuietStatic("pressbox: loading…", id="banner")
+        # The verdict, then health, then the games: what an operator reads first at 80x24.
+        yield StatusBar(id="status")
+        yield HealthPanel(id="health")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield KeyedTable(id="games")
                 yield KeyedTable(id="value-bets")
             with Vertical(id="right"):
-                yield HealthPanel(id="health")
                 yield KeyedTable(id="events", follow_top=True)
         yield Footer()
 
@@ -64,6 +71,10 @@ class DashboardScreen(Screen[None]):
         self.query_one("#health").border_title = "Pipeline health"
         self.tick()
 
+    def on_unmount(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.stop()
+
     # -- updates ---------------------------------------------------------
 
     def apply(self, snapshot: DashboardSnapshot) -> SyncStats:
@@ -78,15 +89,8 @@ class DashboardScreen(Screen[None]):
         bets = self.query_one("#value-bets", KeyedTable).sync(
             {bet.key: fmt.value_cells(bet, games_by_pk) for bet in snapshot.value_bets}
         )
-        events = self.query_one("#events", KeyedTable).sync(
-            {
-                event.key: (
-                    fmt.local_hhmm(event.at, self.ctx.tz),
-                    fmt.severity_text(event.text, event.severity),
-                )
-                for event in snapshot.events
-            }
-        )
+        self._title_bets()
+        events = self._sync_events(snapshot)
         self.tick()
         return SyncStats(
             games.added + bets.added + events.added,
@@ -96,14 +100,62 @@ class DashboardScreen(Screen[None]):
 
     def _title_games(self, snapshot: DashboardSnapshot) -> None:
         # An empty slate (off-season, or nothing fetched yet) is a quiet state: say so.
+        table = self.query_one("#games", KeyedTable)
         title = (
-            f"Today's games ({len(snapshot.games)})"
+            f"Today's games {snapshot.slate_date} ({table.position_text()})"
             if snapshot.games
             else f"Today's games: none on the slate for {snapshot.slate_date}"
         )
-        table = self.query_one("#games", KeyedTable)
-        if table.border_title != title:
-            table.border_title = title
+        retitle(table, title)
+
+    def _sync_events(self, snapshot: DashboardSnapshot) -> SyncStats:
+        table = self.query_one("#events", KeyedTable)
+        following = table.cursor_row == 0
+        shown = set(table.row_keys())
+        stats = table.sync(
+            {
+                event.key: (
+                    fmt.local_hhmm(event.at, self.ctx.tz),
+                    fmt.severity_text(event.text, event.severity),
+                )
+                for event in snapshot.events
+            }
+        )
+        keys = {event.key for event in snapshot.events}
+        if following or not shown:
+            self._unseen_events.clear()
+        else:
+            self._unseen_events |= keys - shown
+        self._unseen_events &= keys
+        self._title_events()
+        return stats
+
+    def _title_events(self) -> None:
+        table = self.query_one("#events", KeyedTable)
+        unseen = f" · {len(self._unseen_events)} new ↑" if self._unseen_events else ""
+        retitle(table, f"Recent events ({table.position_text()}){unseen}")
+
+    def _title_bets(self) -> None:
+        table = self.query_one("#value-bets", KeyedTable)
+        retitle(table, f"Value bets ({table.position_text()})")
+
+    def on_keyed_table_scrolled(self, message: KeyedTable.Scrolled) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        retitler = {
+            "games": lambda: self._title_games(snapshot),
+            "value-bets": self._title_bets,
+            "events": self._title_events,
+        }.get(message.table.id or "")
+        if retitler is not None:
+            retitler()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Back at the top of the feed: everything new is in view again.
+        if event.data_table.id == "events" and event.cursor_row == 0 and self._unseen_events:
+            self._unseen_events.clear()
+            self._title_events()
 
     def show_problem(self, problem: str) -> None:
         self.problem = problem
@@ -114,31 +166,52 @@ class DashboardScreen(Screen[None]):
         now = self.ctx.clock.now()
         snap = self.snapshot
         stale = stale_reason(snap, now, self.ctx.settings.pipeline.stale_after_s) if snap else None
-        slate = (
-            snap.slate_date
-            if snap
-            else self.ctx.clock.official_date(self.ctx.settings.pipeline.timezone).isoformat()
-        )
-        self.query_one("#banner", QuietStatic).show(
-            banner_text(
-                snap.mode if snap else None,
-                self.flags,
-                slate_date=slate,
-                stale=stale,
-                problem=self.problem,
+        mode = snap.mode if snap else None
+        status = self.query_one(StatusBar)
+        status.show_notices(banner.notices(mode, self.flags, stale=stale, problem=self.problem))
+        status.show_header(
+            banner.header_text(
+                snap.verdict if snap else None,
+                mode,
+                now,
+                self.ctx.tz,
+                last_change_at(snap) if snap else None,
             )
         )
+        self._arm_header(now)
         if snap is None:
             return
         self._show_health(snap, now)
 
+    def _arm_header(self, now: datetime) -> None:
+        """Wake when the clock or the data age next shows something new, and not before."""
+        if self._header_timer is not None:
+            self._header_timer.stop()
+        changed_at = last_change_at(self.snapshot) if self.snapshot else None
+        self._header_timer = self.set_timer(banner.next_tick_s(now, changed_at), self._tick_header)
+
+    def _tick_header(self) -> None:
+        now = self.ctx.clock.now()
+        changed_at = last_change_at(self.snapshot) if self.snapshot else None
+        self.query_one(StatusBar).show_time(
+            banner.clock_text(now, self.ctx.tz), banner.age_text(now, changed_at)
+        )
+        self._arm_header(now)
+
     def _show_health(self, snap: DashboardSnapshot, now: datetime) -> None:
         low = self.ctx.settings.quota.low_credits_warning
+        verdict = snap.verdict
         self.query_one(HealthPanel).show(
-            fmt.run_line(snap.last_run, now),
-            fmt.stages_line(snap.last_run),
-            fmt.next_run_line(snap, now),
-            [fmt.source_line(source, now, low) for source in snap.sources],
+            HealthLines(
+                verdict=fmt.verdict_lines(verdict),
+                run=fmt.run_line(snap.last_run, now),
+                stages=fmt.stages_line(snap.last_run),
+                next_run=fmt.next_run_line(snap, now),
+                security=fmt.security_line(
+                    verdict.security if verdict is not None else None, self.ctx.tz
+                ),
+                sources=[fmt.source_line(source, now, low) for source in snap.sources],
+            )
         )
 
     # -- games and price markers ------------------------------------------
@@ -197,3 +270,9 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "games" and event.row_key.value is not None:
             self.post_message(self.GameChosen(int(str(event.row_key.value))))
+
+
+def retitle(widget: KeyedTable, title: str) -> None:
+    """A border title that repaints only when it changes."""
+    if widget.border_title != title:
+        widget.border_title = title

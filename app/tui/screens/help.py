@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
+from app.tui.formatting import legend_lines
 from app.tui.keys import KeyHelp
+from widgets.modal_box import ModalBox
 
 ABOUT = (
     "The desk and its screens refresh only when the database changes; `f` freezes a "
@@ -39,6 +40,6 @@ class HelpScreen(ModalScreen[None]):
         for name, rows in self.sections:
             lines += ["", f"[b]{escape(name)}[/]"]
             lines += [f"  [b]{escape(key):<8}[/] {escape(text)}" for key, text in rows]
-        lines += ["", ABOUT, "", "[dim]escape closes this help[/]"]
-        with VerticalScroll(id="help-box"):
+        lines += [*legend_lines(), "", ABOUT, "", "[dim]escape closes this help[/]"]
+        with ModalBox(id="help-box"):
             yield Static("\n".join(lines), id="help-text")
