@@ -56,10 +56,14 @@ def test_kill_9_at_random_points_never_leaves_a_run_running(tmp_path: Path) -> N
     try:
         wait_for(
             lambda: (
-                scalar(db, "SELECT COUNT(*) FROM runs WHERE id > ? AND outcome = 'ok'", (last,))
+                scalar(
+                    db,
+                    "SELECT COUNT(*) FROM runs WHERE id > ? AND outcome IN ('ok', 'degraded')",
+                    (last,),
+                )
                 >= 2
             ),
-            what="two ok runs after the kills",
+            what="two finished runs after the kills",
         )
     finally:
         assert stop(daemon) == 0
@@ -68,7 +72,7 @@ def test_kill_9_at_random_points_never_leaves_a_run_running(tmp_path: Path) -> N
     abandoned = rows(db, "SELECT reason FROM runs WHERE outcome = 'abandoned'")
     assert abandoned  # a demo run lasts longer than the pause between runs: kills land mid-run
     assert all(any(f"pid {pid}" in str(r[0]) for pid in killed_pids) for r in abandoned)
-    assert scalar(db, "SELECT COUNT(*) FROM runs WHERE outcome = 'ok'") >= 2
+    assert scalar(db, "SELECT COUNT(*) FROM runs WHERE outcome IN ('ok', 'degraded')") >= 2
 
 
 def test_a_second_daemon_waits_and_says_so_in_one_line(tmp_path: Path) -> None:
@@ -80,8 +84,11 @@ def test_a_second_daemon_waits_and_says_so_in_one_line(tmp_path: Path) -> None:
         wait_for(lambda: scalar(db, "SELECT pid FROM daemon_state") == first.pid, what="a beat")
         second = start_daemon(db, env)
         assert second.stderr is not None
-        ready, _, _ = select.select([second.stderr], [], [], 60)
-        said = second.stderr.readline() if ready else ""
+        said = ""  # the daemon's own start line may come first
+        while "another daemon" not in said:
+            ready, _, _ = select.select([second.stderr], [], [], 60)
+            said = second.stderr.readline() if ready else ""
+            assert said, "the second daemon never said it waits"
         runs_now = scalar(db, "SELECT COUNT(*) FROM runs")
         wait_for(
             lambda: scalar(db, "SELECT COUNT(*) FROM runs") >= runs_now + 3,
