@@ -96,6 +96,7 @@ async def build_runtime(
             clock,
             fault_every=settings.demo.fault_every,
             timezone=settings.pipeline.timezone,
+            scripted_faults=settings.demo.scripted_faults,
         )
         if demo_steps:
             upstream.advance(demo_steps)

@@ -6,6 +6,7 @@ All of them only read: a missing database is one line and exit 1, never created.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import tzinfo
 
 import click
 
@@ -18,10 +19,12 @@ from app.cli.common import (
     json_option,
     open_existing,
     run_async,
+    utc_option,
 )
 from app.control import audit
 from app.core.config import Settings
 from app.core.sanitize import clean_field
+from app.core.timefmt import display_zone, local_iso
 
 
 def _who(entry: audit.AuditEntry) -> str:
@@ -39,14 +42,15 @@ def _quoted(text: str) -> str:
     return clean_field(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _line(entry: audit.AuditEntry) -> str:
+def _line(entry: audit.AuditEntry, tz: tzinfo) -> str:
     target = f" {clean_field(entry.target)}" if entry.target else ""
     # One line per row, whatever was typed into the reason: no line break, no control
     # character, and a quote inside it cannot close the field early.
     reason = f' reason="{_quoted(entry.reason)}"' if entry.reason else ""
     detail = f" - {clean_field(entry.detail)}" if entry.detail else ""
+    at = local_iso(entry.at, tz, seconds=True, day=True)
     return (
-        f"#{entry.id} {entry.at} {entry.action}{target} {entry.outcome.upper()}{reason} "
+        f"#{entry.id} {at} {entry.action}{target} {entry.outcome.upper()}{reason} "
         f"by {_who(entry)}{detail}"
     )
 
@@ -90,6 +94,7 @@ def _expected_head(text: str | None) -> audit.Head | None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @json_option
 @click.option("--verify", is_flag=True, help="Check the hash chain (exit 1 at the first bad row).")
+@utc_option
 @click.option(
     "--expect-head",
     "expect_head",
@@ -98,7 +103,12 @@ def _expected_head(text: str | None) -> audit.Head | None:
 )
 @click.pass_context
 def audit_command(
-    ctx: click.Context, limit: int, as_json: bool, verify: bool, expect_head: str | None
+    ctx: click.Context,
+    limit: int,
+    as_json: bool,
+    verify: bool,
+    utc: bool,
+    expect_head: str | None,
 ) -> None:
     """The audit trail of break-glass attempts, newest first."""
     if ctx.invoked_subcommand is not None:
@@ -116,8 +126,9 @@ def audit_command(
         return
     if not entries:
         echo_text("audit trail is empty")
+    tz = display_zone(settings.pipeline.timezone, utc=utc)
     for entry in entries:
-        echo_text(_line(entry))
+        echo_text(_line(entry, tz))
 
 
 def _report_verification(result: Verification, expected: audit.Head | None, as_json: bool) -> None:

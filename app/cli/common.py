@@ -171,5 +171,11 @@ def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
 
 
+def utc_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--utc", is_flag=True, help="Times in UTC (default: pipeline.timezone, labelled)."
+    )(fn)
+
+
 def echo_json(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))

@@ -13,7 +13,6 @@ from app.core.logging import get_logger
 from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.health import desk_verdict
-from app.runtime import build_runtime, remove_database_files
 from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
@@ -31,6 +30,21 @@ NO_ODDS_KEY = (
 )
 
 
+def missing_database(settings: Settings, *, demo: bool, create: bool) -> str | None:
+    """Why the desk will not open: a mistyped ``--db`` must not become a new empty database.
+
+    The demo makes its own database; ``--create`` (or ``pressbox db migrate``) makes one
+    on purpose.
+    """
+    path = settings.db.path
+    if demo or create or path.is_file():
+        return None
+    return (
+        f"database {path} does not exist; nothing was created. Check --db (or db.path); "
+        "`pressbox --create` or `pressbox db migrate` creates one"
+    )
+
+
 async def odds_key_reachable(secrets: SecretProvider) -> bool:
     """Whether this session could call The Odds API itself (the desk needs no credential)."""
     try:
@@ -42,9 +56,21 @@ async def odds_key_reachable(secrets: SecretProvider) -> bool:
 
 async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskParts:
     """Control actions, the demo's in-process scheduler, and what is missing."""
+    if settings.dashboard.read_only and not demo:
+        # No break-glass keys on a read-only desk: no control service, and so no pipeline,
+        # httpx or keyring to import before the first frame.
+        return DeskParts()
+    from app.runtime import build_runtime
+
     runtime = await build_runtime(settings, db, demo=demo)
     control = runtime.control
-    actions = ControlActions(control.execute, control.override, control.reset_breaker)
+    actions = ControlActions(
+        control.execute,
+        control.override,
+        control.reset_breaker,
+        precheck=control.precheck,
+        request_outcome=control.request_outcome,
+    )
     notices: tuple[str, ...] = ()
     if not settings.dashboard.read_only:
         if not await control.has_admin_key():
@@ -102,6 +128,8 @@ def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = 
 
 def open_desk(settings: Settings, *, demo: bool, fresh_demo_db: bool) -> int:
     if demo and fresh_demo_db:
+        from app.runtime import remove_database_files
+
         remove_database_files(settings.db.path)
 
     async def parts(db: Database) -> DeskParts:

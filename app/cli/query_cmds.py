@@ -20,16 +20,18 @@ from app.cli.common import (
     json_option,
     parse_slate_date,
     run_async,
+    utc_option,
 )
-from app.core.clock import Clock, parse_iso, zone
+from app.core.clock import Clock, parse_iso
 from app.core.config import Settings
 from app.core.sanitize import clean_field
+from app.core.timefmt import display_zone, local_iso, zone_label
 from app.domain.game_status import classify, slate_status, start_text
 from app.storage.database import Database
 from app.storage.read.games import load_games
-from app.storage.read.models import GameLine, Price, Run, ValueBet, matchup
+from app.storage.read.models import GameLine, Price, Run, SuspiciousLine, ValueBet, matchup
 from app.storage.read.runs import load_runs
-from app.storage.read.value_bets import load_value_bets
+from app.storage.read.value_bets import load_bets_and_outliers
 
 
 def _slate(settings: Settings, text: str | None) -> date:
@@ -92,6 +94,23 @@ def bet_json(bet: ValueBet) -> dict[str, Any]:
         "stake": round(bet.stake, 2),
         "first_seen_at": bet.first_seen_at,
         "updated_at": bet.updated_at,
+        "alternatives": [
+            {"book": a.book, "price": a.price, "edge": round(a.edge, 6)} for a in bet.alternatives
+        ],
+    }
+
+
+def outlier_json(line: SuspiciousLine) -> dict[str, Any]:
+    return {
+        "event_id": line.event_id,
+        "game_pk": line.game_pk,
+        "game": line.matchup,
+        "market": line.market,
+        "outcome": line.outcome,
+        "point": line.point,
+        "book": line.book,
+        "price": line.price,
+        "reason": line.note,
     }
 
 
@@ -163,6 +182,14 @@ def _score(game: GameLine) -> str:
     return f"{game.away_score}-{game.home_score}"
 
 
+def _also(bet: ValueBet) -> str:
+    """The other books with value at the bet's outcome and line, at the end of its row."""
+    if not bet.alternatives:
+        return ""
+    also = ", ".join(f"{a.book} {a.price:+d}" for a in bet.alternatives)
+    return f"  also {clean_field(also, 120)}"
+
+
 def _outcome_label(bet: ValueBet) -> str:
     if bet.market == "h2h":
         return bet.outcome
@@ -172,12 +199,13 @@ def _outcome_label(bet: ValueBet) -> str:
 
 
 @click.command("games")
+@utc_option
 @db_option
 @demo_option
 @json_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
 @click.pass_context
-def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
+def games_command(ctx: click.Context, as_json: bool, utc: bool, date_text: str | None) -> None:
     """The slate: status, inning, score, best prices, value flags."""
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
@@ -197,20 +225,21 @@ def games_command(ctx: click.Context, as_json: bool, date_text: str | None) -> N
         echo_text(f"No games stored for {day.isoformat()}.")
         return
     width = max(len(_game_name(g)) for g in games)
+    local = display_zone(settings.pipeline.timezone, utc=utc)
+    when = f"time {zone_label(parse_iso(games[0].start_time), local)}"
     echo_text(
-        f"{'time':5}  {'matchup':{width}} {'status':14} {'score':6} {'ML away':>8} {'ML home':>8} "
+        f"{when:9}  {'matchup':{width}} {'status':14} {'score':6} {'ML away':>8} {'ML home':>8} "
         f"{'RL away':>11} {'total over':>10} value"
     )
-    local = zone(settings.pipeline.timezone)
     for game in games:
         start = start_text(
-            parse_iso(game.start_time).astimezone(local).strftime("%H:%M"),
+            local_iso(game.start_time, local, label=False),
             start_tbd=game.start_tbd,
             double_header=game.double_header,
             game_number=game.game_number,
         )
         echo_text(
-            f"{start:5}  {_game_name(game):{width}} "
+            f"{start:9}  {_game_name(game):{width}} "
             f"{clean_field(_status(game, day), 14):14} "
             f"{_score(game):6} {_fmt_price(game.ml_away):>8} {_fmt_price(game.ml_home):>8} "
             f"{_fmt_price(game.rl_away, True):>11} {_total(game.total_over):>10} "
@@ -229,17 +258,25 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
-    async def load() -> tuple[ValueBet, ...]:
+    async def load() -> tuple[tuple[ValueBet, ...], tuple[SuspiciousLine, ...]]:
         database = await _read_only_db(settings)
         try:
-            return await load_value_bets(database, day)
+            return await load_bets_and_outliers(database, day)
         finally:
             await database.close()
 
-    bets = run_async(load)
+    bets, outliers = run_async(load)
     if as_json:
-        echo_json({"date": day.isoformat(), "bets": [bet_json(b) for b in bets]})
+        echo_json(
+            {
+                "date": day.isoformat(),
+                "bets": [bet_json(b) for b in bets],
+                "outliers": [outlier_json(o) for o in outliers],
+            }
+        )
         return
+    for line in outliers:  # apart from the bets: never staked, never e-mailed
+        echo_text(f"{clean_field(line.matchup, _NAME_WIDTH)}: {clean_field(line.text, 160)}")
     if not bets:
         echo_text(f"No value bets for {day.isoformat()}.")
         return
@@ -254,16 +291,18 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
             f"{clean_field(bet.matchup, _NAME_WIDTH):{width}} {bet.market:8} "
             f"{clean_field(outcome, 22):22} {clean_field(bet.book, 12):12} "
             f"{bet.price:>+6d} {bet.fair_prob:>6.1%} {bet.edge:>6.1%} {bet.stake:>8.2f}"
+            + _also(bet)
         )
 
 
 @click.command("runs")
+@utc_option
 @db_option
 @demo_option
 @json_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.pass_context
-def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
+def runs_command(ctx: click.Context, as_json: bool, utc: bool, limit: int) -> None:
     """Run history: id, trigger, outcome, started_at, finished_at, stages."""
     settings = existing_database(ctx)
 
@@ -281,12 +320,15 @@ def runs_command(ctx: click.Context, as_json: bool, limit: int) -> None:
     if not runs:
         echo_text("No runs yet.")
         return
+    local = display_zone(settings.pipeline.timezone, utc=utc)
     for run in runs:
         stages = " ".join(f"{s.name}:{s.status}" for s in run.stages)
+        started = local_iso(run.started_at, local, seconds=True, day=True)
+        finished = local_iso(run.finished_at, local, seconds=True) if run.finished_at else "…"
         reason = f" ({clean_field(run.reason)})" if run.reason else ""
         echo_text(
-            f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {run.started_at} -> "
-            f"{run.finished_at or '…'}  {stages}{reason}"
+            f"#{run.id:<5} {run.trigger:11} {run.outcome:9} {started} -> "
+            f"{finished}  {stages}{reason}"
         )
 
 

@@ -34,12 +34,13 @@ from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import SECRETS, get_logger
 from app.domain.records import RunResult
-from app.domain.status import SOURCES, ControlStatus, Mode
+from app.domain.status import FINISHED_REQUEST, SOURCES, ControlStatus, Mode
 from app.security import admin_key as keys
 from app.security.identity import Actor, current_actor
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
 from app.storage.mode import get_mode, set_mode
+from app.storage.read.runs import run_by_id
 
 log = get_logger(__name__)
 
@@ -295,6 +296,54 @@ class ControlService:
         return await self._finish(
             RESET_BREAKER, source, reason, ControlStatus.DONE, _reset_message(source)
         )
+
+    async def precheck(self, action: str) -> str | None:
+        """Why ``action`` would be refused whatever key is typed, or None.
+
+        Asked by the desk before it asks for a key, so that nobody types a key into a
+        modal that cannot succeed. Reads only: nothing is reserved, counted or audited,
+        and it says nothing about any key (the gate still decides).
+        """
+        async with self.db.read() as conn:
+            now = self.clock.now()
+            if await keys.load_verifier(conn) is None:
+                return (
+                    "no admin key is set: the service account sets one with "
+                    "`pressbox admin-key set --generate`"
+                )
+            lock = await lockout.current_lock(conn, self.actor, now, self.security)
+            if lock is not None:
+                return _locked_message(lock, now)
+            if action != EXECUTE:
+                return None
+            if (await get_mode(conn)).mode is Mode.HALTED:
+                return (
+                    "the system is halted (no run of any kind); lift it first with an "
+                    "override to auto or paused"
+                )
+            last = await audit.last_allowed_at(conn, EXECUTE)
+        limit = self.security.run_rate_limit_s
+        if last is not None and limit > 0:
+            wait = limit - (now - parse_iso(last)).total_seconds()
+            if wait > 0:
+                return (
+                    f"rate limited: execute is allowed once per {limit:g} s; "
+                    f"try again in {_in_words(wait)}"
+                )
+        return None
+
+    async def request_outcome(self, request_id: int) -> str | None:
+        """How a run handed to the daemon ended, in one line; None while it is pending."""
+        async with self.db.read() as conn:
+            request = await control_requests.get_request(conn, request_id)
+            if request is None:
+                return f"request #{request_id} is gone (the database was replaced?)"
+            if request.status not in FINISHED_REQUEST:
+                return None
+            run = await run_by_id(conn, request.run_id) if request.run_id else None
+        if run is None:
+            return f"request #{request_id} ended {request.status} without a run"
+        return f"request #{request_id}: run #{run.id} finished {run.outcome}"
 
     async def has_admin_key(self) -> bool:
         async with self.db.read() as conn:

@@ -14,7 +14,10 @@ pipeline run stores no new line moves. Prices move on every step, the games on
 every ``STEPS_PER_TICK``-th; a finished card is followed by a fresh one on the
 same official date (``sim_slate`` explains the pacing, the cards and the
 prices), so a demo left running never runs dry. Faults come from ``fault_every`` (a
-fixed rotation: a 429 burst, a 500, a read timeout) or from ``inject()``.
+fixed rotation: a 429 burst, a 500, a read timeout; the retries absorb these), from
+``inject()``, and with ``scripted_faults`` from ``FAULT_SCRIPT``: the demo's first
+minutes bring a 429 burst, a timeout streak that opens the odds breaker (and its
+recovery after the cooldown) and a quota dip, each one visible on the desk.
 """
 
 from __future__ import annotations
@@ -50,6 +53,27 @@ FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 # What fault_every cycles through: what an operator should see the desk survive.
 FAULT_ROTATION: tuple[FaultKind, ...] = ("rate_limit_burst", "server_error", "timeout")
 _ODDS_ONLY: frozenset[str] = frozenset({"invalid_key", "out_of_credits"})
+
+# The demo's first minutes (one step per run, 5 s apart by default), so that an operator
+# sees on the desk and in `health` what the resilience layer does, not only in the log.
+# Each entry: the step it starts at, the fault, how many odds calls it hits. Four calls
+# outlast the default retry (4 attempts): the run is degraded and the breaker counts it;
+# three such runs in a row open it (threshold 3); after its cooldown (300 s) the next
+# call goes through and closes it again.
+SCRIPT_RETRIES = 4
+FAULT_SCRIPT: tuple[tuple[int, FaultKind, int], ...] = (
+    (6, "rate_limit", SCRIPT_RETRIES),  # a 429 burst: one degraded run
+    (9, "timeout", SCRIPT_RETRIES),  # a timeout streak: three degraded runs ...
+    (10, "timeout", SCRIPT_RETRIES),
+    (11, "timeout", SCRIPT_RETRIES),  # ... and the odds breaker opens
+)
+# The quota dips just under the low-credits warning (1000; two answers report it), then
+# the plan is topped up. Not deeper nor longer: the quota guard paces what is left over
+# the days left in the month, and a held-back call brings no new quota headers, so a
+# dip that trips the guard would never see the top-up.
+QUOTA_DIP_STEP = 2
+QUOTA_DIP_REMAINING = 990
+QUOTA_TOP_UP_STEP = 4
 
 SCHEDULE_PATH = "/api/v1/schedule"
 _ODDS_PATH = re.compile(r"^/v4/sports/(?P<sport>[^/]+)/odds/?$")
@@ -95,6 +119,7 @@ class SimulatedUpstream(httpx.AsyncBaseTransport):
         *,
         fault_every: int = 0,
         timezone: str = "America/New_York",
+        scripted_faults: bool = False,
     ) -> None:
         if fault_every < 0:
             raise ValueError("fault_every must be 0 (off) or positive")
@@ -107,6 +132,7 @@ class SimulatedUpstream(httpx.AsyncBaseTransport):
         self.quota_remaining = STARTING_CREDITS - STARTING_USED
         self._rotation = 0
         self._due: deque[tuple[FaultKind, Api | None]] = deque()
+        self.scripted_faults = scripted_faults
 
     # -- the simulation -------------------------------------------------------
 
@@ -128,6 +154,21 @@ class SimulatedUpstream(httpx.AsyncBaseTransport):
         for _ in range(steps):
             now = self._clock.now()
             self._slate.advance(now, self._clock.official_date(self._timezone))
+        if self.scripted_faults:
+            # Only the step reached: a process that replays many steps at once
+            # (`pressbox run --demo`) meets the script's fault of its own step only.
+            self._play_script(self._slate.step)
+
+    def _play_script(self, step: int) -> None:
+        for start, kind, calls in FAULT_SCRIPT:
+            if start == step:
+                self._due.extend([(kind, "odds")] * calls)
+        if step == QUOTA_DIP_STEP:
+            self.quota_used += self.quota_remaining - QUOTA_DIP_REMAINING
+            self.quota_remaining = QUOTA_DIP_REMAINING
+        elif step == QUOTA_TOP_UP_STEP:
+            self.quota_used = STARTING_USED
+            self.quota_remaining = STARTING_CREDITS - STARTING_USED
 
     def games(self) -> list[SimGameView]:
         """Every game of the card on the board, in start order (postponed and final included)."""

@@ -31,6 +31,10 @@ ExecuteAction = Callable[[str, str], Awaitable[ActionResult]]
 OverrideAction = Callable[[str, str, str], Awaitable[ActionResult]]
 # (source, admin_key, reason)
 ResetBreakerAction = Callable[[str, str, str], Awaitable[ActionResult]]
+# (action) -> why it would be refused whatever the key, or None: asked before the key is.
+Precheck = Callable[[str], Awaitable[str | None]]
+# (request id) -> how a run handed to the daemon ended, None while it is pending.
+RequestOutcome = Callable[[int], Awaitable[str | None]]
 
 DONE = ControlStatus.DONE
 WRONG_KEY = ControlStatus.WRONG_KEY
@@ -44,3 +48,5 @@ class ControlActions:
     execute: ExecuteAction | None = None
     override: OverrideAction | None = None
     reset_breaker: ResetBreakerAction | None = None
+    precheck: Precheck | None = None
+    request_outcome: RequestOutcome | None = None

@@ -9,6 +9,7 @@ relative times. Nothing else writes to the terminal while the database is still.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sys
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -39,17 +41,25 @@ from app.tui.banner import BannerFlags
 from app.tui.commands import DeskCommands
 from app.tui.context import DeskContext
 from app.tui.data import DeskData
+from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+from app.tui.screens.clv import ClvScreen
 from app.tui.screens.dashboard import DashboardScreen
 from app.tui.screens.game_detail import GameDetailScreen
 from app.tui.screens.help import HelpScreen
+from app.tui.screens.live import LiveScreen
 from app.tui.screens.runs import RunsScreen
 
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
 BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
+# The dashboard's own keys (its bindings are the desk's, listed after these).
+DASHBOARD_KEYS = (
+    ("enter", "Game detail of the highlighted game"),
+    ("t", "Times: relative / absolute (local, with the zone)"),
+)
 
 log = get_logger(__name__)
 
@@ -60,9 +70,7 @@ WORKER_NAMES = {
     "poll": "refreshing the dashboard",
     "background": "the background pipeline",
     "break-glass": "the break-glass action",
-    "detail": "loading the game",
-    "runs": "loading the runs",
-    "audit": "loading the audit trail",
+    "live": "refreshing the screen",
 }
 
 
@@ -78,8 +86,14 @@ class PressboxApp(App[int]):
         Binding("X", "run_now", "Run now", tooltip="Run the pipeline now (break-glass)"),
         Binding("O", "override", "Override", tooltip="Override the system mode (break-glass)"),
         Binding("B", "reset_breaker", "Breaker", tooltip="Reset a source's circuit breaker"),
+        # Pressed where the action is off, the key says why rather than nothing.
+        Binding("X", "absent('run_now')", show=False),
+        Binding("O", "absent('override')", show=False),
+        Binding("B", "absent('reset_breaker')", show=False),
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
+        Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
+        Binding("t", "toggle_times", "Times", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -117,6 +131,7 @@ class PressboxApp(App[int]):
             self.poll_version, self.load_snapshot
         )
         self.poll_skips = 0
+        self.handover_outcomes: list[str] = []
         self._poll_timer: Timer | None = None
         self._last_poll_problem: str | None = None
         self.dashboard = self.make_dashboard()
@@ -317,23 +332,54 @@ class PressboxApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in BREAK_GLASS:
             return self._allowed(action)
+        if action == "absent":
+            return not self._allowed(str(parameters[0]))
         return True
+
+    def why_absent(self) -> str:
+        if self.read_only:
+            return (
+                "read-only desk: X/O/B are off (--read-only or dashboard.read_only); "
+                "use `pressbox control execute|override|reset-breaker` with the admin key"
+            )
+        return "break-glass is unavailable: no control service in this session"
+
+    def action_absent(self, action: str) -> None:
+        self.notify(self.why_absent(), title="Break-glass off", severity="warning")
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.exit(0)
 
     def action_help(self) -> None:
-        keys = [
-            (binding.key_display or binding.key, binding.tooltip or binding.description)
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        if screen is self.dashboard:
+            title, own = "Dashboard", list(DASHBOARD_KEYS)
+        else:
+            title = getattr(screen, "HELP_TITLE", type(screen).__name__)
+            own = binding_help(screen.BINDINGS) + list(getattr(screen, "HELP_EXTRA", ()))
+        desk = [
+            row
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and self.check_action(binding.action, ()) is not False
+            for row in binding_help([binding])
         ]
-        keys += [
-            ("enter", "Game detail / drill down"),
-            ("escape", "Back"),
-            ("ctrl+p", "Command palette"),
-        ]
-        self.push_screen(HelpScreen(keys))
+        if not any(self._allowed(action) for action in BREAK_GLASS):
+            desk.insert(0, ("X O B", self.why_absent()))
+        self.push_screen(HelpScreen(title, screen_help(own, desk)))
+
+    def action_toggle_times(self) -> None:
+        """Relative or absolute times (local, with the zone), on every screen at once."""
+        absolute = self.ctx.times.toggle()
+        screen = self.screen
+        if isinstance(screen, LiveScreen):
+            screen.action_reload()
+        self.notify(
+            "times are absolute (local, with the zone)" if absolute else "times are relative",
+            title="Times",
+            timeout=2,
+        )
 
     def action_runs(self) -> None:
         if not isinstance(self.screen, RunsScreen):
@@ -342,6 +388,10 @@ class PressboxApp(App[int]):
     def action_audit(self) -> None:
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen(self.ctx))
+
+    def action_clv(self) -> None:
+        if not isinstance(self.screen, ClvScreen):
+            self.push_screen(ClvScreen(self.ctx))
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))
@@ -359,12 +409,40 @@ class PressboxApp(App[int]):
                 f"is alive). Refused while halted; at most one per {limit:g} s. Audited."
             ),
             reason_required=False,
+            **self._guards(),
         )
 
         async def call(_choice: str, admin_key: str, reason: str) -> ActionResult:
-            return await execute(admin_key, reason)
+            result = await execute(admin_key, reason)
+            request_id = getattr(result, "request_id", None)
+            if isinstance(request_id, int):
+                self.watch_request(request_id)
+            return result
 
         self.push_screen(BreakGlassScreen(spec, call))
+
+    def _guards(self) -> dict[str, Any]:
+        """What every break-glass modal checks before it asks for a key."""
+        known = (self.settings.demo.admin_key,) if self.flags.demo else ()
+        return {"precheck": self.control.precheck, "known_secrets": known}
+
+    def watch_request(self, request_id: int) -> None:
+        """Say how a run handed to the daemon ended, once it has (a notice; the feed shows it)."""
+        outcome = self.control.request_outcome
+        if outcome is None:
+            return
+
+        async def watch() -> None:
+            line = await outcome(request_id)
+            while line is None:
+                # Polled like the dashboard: the daemon is another process, no event reaches us.
+                await asyncio.sleep(self.settings.dashboard.poll_interval_s)
+                line = await outcome(request_id)
+            self.handover_outcomes.append(line)
+            self.poller.invalidate()
+            self.notify(line, title="Run now", severity="information")
+
+        self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 
     def action_override(self) -> None:
         override = self.control.override
@@ -384,6 +462,7 @@ class PressboxApp(App[int]):
             choice_label="New mode",
             choices=MODES,
             default_choice=next(m for m in MODES if m != current),
+            **self._guards(),
         )
         self.push_screen(BreakGlassScreen(spec, override))
 
@@ -411,5 +490,6 @@ class PressboxApp(App[int]):
             choice_label="Source",
             choices=names,
             default_choice=names[0],
+            **self._guards(),
         )
         self.push_screen(BreakGlassScreen(spec, reset))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from app.core.clock import Clock, zone
 from app.core.config import Settings
 from app.tui.data import DeskData
+from app.tui.timefmt import TimeView
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class DeskContext:
     settings: Settings
     data: DeskData
     clock: Clock
+    # Relative or absolute times, switched for every screen at once (`t`).
+    times: TimeView = field(default_factory=TimeView)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -147,3 +147,34 @@ async def test_the_heartbeat_keeps_beating_during_a_long_run(
     scheduler.runner.run = slow_run  # type: ignore[method-assign]
     await asyncio.wait_for(scheduler.serve(stop), timeout=30)
     assert len(set(beats)) == 3, beats  # a fresh heartbeat at every step of the run
+
+
+async def test_a_paused_or_halted_daemon_records_one_skip_per_state_change(
+    db: Database, settings: Settings
+) -> None:
+    clock = FixedClock(NOON)
+    scheduler = _scheduler(db, settings, clock)
+    never = asyncio.Event()
+    await scheduler.tick(clock.now_iso(), never)  # the first run, in auto
+
+    async def ticks(n: int) -> None:
+        for _ in range(n):
+            clock.advance(INTERVAL_S)
+            await scheduler.tick(clock.now_iso(), never)
+
+    await _mode(db, clock, Mode.PAUSED)
+    await ticks(4)
+    await _mode(db, clock, Mode.HALTED)
+    await ticks(3)
+    await _mode(db, clock, Mode.AUTO)
+    await ticks(1)
+    await _mode(db, clock, Mode.PAUSED)
+    await ticks(2)
+
+    assert [r.outcome for r in scheduler.results] == ["ok", "skipped", "skipped", "ok", "skipped"]
+    assert await count(db, "runs", "outcome = 'skipped'") == 3
+    async with db.read() as conn:
+        state = await daemon_state.read_state(conn)
+    # Still beating and still scheduling while it records nothing.
+    assert state is not None and state.next_run_at is not None
+    assert state.next_run_at > clock.now_iso()

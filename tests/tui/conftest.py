@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
 
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings, load_settings
@@ -107,3 +109,22 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.01)
+
+
+async def enter_reason_and_key(
+    pilot: Pilot[Any], screen: Screen[Any], reason: str, key: str
+) -> None:
+    """Fill a break-glass modal as an operator does: Reason, Enter (the step), the key, Enter."""
+    reason_input = screen.query_one("#bg-reason", Input)
+    key_input = screen.query_one("#bg-key", Input)
+    if key_input.disabled:
+        reason_input.value = reason
+        reason_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    else:
+        # Already past the step (a retry): the reason may still be edited in place.
+        reason_input.value = reason
+    key_input.value = key
+    key_input.focus()
+    await pilot.press("enter")  # submitting the key field confirms, like the button

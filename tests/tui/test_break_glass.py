@@ -11,7 +11,7 @@ from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
 from widgets.status_bar import StatusBar
 
-from .conftest import GOOD_KEY, wait_for
+from .conftest import GOOD_KEY, enter_reason_and_key, wait_for
 
 
 def result_text(app: PressboxApp) -> str:
@@ -28,11 +28,7 @@ async def open_modal(pilot, app: PressboxApp, key: str) -> BreakGlassScreen:
 
 
 async def fill(pilot, screen: BreakGlassScreen, *, reason: str, key: str) -> None:
-    screen.query_one("#bg-reason", Input).value = reason
-    key_input = screen.query_one("#bg-key", Input)
-    key_input.value = key
-    key_input.focus()
-    await pilot.press("enter")  # submitting the key field confirms, like the button
+    await enter_reason_and_key(pilot, screen, reason, key)
 
 
 async def test_cancel_is_focused_and_cancelling_calls_nothing(make_app, fake_control) -> None:
@@ -146,13 +142,11 @@ async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fak
     app = PressboxApp(
         desk_settings, StoredDeskData(seeded), clock=FixedClock(NOW), control=fake_control.actions()
     )
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         shown = {b.binding.key for b in app.active_bindings.values() if b.enabled}
         footer_keys = {
-            key
-            for key, b in app.active_bindings.items()
-            if app.check_action(b.binding.action, ()) is not False
+            key for key, b in app.active_bindings.items() if b.enabled and b.binding.show
         }
         assert not {"X", "O", "B"} & footer_keys
         assert {"q", "question_mark"} <= shown
@@ -161,6 +155,9 @@ async def test_read_only_removes_the_break_glass_keys(desk_settings, seeded, fak
             await pilot.pause()
             assert app.screen is app.dashboard
         assert fake_control.calls == []
+        # Not silently ignored: each press says why the keys are off.
+        said = [n.message for n in app._notifications if "read-only desk" in n.message]
+        assert len(said) == 3 and "--read-only" in said[0]
 
 
 async def test_actions_not_wired_are_hidden_too(make_app) -> None:
@@ -171,6 +168,7 @@ async def test_actions_not_wired_are_hidden_too(make_app) -> None:
         await pilot.press("X")
         await pilot.pause()
         assert app.screen is app.dashboard
+        assert "no control service" in app.why_absent()
 
 
 async def test_typing_in_the_modal_never_triggers_desk_keys(make_app, fake_control) -> None:

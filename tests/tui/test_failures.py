@@ -9,7 +9,7 @@ from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.keyed_table import KeyedTable
 from widgets.status_bar import StatusBar
 
-from .conftest import wait_for
+from .conftest import GOOD_KEY, enter_reason_and_key, wait_for
 
 
 async def test_an_unreadable_database_shows_on_the_banner_then_recovers(
@@ -83,10 +83,7 @@ async def test_an_answer_after_the_modal_closed_arrives_as_a_notification(
         await pilot.press("X")
         await wait_for(pilot, lambda: isinstance(app.screen, BreakGlassScreen))
         screen = app.screen
-        key = screen.query_one("#bg-key")
-        key.value = "correct-horse-battery-staple"
-        key.focus()
-        await pilot.press("enter")
+        await enter_reason_and_key(pilot, screen, "", GOOD_KEY)
         await pilot.press("escape")  # the operator closes the modal while the run goes on
         await wait_for(pilot, lambda: app.screen is app.dashboard)
         release.set()

@@ -14,7 +14,7 @@ from app.tui.app import PressboxApp
 from app.tui.screens.break_glass import BreakGlassScreen
 from widgets.status_bar import StatusBar
 
-from .conftest import GOOD_KEY, FakeControl, wait_for
+from .conftest import GOOD_KEY, FakeControl, enter_reason_and_key, wait_for
 
 
 def notices(app: PressboxApp) -> list[str]:
@@ -71,11 +71,7 @@ async def open_override(pilot: Any, app: PressboxApp) -> BreakGlassScreen:
 
 
 async def confirm(pilot: Any, screen: BreakGlassScreen, key: str) -> None:
-    screen.query_one("#bg-reason", Input).value = "books are wrong"
-    key_input = screen.query_one("#bg-key", Input)
-    key_input.value = key
-    key_input.focus()
-    await pilot.press("enter")
+    await enter_reason_and_key(pilot, screen, "books are wrong", key)
 
 
 def usable(screen: BreakGlassScreen) -> bool:

@@ -92,3 +92,31 @@ def test_new_user_runs_the_demo_looks_presses_keys_and_quits(
     assert "Traceback" not in final
     # Logs went to the file, not the terminal.
     assert list((home / "state" / "pressbox").glob("pressbox.log*"))
+
+
+def test_a_burst_of_reason_tab_key_never_shows_the_key(session: tuple[str, Path]) -> None:
+    """A laggy link or an auto-typer delivers reason, Tab and key in one write."""
+    socket, _home = session
+    typed_key = "Zq7burstTypedKeyXy"  # pragma: allowlist secret
+    wait_screen(socket, lambda s: "DEMO" in s and "Run #" in s)
+    tmux("-S", socket, "send-keys", "X")
+    wait_screen(socket, lambda s: "Reason (optional)" in s)
+    time.sleep(1.0)  # the modal's precheck (a read) lets Reason take keys
+    tmux("-S", socket, "send-keys", "Tab")  # from Cancel to Reason, one explicit step
+    time.sleep(0.5)
+    tmux("-S", socket, "send-keys", "-l", f"feed lagging\t{typed_key}")
+    screen = wait_screen(socket, lambda s: "Tab does not leave" in s)
+    assert "feed lagging" in screen
+    time.sleep(1.0)  # anything still arriving would land now
+    screens = [tmux("-S", socket, "capture-pane", "-p")]
+    tmux("-S", socket, "send-keys", "-l", f"\r{typed_key}\r")  # the newline burst, too
+    screens.append(wait_screen(socket, lambda s: "Now type the admin key" in s))
+    time.sleep(1.0)
+    screens.append(tmux("-S", socket, "capture-pane", "-p"))
+    for seen in screens:
+        assert typed_key not in seen and typed_key[:6] not in seen
+        assert "Traceback" not in seen
+    tmux("-S", socket, "send-keys", "Escape")
+    wait_screen(socket, lambda s: "Today's games" in s)
+    tmux("-S", socket, "send-keys", "q")
+    assert "EXIT=0" in wait_screen(socket, lambda s: "EXIT=" in s, timeout=15)

@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
-from textual import work
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
-from app.core.errors import PressboxError
-from app.core.logging import get_logger, redact
+from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
+from app.core.timefmt import local_iso
 from app.domain.prices import american_to_decimal
-from app.storage.read.models import GameDetail, matchup
+from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
 from widgets.quiet_static import QuietStatic
 from widgets.sparkline_text import sparkline
 
 MARKET_NAMES = {"h2h": "Moneyline", "spreads": "Run line", "totals": "Total"}
 log = get_logger(__name__)
+# What the pipeline made of a price it did not judge (price_edges.verdict).
+VERDICT_TEXT = {
+    "stale": "[dim]stale[/]",
+    "in_play": "[dim]in play[/]",
+    "too_few_books": "[dim]too few books[/]",
+    "outlier": "[yellow]suspicious[/]",
+}
 
 
-class GameDetailScreen(Screen[None]):
+def _edge_cell(price: QuotedPrice) -> str:
+    if price.verdict == "outlier":
+        edge = fmt.edge_text(price.edge) + " " if price.edge is not None else ""
+        return edge + VERDICT_TEXT["outlier"]
+    if price.edge is not None:
+        return fmt.edge_text(price.edge)
+    return VERDICT_TEXT.get(price.verdict, "—")
+
+
+class GameDetailScreen(LiveScreen["GameDetail | None"]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "reload", "Reload"),
+        RELOAD,
+        FREEZE,
+        *HELP_AND_QUIT,
     ]
+    TITLE_ID = "detail-title"
+    HELP_TITLE = "Game detail"
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
 
     def __init__(self, ctx: DeskContext, game_pk: int) -> None:
-        super().__init__(id="game-detail")
-        self.ctx = ctx
+        super().__init__(ctx, id="game-detail")
         self.game_pk = game_pk
         self.detail: GameDetail | None = None
 
@@ -52,31 +74,23 @@ class GameDetailScreen(Screen[None]):
             ("Today", "moves"),
         ):
             table.add_column(label, key=key)
-        self.action_reload()
+        super().on_mount()
 
-    def action_reload(self) -> None:
-        self._load()
+    async def fetch(self) -> GameDetail | None:
+        return await self.ctx.data.game_detail(self.game_pk)
 
-    @work(exclusive=True, group="detail", exit_on_error=False)
-    async def _load(self) -> None:
-        try:
-            detail = await self.ctx.data.game_detail(self.game_pk)
-        except PressboxError as exc:
-            log.warning("detail load failed", error=redact(exc.one_line()))
-            self.query_one("#detail-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
-            return
-        self.show_detail(detail)
+    def present(self, data: GameDetail | None) -> None:
+        self.show_detail(data)
 
     def show_detail(self, detail: GameDetail | None) -> None:
         self.detail = detail
-        title = self.query_one("#detail-title", QuietStatic)
         if detail is None:
-            title.show(f"Game {self.game_pk} is not in the database (yet).")
+            self.show_title(f"Game {self.game_pk} is not in the database (yet).")
             return
         game = detail.game
-        title.show(
+        self.show_title(
             f"[b]{escape(matchup(game.away_team, game.home_team))}[/] · "
-            f"{fmt.local_hhmm(game.start_time, self.ctx.tz)} · {fmt.game_status(game)} "
+            f"{local_iso(game.start_time, self.ctx.tz)} · {fmt.game_status(game)} "
             f"{fmt.score(game)} · game {game.game_pk}"
         )
         fair = " · ".join(
@@ -89,17 +103,27 @@ class GameDetailScreen(Screen[None]):
             f"Fair: {fair}" if fair else "Fair: [dim]not computed yet[/]"
         )
         history = {(h.market, h.outcome, h.book): h.prices for h in detail.history}
-        table = self.query_one("#detail-prices", DataTable)
-        table.clear()  # opened on demand, not on a poll: a rebuild here costs nothing idle
+        rows: list[Row] = []
         for price in detail.prices:
             moves = history.get((price.market, price.outcome, price.book), ())
-            table.add_row(
-                MARKET_NAMES.get(price.market, price.market),
-                escape(price.outcome + (f" {price.point:+g}" if price.point is not None else "")),
-                escape(price.book_title),
-                fmt.american(price.price),
-                f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
-                fmt.edge_text(price.edge) if price.edge is not None else "—",
-                sparkline([american_to_decimal(p) for p in moves]) if len(moves) > 1 else "",
-                key=f"{price.market}|{price.outcome}|{price.book}",
+            rows.append(
+                (
+                    f"{price.market}|{price.outcome}|{price.book}",
+                    (
+                        MARKET_NAMES.get(price.market, price.market),
+                        escape(
+                            price.outcome
+                            + (f" {price.point:+g}" if price.point is not None else "")
+                        ),
+                        escape(price.book_title),
+                        fmt.american(price.price),
+                        f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
+                        _edge_cell(price),
+                        sparkline([american_to_decimal(p) for p in moves])
+                        if len(moves) > 1
+                        else "",
+                    ),
+                )
             )
+        # A poll that changed one price updates that one cell (and its edge), nothing else.
+        self.counted(sync_rows(self.query_one("#detail-prices", DataTable), rows))

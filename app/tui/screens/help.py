@@ -1,4 +1,4 @@
-"""Help (`?`): the keys that work in this session, and what the desk is showing."""
+"""Help (`?`): the keys of the screen it was opened on first, then the desk's, then the rest."""
 
 from __future__ import annotations
 
@@ -9,26 +9,37 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.tui.formatting import legend_lines
+from app.tui.keys import KeyHelp
 from widgets.modal_box import ModalBox
 
 ABOUT = (
-    "The dashboard refreshes only when the database changes. "
-    "▲/▼ beside a price: it moved in the last moments. ★: the game has a value bet. "
-    "Relative times update once a minute."
+    "The desk and its screens refresh only when the database changes; `f` freezes a "
+    "screen (as of shows when it was read). ▲/▼ beside a price: it moved in the last "
+    "moments. ★: the game has a value bet. Times are local, labelled with their zone; "
+    "`t` switches relative and absolute times."
 )
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, title: str, sections: Sequence[tuple[str, Sequence[KeyHelp]]]) -> None:
         super().__init__(id="help")
-        self.keys = list(keys)
+        self.title_text = title
+        self.sections = [(name, list(rows)) for name, rows in sections if rows]
+
+    @property
+    def keys(self) -> list[KeyHelp]:
+        """Every key listed, in the order shown (this screen's first)."""
+        return [row for _, rows in self.sections for row in rows]
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]pressbox desk: keys[/]", ""]
-        lines += [f"  [b]{key:<8}[/] {text}" for key, text in self.keys]
+        lines = [f"[b]Help: {escape(self.title_text)}[/]"]
+        for name, rows in self.sections:
+            lines += ["", f"[b]{escape(name)}[/]"]
+            lines += [f"  [b]{escape(key):<8}[/] {escape(text)}" for key, text in rows]
         lines += [*legend_lines(), "", ABOUT, "", "[dim]escape closes this help[/]"]
         with ModalBox(id="help-box"):
             yield Static("\n".join(lines), id="help-text")

@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-from textual import work
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
-from app.core.errors import PressboxError
-from app.core.logging import get_logger, redact
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
+from app.core.timefmt import zone_label
 from app.storage.read.models import Run
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
 from widgets.quiet_static import QuietStatic
 
 RUNS_SHOWN = 200
-log = get_logger(__name__)
 
 
-class RunsScreen(Screen[None]):
+class RunsScreen(LiveScreen[tuple[Run, ...]]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("r", "reload", "Reload"),
+        Binding("escape", "back", "Back", tooltip="Back (from the stages: to the runs)"),
+        RELOAD,
+        FREEZE,
+        *HELP_AND_QUIT,
     ]
+    TITLE_ID = "runs-title"
+    HELP_TITLE = "Run history"
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "Stages of the highlighted run"),)
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__(id="runs")
-        self.ctx = ctx
+        super().__init__(ctx, id="runs")
         self.runs: dict[str, Run] = {}
+        self._shown_run: Run | None = None
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("Run history (enter: stages)", id="runs-title")
@@ -40,15 +45,21 @@ class RunsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         runs = self.query_one("#runs-table", DataTable)
-        for label in ("Run", "Trigger", "Outcome", "Slate", "Started", "Took", "Credits", "Reason"):
-            runs.add_column(label, key=label.lower())
+        started = f"Started ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
+        for label in ("Run", "Trigger", "Outcome", "Slate", started, "Took", "Credits", "Reason"):
+            runs.add_column(label, key=label.split()[0].lower())
         stages = self.query_one("#stages-table", DataTable)
         for label in ("#", "Stage", "Status", "Took", "Error"):
             stages.add_column(label, key=label.lower())
-        self.action_reload()
+        self.show_title("Run history (enter: stages)")
+        runs.focus()
+        super().on_mount()
 
-    def action_reload(self) -> None:
-        self._load()
+    async def fetch(self) -> tuple[Run, ...]:
+        return await self.ctx.data.runs(limit=RUNS_SHOWN)
+
+    def present(self, data: tuple[Run, ...]) -> None:
+        self.show_runs(data)
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "stages-table":
@@ -56,35 +67,30 @@ class RunsScreen(Screen[None]):
         else:
             self.app.pop_screen()
 
-    @work(exclusive=True, group="runs", exit_on_error=False)
-    async def _load(self) -> None:
-        try:
-            runs = await self.ctx.data.runs(limit=RUNS_SHOWN)
-        except PressboxError as exc:
-            log.warning("runs load failed", error=redact(exc.one_line()))
-            self.query_one("#runs-title", QuietStatic).show(f"[red]{escape(exc.one_line())}[/]")
-            return
-        self.show_runs(runs)
-
     def show_runs(self, runs: tuple[Run, ...]) -> None:
         self.runs = {str(run.id): run for run in runs}
-        table = self.query_one("#runs-table", DataTable)
-        table.clear()  # an on-demand screen, reloaded by the operator
-        for run in runs:
-            table.add_row(
-                f"#{run.id}",
-                run.trigger,
-                fmt.styled(run.outcome, fmt.OUTCOME_STYLE.get(run.outcome, "")),
-                run.slate_date,
-                fmt.local_hhmm(run.started_at, self.ctx.tz),
-                fmt.duration(run.duration_s),
-                str(run.credits_used),
-                escape(run.reason or ""),
-                key=str(run.id),
+        now = self.read_at or self.ctx.clock.now()
+        rows: list[Row] = [
+            (
+                str(run.id),
+                (
+                    f"#{run.id}",
+                    run.trigger,
+                    fmt.styled(run.outcome, fmt.OUTCOME_STYLE.get(run.outcome, "")),
+                    run.slate_date,
+                    self.ctx.times.when(run.started_at, now, self.ctx.tz),
+                    fmt.duration(run.duration_s),
+                    str(run.credits_used),
+                    escape(run.reason or ""),
+                ),
             )
-        if not runs:
-            self.query_one("#runs-title", QuietStatic).show("Run history: no runs yet")
-        table.focus()
+            for run in runs
+        ]
+        self.counted(sync_rows(self.query_one("#runs-table", DataTable), rows))
+        self.show_title("Run history (enter: stages)" if runs else "Run history: no runs yet")
+        selected = self._selected_run()
+        if selected != self._shown_run:
+            self._show_stages(selected)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "runs-table" and event.row_key.value is not None:
@@ -104,6 +110,7 @@ class RunsScreen(Screen[None]):
         return self.runs.get(str(key))
 
     def _show_stages(self, run: Run | None) -> None:
+        self._shown_run = run
         stages = self.query_one("#stages-table", DataTable)
         stages.clear()
         if run is None:
