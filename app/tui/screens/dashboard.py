@@ -273,6 +273,11 @@ class DashboardScreen(Screen[None]):
 
 
 def retitle(widget: KeyedTable, title: str) -> None:
-    """A border title that repaints only when it changes."""
-    if widget.border_title != title:
+    """A border title that repaints only when it changes.
+
+    Compared with the title last set, not with ``border_title``: that reads back as
+    markup, which need not equal the text set, and setting it repaints the whole table.
+    """
+    if getattr(widget, "_shown_title", None) != title:
+        widget._shown_title = title  # type: ignore[attr-defined]
         widget.border_title = title
