@@ -33,13 +33,18 @@ def read_hidden(prompt: str, *, confirm: bool = False) -> str:
         if not line:
             fail(f"{prompt.lower()} expected on stdin, got end of input", 2)
         return line.rstrip("\r\n")
-    value = click.prompt(
-        prompt,
-        hide_input=True,
-        confirmation_prompt=f"{prompt} (again)" if confirm else False,
-        show_default=False,
-    )
-    return str(value)
+    # default="": an empty entry comes back to us (click alone would re-ask forever), and
+    # an empty entry means the operator wants out.
+    while True:
+        value = str(click.prompt(prompt, hide_input=True, default="", show_default=False))
+        if not value:
+            fail(f"no {prompt.lower()} typed; nothing changed", 2)
+        if not confirm:
+            return value
+        again = click.prompt(f"{prompt} (again)", hide_input=True, default="", show_default=False)
+        if again == value:
+            return value
+        click.echo("The two entries do not match; try again (an empty entry stops).")
 
 
 def echo_result(result: ControlResult) -> None:

@@ -1,8 +1,9 @@
-"""``pressbox db check`` and ``pressbox db migrate``."""
+"""``pressbox db check``, ``db migrate``, ``db backup PATH`` and ``db restore PATH``."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import click
 
@@ -35,7 +36,7 @@ _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
 
 @click.group("db")
 def db_group() -> None:
-    """Database integrity and schema version."""
+    """Database integrity, schema version, backup and restore."""
 
 
 @db_group.command("check")
@@ -126,6 +127,64 @@ def migrate(ctx: click.Context) -> None:
 async def _version_before(database: Database) -> int:
     """The schema version on disk before migrating (0 for a new file)."""
     return schema_version_on_disk(database.path)
+
+
+@db_group.command("backup")
+@db_option
+@demo_option
+@click.argument("target", type=click.Path(path_type=Path))
+@click.pass_context
+def backup_command(ctx: click.Context, target: Path) -> None:
+    """Copy the database to the new file TARGET (0600), verified, while the daemon runs."""
+    from app.storage.backup import backup
+
+    settings = existing_database(ctx)
+    try:
+        report = backup(settings.db.path, target, busy_timeout_ms=settings.db.busy_timeout_ms)
+    except StorageError as exc:
+        fail(exc.one_line(), 1)
+    echo_text(
+        f"{settings.db.path} -> {report.path}: {report.size_bytes} bytes, "
+        f"schema {report.schema_version}, integrity_check ok"
+    )
+
+
+@db_group.command("restore")
+@db_option
+@demo_option
+@click.argument("source", type=click.Path(path_type=Path))
+@click.pass_context
+def restore_command(ctx: click.Context, source: Path) -> None:
+    """Replace the database with the verified backup SOURCE (refused while the daemon runs).
+
+    The current file is first copied beside itself as DB.before-restore-STAMP.
+    """
+    from app.control.service import daemon_fresh_s
+    from app.core.clock import Clock
+    from app.storage.backup import backup, restore, running_daemon, verify
+
+    settings = with_settings(ctx)
+    target = settings.db.path
+    now = Clock().now()
+    busy = settings.db.busy_timeout_ms
+    try:
+        verify(source, busy)
+        holder = running_daemon(target, now, daemon_fresh_s(settings))
+        if holder is not None:
+            fail(f"{holder}; stop it first (systemctl stop pressbox-daemon); nothing changed", 1)
+        if target.is_file():
+            safety = target.with_name(f"{target.name}.before-restore-{now:%Y%m%dT%H%M%SZ}")
+            try:
+                backup(target, safety, busy_timeout_ms=busy)
+                echo_text(f"current database kept as {safety}")
+            except StorageError as exc:
+                echo_text(f"warning: the current database could not be kept ({exc.one_line()})")
+        version = restore(source, target, busy_timeout_ms=busy)
+    except StorageError as exc:
+        fail(exc.one_line(), 1)
+    echo_text(f"{source} -> {target}: restored, schema {version}, integrity_check ok")
+    if version < SCHEMA_VERSION:
+        echo_text(f"  next: `pressbox db migrate` brings schema {version} to {SCHEMA_VERSION}")
 
 
 commands: list[click.Command] = [db_group]

@@ -11,7 +11,6 @@ from app.core.errors import PressboxError
 from app.core.logging import get_logger
 from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.runtime import build_runtime, remove_database_files
 from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
@@ -55,6 +54,12 @@ async def odds_key_reachable(secrets: SecretProvider) -> bool:
 
 async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskParts:
     """Control actions, the demo's in-process scheduler, and what is missing."""
+    if settings.dashboard.read_only and not demo:
+        # No break-glass keys on a read-only desk: no control service, and so no pipeline,
+        # httpx or keyring to import before the first frame.
+        return DeskParts()
+    from app.runtime import build_runtime
+
     runtime = await build_runtime(settings, db, demo=demo)
     control = runtime.control
     actions = ControlActions(
@@ -121,6 +126,8 @@ def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = 
 
 def open_desk(settings: Settings, *, demo: bool, fresh_demo_db: bool) -> int:
     if demo and fresh_demo_db:
+        from app.runtime import remove_database_files
+
         remove_database_files(settings.db.path)
 
     async def parts(db: Database) -> DeskParts:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from datetime import date
 
 import click
@@ -19,11 +21,12 @@ from app.cli.common import (
     with_settings,
 )
 from app.core.config import Settings
-from app.core.errors import StorageError
+from app.core.errors import PressboxError, StorageError
 from app.domain.status import Trigger
 from app.pipeline.runner import RunResult
 from app.runtime import build_runtime
 from app.storage.database import CORRUPT_HINT, Database, damage_report
+from app.storage.mode import get_mode
 from app.storage.runs import count_runs
 
 
@@ -50,16 +53,43 @@ async def refuse_a_damaged_file(db: Database) -> None:
         )
 
 
+def _sources(settings: Settings, *, demo: bool) -> str:
+    if demo:
+        return "simulated MLB Stats API and The Odds API"
+    return f"{settings.mlb_api.base_url} and {settings.odds_api.base_url}"
+
+
 async def serve_daemon(settings: Settings, *, demo: bool) -> None:
+    """The scheduler until a signal; one line on stderr when it starts and one when it stops."""
     stop = asyncio.Event()
+    why: list[str] = []
     loop = asyncio.get_running_loop()
+
+    def on_signal(signum: signal.Signals) -> None:
+        why.append(signum.name)
+        stop.set()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     try:
         async with Database.from_settings(settings.db) as db:
             await refuse_a_damaged_file(db)
             runtime = await build_runtime(settings, db, demo=demo)
-            await runtime.scheduler().serve(stop)
+            scheduler = runtime.scheduler()
+            async with db.read() as conn:
+                mode = (await get_mode(conn)).mode
+            echo_text(
+                f"pressbox daemon: started (pid {os.getpid()}); db {db.path}; "
+                f"every {scheduler.interval_s:g} s; mode {mode}; sources "
+                f"{_sources(settings, demo=demo)}",
+                err=True,
+            )
+            await scheduler.serve(stop)
+        echo_text(f"pressbox daemon: stopped on {why[0] if why else 'request'}", err=True)
+    except PressboxError as exc:
+        # The one line of the failure is the stop reason: not a second line after it.
+        echo_text(f"pressbox daemon: stopped by an error: {exc.one_line()}", err=True)
+        sys.exit(exc.exit_code)
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)

@@ -6,6 +6,7 @@ is set, ``set`` reads the value without echo (or from stdin when piped).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import click
@@ -24,7 +25,15 @@ from app.core.config import Settings, load_settings
 from app.core.errors import ConfigurationError, PressboxError
 from app.core.logging import SECRETS, configure_logging, get_logger
 from app.core.secrets import SECRET_NAMES
-from app.security.env_file import EnvScan, rewrite_without_secrets, scan_env_file
+from app.security import backends
+from app.security.env_file import (
+    EnvScan,
+    is_toml,
+    rewrite_without_secrets,
+    scan_env_file,
+    scan_toml_file,
+    toml_text_without_secrets,
+)
 from app.security.secret_store import KeyringSecretStore, StoreStatus
 
 log = get_logger(__name__)
@@ -45,26 +54,29 @@ def secrets_group() -> None:
 @json_option
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
-    """Which keyring backend is used and which secrets are set (never their values)."""
+    """Which keyring backend is used, why, and which secrets are set (never their values).
+
+    An unusable keyring is diagnosed (what keyring chose, why we refuse it, what to
+    do) rather than failed on: this is the command to run on a fresh host.
+    """
     settings = with_settings(ctx)
-    status: StoreStatus = run_async(lambda: build_store(settings).status())
+    diagnosis = backends.diagnose()
+    status: StoreStatus | None = None
+    problem: str | None = None
+    if diagnosis.accepted:
+        try:
+            status = asyncio.run(build_store(settings).status())
+        except ConfigurationError as exc:
+            problem = exc.one_line()
     if as_json:
-        echo_json(
-            {
-                "backend": status.backend,
-                "service_name": status.service_name,
-                "allow_env": status.allow_env,
-                "secrets": {
-                    s.name: {"keyring": s.in_keyring, "environment": s.in_environment}
-                    for s in status.secrets
-                },
-            }
-        )
+        echo_json(_status_payload(settings, diagnosis, status, problem))
         return
-    echo_text(f"backend: {status.backend} (accepted: encrypts at rest)")
-    echo_text(f"service: {status.service_name}")
-    if status.allow_env:
+    _echo_diagnosis(diagnosis, problem)
+    echo_text(f"service: {settings.secrets.service_name}")
+    if settings.secrets.allow_env:
         echo_text("environment fallback: ON (INSECURE: secrets.allow_env=true)")
+    if status is None:
+        return
     for state in status.secrets:
         where = []
         if state.in_keyring:
@@ -72,6 +84,63 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         if state.in_environment:
             where.append("environment (INSECURE)")
         echo_text(f"{state.name}: {'set in ' + ' and '.join(where) if where else 'not set'}")
+
+
+def _echo_diagnosis(diagnosis: backends.Diagnosis, problem: str | None) -> None:
+    verdict = "usable" if diagnosis.accepted and problem is None else "NOT usable"
+    echo_text(f"backend: {diagnosis.chosen} ({verdict}: {diagnosis.why})")
+    echo_text(f"chosen by: {diagnosis.chosen_by}")
+    for lower in diagnosis.chain[1:]:
+        echo_text(f"  not used (lower in keyring's chain): {lower.name}")
+    if problem is not None:
+        echo_text(f"problem: {problem}")
+    elif not diagnosis.accepted:
+        echo_text(f"to do: {diagnosis.advice}")
+
+
+def _status_payload(
+    settings: Settings,
+    diagnosis: backends.Diagnosis,
+    status: StoreStatus | None,
+    problem: str | None,
+) -> dict[str, object]:
+    return {
+        "backend": diagnosis.chosen,
+        "usable": status is not None,
+        "chosen_by": diagnosis.chosen_by,
+        "why": diagnosis.why if problem is None else problem,
+        "advice": None if status is not None else diagnosis.advice,
+        "service_name": settings.secrets.service_name,
+        "allow_env": settings.secrets.allow_env,
+        "secrets": {
+            s.name: {"keyring": s.in_keyring, "environment": s.in_environment}
+            for s in (status.secrets if status is not None else ())
+        },
+    }
+
+
+@secrets_group.command("init")
+@click.pass_context
+def init_command(ctx: click.Context) -> None:
+    """Create the encrypted file keyring (asks for its passphrase twice; never done silently)."""
+    with_settings(ctx)
+    try:
+        backend = backends.current_backend()
+        if backends.backend_name(backend) != backends.CRYPTFILE:
+            echo_text(
+                f"backend {backends.backend_name(backend)} needs no init; "
+                "see `pressbox secrets status`"
+            )
+            return
+        passphrase = read_hidden("Passphrase for the new encrypted keyring file", confirm=True)
+        path = backends.init_cryptfile(backend, passphrase)
+    except ConfigurationError as exc:
+        fail(exc.one_line(), exc.exit_code)
+    log.info("encrypted file keyring created", path=path)
+    echo_text(
+        f"encrypted file keyring created at {path}; export its passphrase in "
+        f"{backends.CRYPTFILE_PASSWORD_ENV} for every pressbox process"
+    )
 
 
 @secrets_group.command("set")
@@ -108,11 +177,11 @@ def delete_command(ctx: click.Context, name: str) -> None:
     echo_text(f"{name} deleted from {store.backend_name()}")
 
 
-def _settings_without_dotenv(ctx: click.Context) -> Settings:
-    """Settings for import-env: the .env being imported is exactly what load_settings refuses."""
+def _settings_without_dotenv(ctx: click.Context, importing: Path) -> Settings:
+    """Settings for import-env: the file being imported is exactly what load_settings refuses."""
     cli = cli_context(ctx)
     try:
-        settings = load_settings(cli.config_path, dotenv_path=None)
+        settings = load_settings(cli.config_path, dotenv_path=None, importing=importing)
         configure_logging(
             settings.logging.dir,
             settings.logging.level,
@@ -168,11 +237,15 @@ async def import_env(
 @click.option("--overwrite", is_flag=True, help="Replace different values already in the keyring.")
 @click.pass_context
 def import_env_command(ctx: click.Context, path: Path, backup: bool, overwrite: bool) -> None:
-    """Move the secrets of a legacy .env into the keyring and remove them from the file."""
-    settings = _settings_without_dotenv(ctx)
+    """Move the secrets of a .env or a TOML config file into the keyring, then out of the file."""
+    settings = _settings_without_dotenv(ctx, path)
     store = build_store(settings)
     try:
-        scan = scan_env_file(path)
+        if is_toml(path):
+            scan = scan_toml_file(path)
+            toml_text_without_secrets(path)  # refuse before the keyring is touched
+        else:
+            scan = scan_env_file(path)
     except PressboxError as exc:
         fail(exc.one_line(), exc.exit_code)
     if not scan.secrets and not scan.empty and not scan.unknown:

@@ -7,6 +7,7 @@ here; nothing else in the package hard-codes one.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -27,6 +28,8 @@ from pydantic_settings import (
 )
 
 from app.core.errors import ConfigurationError
+from app.core.paths import default_config_path, default_data_dir, default_state_dir
+from app.core.secrets import ENV_NAMES
 from app.domain.prices import MARKETS, DevigMethod, Market
 
 ENV_PREFIX = "PRESSBOX_"
@@ -60,23 +63,6 @@ _SECRET_KEY_PATTERN = re.compile(
     r"(^|_)(API_KEY|APIKEY|PASSWORD|PASSWD|TOKEN|SECRET|ADMIN_KEY)$|^ODDS_API_KEY$|^EMAIL_APP_PASSWORD$",
     re.IGNORECASE,
 )
-
-
-def _xdg(var: str, fallback: str) -> Path:
-    value = os.environ.get(var)
-    return Path(value) if value else Path.home() / fallback
-
-
-def default_config_path() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / "pressbox" / "config.toml"
-
-
-def default_data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / "pressbox"
-
-
-def default_state_dir() -> Path:
-    return _xdg("XDG_STATE_HOME", ".local/state") / "pressbox"
 
 
 class SettingsSection(BaseModel):
@@ -152,6 +138,39 @@ class PipelineSettings(SettingsSection):
     """data older than this is flagged stale on the desk (s)"""
     record_dir: Path | None = None
     """write every upstream answer here (record and replay); unset: no recording"""
+
+
+class AnalyticsSettings(SettingsSection):
+    """The guards around the price maths (docs/analytics.md gives the numbers behind each).
+
+    The maths itself (``pipeline.devig_method``, ``value_edge_threshold``,
+    ``kelly_fraction``, ``bankroll``) stays under ``pipeline``.
+    """
+
+    include_live: bool = False
+    """true also prices games already under way (in-play quotes); false: pre-game only"""
+    max_quote_age_s: float = Field(900.0, gt=0, le=86_400)
+    """a book's quote older than this (vs the event's newest quote, and vs now) is stale (s)"""
+    min_books: int = Field(3, ge=1, le=50)
+    """other books a consensus needs after leaving the judged book out"""
+    reference_books: StrList = Field(default_factory=list)
+    """sharp books devigged as the fair price, first available first (a,b); empty: consensus"""
+    fallback_min_edge: float = Field(0.04, ge=0, le=1)
+    """with reference_books set, the edge a consensus-only line needs (no sharp book quoted)"""
+    min_margin: float = Field(0.0, ge=-0.5, le=1)
+    """a book line whose margin (overround - 1) is below this is an outlier"""
+    max_margin: float = Field(0.10, ge=0, le=1)
+    """a book line whose margin is above this is an outlier (0.10 = 10%)"""
+    max_deviation: float = Field(0.10, gt=0, le=1)
+    """a price whose implied probability is this far from the fair probability is an outlier"""
+    max_edge: float = Field(0.15, gt=0, le=10)
+    """an edge above this is an outlier (a suspicious line), never a value bet"""
+    correlated_bets: bool = False
+    """true allows value bets on more than one market of one game"""
+    max_stake_fraction: float = Field(0.03, gt=0, le=1)
+    """no single stake above this share of the bankroll"""
+    max_exposure_fraction: float = Field(0.15, gt=0, le=1)
+    """a day's open stakes together never above this share of the bankroll (scaled down)"""
 
 
 class ResilienceSettings(SettingsSection):
@@ -298,6 +317,7 @@ class Settings(BaseSettings):
     odds_api: OddsApiSettings = Field(default_factory=OddsApiSettings)
     mlb_api: MlbApiSettings = Field(default_factory=MlbApiSettings)
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)
     resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
@@ -394,6 +414,87 @@ def _refuse_secret_keys(path: Path, names: list[str]) -> None:
         )
 
 
+def setting_names() -> dict[str, set[str]]:
+    """Every section and its field names: what a file or a ``PRESSBOX_`` variable may name."""
+    names: dict[str, set[str]] = {}
+    for section, info in Settings.model_fields.items():
+        model = info.annotation
+        fields = (
+            model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        )
+        names[section] = set(fields)
+    return names
+
+
+def _closest(name: str, valid: list[str]) -> str:
+    """The nearest valid name, preferring those in the same section (``a.b`` / ``A__B``)."""
+    separator = "__" if "__" in name or name.startswith(ENV_PREFIX) else "."
+    section = name.partition(separator)[0] + separator
+    same_section = [v for v in valid if v.startswith(section)] if separator in name else []
+    for pool in (same_section, valid):
+        match = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
+        if match:
+            return f"; the closest valid name is {match[0]}"
+    return ""
+
+
+def _unknown_setting(what: str, name: str, valid: list[str]) -> ConfigurationError:
+    return ConfigurationError(
+        f"unknown setting {name} in {what}{_closest(name, valid)}",
+        hint="Fix or remove it (a misspelt setting would be ignored); see .env.example.",
+    )
+
+
+def refuse_unknown_toml_keys(
+    path: Path, data: dict[str, Any], *, skip_secrets: bool = False
+) -> None:
+    """A key the settings do not have, with the closest valid dotted name."""
+    names = setting_names()
+    valid = sorted(names) + sorted(f"{sec}.{key}" for sec, keys in names.items() for key in keys)
+    for section, value in data.items():
+        if skip_secrets and is_secret_key_name(section):
+            continue
+        if section not in names:
+            raise _unknown_setting(f"config file {path}", section, valid)
+        if not isinstance(value, dict):
+            continue
+        for key in value:
+            if skip_secrets and is_secret_key_name(key):
+                continue
+            if key not in names[section]:
+                raise _unknown_setting(f"config file {path}", f"{section}.{key}", valid)
+
+
+def _env_name_known(name: str, names: dict[str, set[str]]) -> bool:
+    body = name[len(ENV_PREFIX) :].lower()
+    if name.upper() in ENV_NAMES.values():
+        return True  # the opt-in credential variables, read by the secret store
+    section, _, key = body.partition("__")
+    if section not in names:
+        return False
+    return not key or key in names[section]
+
+
+def refuse_unknown_env_names(environ: dict[str, str] | os._Environ[str], where: str) -> None:
+    """A ``PRESSBOX_`` variable that names no setting, with the closest valid variable."""
+    names = setting_names()
+    valid = [
+        ENV_PREFIX + sec.upper() + "__" + key.upper() for sec, keys in names.items() for key in keys
+    ]
+    for name in sorted(environ):
+        if name.upper().startswith(ENV_PREFIX) and not _env_name_known(name, names):
+            raise _unknown_setting(where, name, valid)
+
+
+def _dotenv_keys(path: Path) -> dict[str, str]:
+    keys = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and "=" in stripped:
+            keys[stripped.split("=", 1)[0].removeprefix("export ").strip()] = ""
+    return keys
+
+
 def describe_validation_error(exc: ValidationError) -> str:
     """One line naming the first bad setting, its environment name and what is accepted."""
     first = exc.errors(include_input=False)[0]
@@ -410,16 +511,25 @@ def describe_validation_error(exc: ValidationError) -> str:
 def load_settings(
     config_path: Path | None = None,
     dotenv_path: Path | None = Path(".env"),
+    *,
+    importing: Path | None = None,
     **overrides: Any,
 ) -> Settings:
     """Build the settings from every source, refusing files that hold secrets.
 
     ``config_path`` None means the XDG default, which may be absent; an explicit
-    path must exist. ``overrides`` come from command-line flags and win.
+    path must exist. ``overrides`` come from command-line flags and win. ``importing``
+    is the file ``secrets import-env`` is moving into the keyring: its secret keys are
+    expected (and never become settings, as no field has their names).
     """
     explicit = config_path is not None
     toml_path = config_path if explicit else default_config_path()
     assert toml_path is not None
+    if explicit and toml_path.is_dir():
+        raise ConfigurationError(
+            f"--config {toml_path} is a directory, not a file",
+            hint=f"Pass the TOML file itself, e.g. --config {toml_path / 'config.toml'}.",
+        )
     if explicit and not toml_path.is_file():
         raise ConfigurationError(
             f"config file {toml_path} does not exist",
@@ -427,11 +537,15 @@ def load_settings(
         )
     use_toml = toml_path if toml_path.is_file() else None
     if use_toml is not None:
-        _read_toml(use_toml)
-        _refuse_secret_keys(use_toml, secret_keys_in_toml(use_toml))
+        being_imported = importing is not None and importing.resolve() == use_toml.resolve()
+        if not being_imported:
+            _refuse_secret_keys(use_toml, secret_keys_in_toml(use_toml))
+        refuse_unknown_toml_keys(use_toml, _read_toml(use_toml), skip_secrets=being_imported)
     use_dotenv = dotenv_path if dotenv_path is not None and dotenv_path.is_file() else None
     if use_dotenv is not None:
         _refuse_secret_keys(use_dotenv, secret_keys_in_dotenv(use_dotenv))
+        refuse_unknown_env_names(_dotenv_keys(use_dotenv), str(use_dotenv))
+    refuse_unknown_env_names(os.environ, "the environment")
 
     Settings.toml_source_path = use_toml
     Settings.dotenv_source_path = use_dotenv

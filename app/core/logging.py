@@ -4,6 +4,9 @@ A redaction processor masks every registered secret value wherever it
 appears in an event and strips the query string from anything that looks
 like a URL (The Odds API carries its key in ``?apiKey=``). Tracebacks are
 rendered without local variables, which would otherwise print credentials.
+
+structlog (with Rich, which it pulls in) is imported on the first log call, not at
+import: ``pressbox health`` and ``--help`` never log and should not pay for it.
 """
 
 from __future__ import annotations
@@ -19,8 +22,6 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
-
-import structlog
 
 from app.core.errors import ConfigurationError
 from app.core.private_files import private_dir, private_opener
@@ -231,6 +232,24 @@ def configure_logging(
     for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    global _pending_level
+    _pending_level = level.upper()
+    if "structlog" in sys.modules:
+        _configure_structlog()
+    _configured_path = log_dir / filename
+    return _configured_path
+
+
+_pending_level: str | None = None
+
+
+def _configure_structlog() -> None:
+    global _pending_level
+    import structlog
+
+    level, _pending_level = _pending_level, None
+    if level is None:
+        return
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -242,13 +261,25 @@ def configure_logging(
             redaction_processor,
             structlog.processors.JSONRenderer(),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=False,
     )
-    _configured_path = log_dir / filename
-    return _configured_path
+
+
+class _LazyLogger:
+    """A structlog logger that imports (and configures) structlog on its first call."""
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import structlog
+
+        if _pending_level is not None:
+            _configure_structlog()
+        return getattr(structlog.get_logger(self._name), attribute)
 
 
 def get_logger(name: str | None = None) -> Any:
-    return structlog.get_logger(name)
+    return _LazyLogger(name)

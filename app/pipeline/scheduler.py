@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, InitVar, dataclass, field
 from datetime import datetime, timedelta
@@ -23,12 +24,13 @@ from app.core.clock import Clock, iso
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
+from app.core.sanitize import clean_line
 from app.domain.records import RunResult
 from app.domain.status import DELIVERED, Mode, RequestStatus, Trigger
 from app.pipeline.runner import PipelineRunner
 from app.storage import control_requests, daemon_state
 from app.storage.database import Database
-from app.storage.lease import this_host
+from app.storage.lease import pid_alive, this_host
 from app.storage.mode import get_mode
 
 log = get_logger("pressbox.daemon")
@@ -51,6 +53,9 @@ class Scheduler:
     tick_s: InitVar[float | None] = None
     on_tick: Hook | None = None
     before_run: Hook | None = None
+    say: Callable[[str], None] = field(
+        default=lambda line: print(clean_line(line), file=sys.stderr)
+    )
     tick_interval_s: float = field(init=False)
     host: str = field(init=False, default_factory=this_host)
     pid: int = field(init=False, default_factory=os.getpid)
@@ -67,6 +72,8 @@ class Scheduler:
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set; records a clean stop in ``daemon_state``."""
+        if not await self._wait_for_other_daemon(stop):
+            return
         started_at = self.clock.now_iso()
         self._started_at = started_at
         self._next_run = self.clock.now()
@@ -83,6 +90,37 @@ class Scheduler:
                     conn, host=self.host, pid=self.pid, now=self.clock.now_iso()
                 )
             log.info("daemon stopped", host=self.host, pid=self.pid)
+
+    async def _other_daemon(self) -> str | None:
+        """Who else serves this database right now (alive and beating), or None."""
+        async with self.db.read() as conn:
+            other = await daemon_state.read_state(conn)
+        if other is None or (other.host, other.pid) == (self.host, self.pid):
+            return None
+        fresh_s = 3 * self.settings.pipeline.lease_heartbeat_s  # as a desk judges it
+        gone = other.host == self.host and not pid_alive(other.pid)
+        if gone or not other.alive(self.clock.now(), fresh_s):
+            return None
+        return f"pid {other.pid} on {other.host}"
+
+    async def _wait_for_other_daemon(self, stop: asyncio.Event) -> bool:
+        """A second daemon by mistake waits (and says so once) until the first one is gone.
+
+        False when stopped while waiting. Two schedulers would double every run and
+        overwrite each other's heartbeat.
+        """
+        other = await self._other_daemon()
+        if other is None:
+            return True
+        self.say(f"another daemon ({other}) serves {self.db.path}; waiting for it to stop")
+        log.warning("waiting for another daemon", other=other)
+        while other is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.tick_interval_s)
+            if stop.is_set():
+                return False
+            other = await self._other_daemon()
+        return True
 
     async def tick(self, started_at: str, stop: asyncio.Event) -> None:
         """One pass: beat, requests, the scheduled run if due (or just unpaused)."""

@@ -33,13 +33,16 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from app.core.clock import Clock, iso, parse_iso, zone
 from app.core.config import Settings
 from app.domain.status import Source
-from app.sources.odds_api import QuotaHeaders
 from app.storage import source_health
 from app.storage.database import Database
+
+if TYPE_CHECKING:  # `pressbox health` reads quotas without importing httpx
+    from app.sources.odds_api import QuotaHeaders
 
 
 @dataclass(frozen=True)

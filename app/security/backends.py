@@ -128,6 +128,14 @@ def _unlock_cryptfile(backend: KeyringBackend) -> None:
             hint="Export it in the service's environment (systemd: LoadCredential= or an "
             "EnvironmentFile readable only by the service account); see docs/headless-keyring.md.",
         )
+    if not cryptfile_exists(backend):
+        # Setting the key on a missing file would create it with whatever the variable
+        # holds, typo included: creation is `pressbox secrets init`, which asks twice.
+        raise ConfigurationError(
+            f"the encrypted file keyring {cryptfile_path(backend)} does not exist yet",
+            hint="Create it once with `pressbox secrets init` (asks for the passphrase twice); "
+            "see docs/headless-keyring.md.",
+        )
     try:
         backend.keyring_key = passphrase  # type: ignore[attr-defined]
     except ValueError:
@@ -135,6 +143,113 @@ def _unlock_cryptfile(backend: KeyringBackend) -> None:
             f"the encrypted file keyring refused the passphrase in {CRYPTFILE_PASSWORD_ENV}",
             hint="Check the passphrase; the file keeps its old contents.",
         ) from None
+
+
+def cryptfile_path(backend: KeyringBackend) -> str:
+    return str(getattr(backend, "file_path", "?"))
+
+
+def cryptfile_exists(backend: KeyringBackend) -> bool:
+    return os.path.isfile(cryptfile_path(backend))
+
+
+def init_cryptfile(backend: KeyringBackend, passphrase: str) -> str:
+    """Create the encrypted file keyring with ``passphrase``; its path. Refuses an existing one."""
+    path = cryptfile_path(backend)
+    if backend_name(backend) != CRYPTFILE:
+        raise ConfigurationError(
+            f"the keyring backend is {backend_name(backend)}, which needs no init",
+            hint="`pressbox secrets init` only creates the encrypted file keyring "
+            f"(PYTHON_KEYRING_BACKEND={CRYPTFILE}).",
+        )
+    if cryptfile_exists(backend):
+        raise ConfigurationError(
+            f"the encrypted file keyring {path} already exists; nothing changed",
+            hint=f"Export its passphrase in {CRYPTFILE_PASSWORD_ENV}; to start over, move the "
+            "file away first (its secrets are lost without the old passphrase).",
+        )
+    if not passphrase.strip():
+        raise ConfigurationError(
+            "refusing an empty passphrase for the encrypted file keyring",
+            hint="Choose a long passphrase; nothing was created.",
+        )
+    try:
+        backend.keyring_key = passphrase  # type: ignore[attr-defined]
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot create the encrypted file keyring {path} ({exc.strerror})",
+            hint="Check that its directory is writable (XDG_DATA_HOME).",
+        ) from None
+    return path
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What keyring chose, why, whether we use it, and what to do next."""
+
+    chosen: str
+    chosen_by: str
+    accepted: bool
+    why: str
+    advice: str
+    chain: tuple[Verdict, ...] = ()
+
+
+def chosen_by() -> str:
+    """Where keyring's choice came from: the environment, its config file, or auto-detection."""
+    configured = os.environ.get("PYTHON_KEYRING_BACKEND")
+    if configured:
+        return f"PYTHON_KEYRING_BACKEND={configured}"
+    import keyring.util.platform_
+
+    config = os.path.join(keyring.util.platform_.config_root(), "keyringrc.cfg")
+    if os.path.isfile(config):
+        return f"keyring's config file {config}"
+    return "keyring's auto-detection (the highest-priority backend found on this host)"
+
+
+def diagnose(allowed_extra: tuple[type[KeyringBackend], ...] = ()) -> Diagnosis:
+    """Never raises for an unusable keyring: says which backend, why, and what to do."""
+    by = chosen_by()
+    try:
+        backend = current_backend()
+    except ConfigurationError as exc:
+        return Diagnosis("(none)", by, False, exc.message, HEADLESS_RECIPES + ".")
+    chain = tuple(judge(b, allowed_extra) for b in members(backend))
+    if not chain:
+        return Diagnosis("(none)", by, False, "keyring found no backend at all", HEADLESS_RECIPES)
+    first = members(backend)[0]
+    verdict = chain[0]
+    if not verdict.accepted:
+        return Diagnosis(verdict.name, by, False, verdict.why, HEADLESS_RECIPES + ".", chain)
+    if verdict.name == CRYPTFILE:
+        return _diagnose_cryptfile(first, by, chain)
+    return Diagnosis(verdict.name, by, True, verdict.why, "nothing to do", chain)
+
+
+def _diagnose_cryptfile(backend: KeyringBackend, by: str, chain: tuple[Verdict, ...]) -> Diagnosis:
+    path = cryptfile_path(backend)
+    if not cryptfile_exists(backend):
+        return Diagnosis(
+            CRYPTFILE,
+            by,
+            False,
+            f"its file {path} does not exist yet",
+            "Run `pressbox secrets init` once (asks for the passphrase twice), then export it "
+            f"in {CRYPTFILE_PASSWORD_ENV}.",
+            chain,
+        )
+    if not os.environ.get(CRYPTFILE_PASSWORD_ENV):
+        return Diagnosis(
+            CRYPTFILE,
+            by,
+            False,
+            f"{CRYPTFILE_PASSWORD_ENV} is not set",
+            f"Export the passphrase of {path} in {CRYPTFILE_PASSWORD_ENV} "
+            "(systemd: LoadCredential= or a private EnvironmentFile).",
+            chain,
+        )
+    return Diagnosis(CRYPTFILE, by, True, f"encrypts at rest in {path}", "nothing to do", chain)
 
 
 def current_backend() -> KeyringBackend:

@@ -1,4 +1,4 @@
-"""Find the credentials in a legacy ``.env`` and rewrite the file without them.
+"""Find the credentials in a legacy ``.env`` (or a TOML config) and rewrite it without them.
 
 Parsing uses python-dotenv's own parser (the one pydantic-settings reads the
 file with), so we see exactly the values and lines the loader would. The
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,9 @@ KEYRING_NAME_FOR = {
     "EMAIL_PASSWORD": SMTP_PASSWORD,
     "SMTP_PASSWORD": SMTP_PASSWORD,
     "PRESSBOX_SMTP_PASSWORD": SMTP_PASSWORD,
+    # A TOML key, its dotted path joined with "_": [odds_api] api_key, [alerts] smtp_password.
+    "ODDS_API_API_KEY": ODDS_API_KEY,
+    "ALERTS_SMTP_PASSWORD": SMTP_PASSWORD,
 }
 
 
@@ -99,6 +104,93 @@ def scan_env_file(path: Path) -> EnvScan:
     return EnvScan(path, tuple(secrets), tuple(empty), tuple(unknown))
 
 
+def is_toml(path: Path) -> bool:
+    return path.suffix.lower() == ".toml"
+
+
+def _toml_data(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"{path} does not exist", hint="Pass the path of the file to import."
+        ) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(
+            f"{path} cannot be read as TOML ({type(exc).__name__})",
+            hint="Fix the file, or remove the secret lines by hand.",
+        ) from None
+
+
+def _toml_leaves(
+    data: dict[str, object], prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], object]]:
+    leaves: list[tuple[tuple[str, ...], object]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            leaves.extend(_toml_leaves(value, (*prefix, key)))
+        else:
+            leaves.append(((*prefix, key), value))
+    return leaves
+
+
+def _toml_keyring_name(dotted: tuple[str, ...]) -> str | None:
+    return KEYRING_NAME_FOR.get("_".join(dotted).upper()) or KEYRING_NAME_FOR.get(
+        dotted[-1].upper()
+    )
+
+
+def scan_toml_file(path: Path) -> EnvScan:
+    """The secrets of a TOML config, in the same shape as a ``.env`` scan."""
+    secrets: list[EnvSecret] = []
+    empty: list[str] = []
+    unknown: list[str] = []
+    for dotted, value in _toml_leaves(_toml_data(path)):
+        if not is_secret_key_name(dotted[-1]):
+            continue
+        key = ".".join(dotted)
+        name = _toml_keyring_name(dotted)
+        if name is None or not isinstance(value, str):
+            unknown.append(key)
+        elif not value:
+            empty.append(key)
+        else:
+            secrets.append(EnvSecret(key, name, value, 0))
+    return EnvScan(path, tuple(secrets), tuple(empty), tuple(unknown))
+
+
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def toml_text_without_secrets(path: Path) -> str:
+    """The TOML text minus its secret lines; refuses when that is not exactly the same data.
+
+    TOML has no round-trip parser in the standard library, so lines are removed by
+    pattern and the result is parsed again: it must hold every other value unchanged.
+    """
+    kept: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        key = _TOML_KEY.match(line)
+        if key is None or not is_secret_key_name(key.group(1)):
+            kept.append(line)
+    text = "".join(kept)
+    expected = [
+        (dotted, value)
+        for dotted, value in _toml_leaves(_toml_data(path))
+        if not is_secret_key_name(dotted[-1])
+    ]
+    try:
+        remaining = _toml_leaves(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:
+        remaining = []
+    if sorted(map(repr, remaining)) != sorted(map(repr, expected)):
+        raise ConfigurationError(
+            f"{path} cannot be rewritten safely (a secret spans lines or shares one)",
+            hint="Remove the secret keys by hand; the keyring already holds them.",
+        )
+    return text
+
+
 def _kept_text(binding: Binding) -> str:
     """What stays of a removed binding: the blank lines python-dotenv glued to its front."""
     text = binding.original.string
@@ -117,7 +209,7 @@ def rewrite_without_secrets(path: Path, *, backup: bool) -> Path | None:
     The new file gets the old one's permission bits; the backup (holding the old
     secrets) is readable by the owner only.
     """
-    new_text = text_without_secrets(path)
+    new_text = toml_text_without_secrets(path) if is_toml(path) else text_without_secrets(path)
     mode = stat.S_IMODE(path.stat().st_mode)
     backup_path: Path | None = None
     if backup:
