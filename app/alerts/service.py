@@ -226,7 +226,7 @@ class AlertService:
             ValueBetLine(
                 matchup=f"{r['away_team'] or r['e_away'] or '?'} @ "
                 f"{r['home_team'] or r['e_home'] or '?'}",
-                bet=from_row(ValueBet, r),
+                bet=from_row(ValueBet, r, alternatives=()),  # the mail names the bet only
             )
             for r in rows
         ]

@@ -27,9 +27,9 @@ from app.core.sanitize import clean_field
 from app.domain.game_status import classify, slate_status, start_text
 from app.storage.database import Database
 from app.storage.read.games import load_games
-from app.storage.read.models import GameLine, Price, Run, ValueBet, matchup
+from app.storage.read.models import GameLine, Price, Run, SuspiciousLine, ValueBet, matchup
 from app.storage.read.runs import load_runs
-from app.storage.read.value_bets import load_value_bets
+from app.storage.read.value_bets import load_bets_and_outliers
 
 
 def _slate(settings: Settings, text: str | None) -> date:
@@ -92,6 +92,23 @@ def bet_json(bet: ValueBet) -> dict[str, Any]:
         "stake": round(bet.stake, 2),
         "first_seen_at": bet.first_seen_at,
         "updated_at": bet.updated_at,
+        "alternatives": [
+            {"book": a.book, "price": a.price, "edge": round(a.edge, 6)} for a in bet.alternatives
+        ],
+    }
+
+
+def outlier_json(line: SuspiciousLine) -> dict[str, Any]:
+    return {
+        "event_id": line.event_id,
+        "game_pk": line.game_pk,
+        "game": line.matchup,
+        "market": line.market,
+        "outcome": line.outcome,
+        "point": line.point,
+        "book": line.book,
+        "price": line.price,
+        "reason": line.note,
     }
 
 
@@ -163,6 +180,14 @@ def _score(game: GameLine) -> str:
     return f"{game.away_score}-{game.home_score}"
 
 
+def _also(bet: ValueBet) -> str:
+    """The other books with value at the bet's outcome and line, at the end of its row."""
+    if not bet.alternatives:
+        return ""
+    also = ", ".join(f"{a.book} {a.price:+d}" for a in bet.alternatives)
+    return f"  also {clean_field(also, 120)}"
+
+
 def _outcome_label(bet: ValueBet) -> str:
     if bet.market == "h2h":
         return bet.outcome
@@ -229,17 +254,25 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
-    async def load() -> tuple[ValueBet, ...]:
+    async def load() -> tuple[tuple[ValueBet, ...], tuple[SuspiciousLine, ...]]:
         database = await _read_only_db(settings)
         try:
-            return await load_value_bets(database, day)
+            return await load_bets_and_outliers(database, day)
         finally:
             await database.close()
 
-    bets = run_async(load)
+    bets, outliers = run_async(load)
     if as_json:
-        echo_json({"date": day.isoformat(), "bets": [bet_json(b) for b in bets]})
+        echo_json(
+            {
+                "date": day.isoformat(),
+                "bets": [bet_json(b) for b in bets],
+                "outliers": [outlier_json(o) for o in outliers],
+            }
+        )
         return
+    for line in outliers:  # apart from the bets: never staked, never e-mailed
+        echo_text(f"{clean_field(line.matchup, _NAME_WIDTH)}: {clean_field(line.text, 160)}")
     if not bets:
         echo_text(f"No value bets for {day.isoformat()}.")
         return
@@ -254,6 +287,7 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
             f"{clean_field(bet.matchup, _NAME_WIDTH):{width}} {bet.market:8} "
             f"{clean_field(outcome, 22):22} {clean_field(bet.book, 12):12} "
             f"{bet.price:>+6d} {bet.fair_prob:>6.1%} {bet.edge:>6.1%} {bet.stake:>8.2f}"
+            + _also(bet)
         )
 
 

@@ -137,6 +137,39 @@ class PipelineSettings(SettingsSection):
     """write every upstream answer here (record and replay); unset: no recording"""
 
 
+class AnalyticsSettings(SettingsSection):
+    """The guards around the price maths (docs/analytics.md gives the numbers behind each).
+
+    The maths itself (``pipeline.devig_method``, ``value_edge_threshold``,
+    ``kelly_fraction``, ``bankroll``) stays under ``pipeline``.
+    """
+
+    include_live: bool = False
+    """true also prices games already under way (in-play quotes); false: pre-game only"""
+    max_quote_age_s: float = Field(900.0, gt=0, le=86_400)
+    """a book's quote older than this (vs the event's newest quote, and vs now) is stale (s)"""
+    min_books: int = Field(3, ge=1, le=50)
+    """other books a consensus needs after leaving the judged book out"""
+    reference_books: StrList = Field(default_factory=list)
+    """sharp books devigged as the fair price, first available first (a,b); empty: consensus"""
+    fallback_min_edge: float = Field(0.04, ge=0, le=1)
+    """with reference_books set, the edge a consensus-only line needs (no sharp book quoted)"""
+    min_margin: float = Field(0.0, ge=-0.5, le=1)
+    """a book line whose margin (overround - 1) is below this is an outlier"""
+    max_margin: float = Field(0.10, ge=0, le=1)
+    """a book line whose margin is above this is an outlier (0.10 = 10%)"""
+    max_deviation: float = Field(0.10, gt=0, le=1)
+    """a price whose implied probability is this far from the fair probability is an outlier"""
+    max_edge: float = Field(0.15, gt=0, le=10)
+    """an edge above this is an outlier (a suspicious line), never a value bet"""
+    correlated_bets: bool = False
+    """true allows value bets on more than one market of one game"""
+    max_stake_fraction: float = Field(0.03, gt=0, le=1)
+    """no single stake above this share of the bankroll"""
+    max_exposure_fraction: float = Field(0.15, gt=0, le=1)
+    """a day's open stakes together never above this share of the bankroll (scaled down)"""
+
+
 class ResilienceSettings(SettingsSection):
     retry_attempts: int = Field(4, ge=1, le=20)
     """attempts per upstream call for transient failures"""
@@ -279,6 +312,7 @@ class Settings(BaseSettings):
     odds_api: OddsApiSettings = Field(default_factory=OddsApiSettings)
     mlb_api: MlbApiSettings = Field(default_factory=MlbApiSettings)
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)
     resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
     quota: QuotaSettings = Field(default_factory=QuotaSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)

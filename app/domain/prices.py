@@ -275,3 +275,27 @@ def kelly_stake(fair_prob: float, decimal: float, *, fraction: float, bankroll: 
     if not (math.isfinite(bankroll) and bankroll >= 0.0):
         raise ValueError(f"bankroll {bankroll!r} is invalid: it must be finite and >= 0")
     return bankroll * kelly_share(fair_prob, decimal, fraction)
+
+
+def margin(prices: Iterable[int]) -> float:
+    """A book market's margin: ``sum(1/d_i) - 1`` (0.045 for -110/-110)."""
+    return overround(implied_probabilities(prices)) - 1.0
+
+
+def add_margin_power(probs: Sequence[float], total: float) -> list[float]:
+    """Implied probabilities carrying a margin the way ``devig_power`` removes it.
+
+    ``pi_i = p_i ** (1/k)`` with ``k >= 1`` such that ``sum(pi_i) = total``: the exact
+    inverse of the power method, so devigging these gives back ``probs``.
+    """
+    if total < 1.0 or not math.isfinite(total):
+        raise ValueError(f"overround {total!r} is invalid: it must be finite and >= 1")
+    fair = _normalised(probs)
+    if total == 1.0:
+        return fair
+    for prob in fair:
+        if not 0.0 < prob < 1.0:
+            raise ValueError(f"probability {prob!r} is invalid: it must be in (0, 1)")
+    # sum(p ** e) falls from n (e = 0) to 1 (e = 1) as e grows: solve for e = 1/k.
+    e = _bisect_decreasing(lambda x: math.fsum(p**x for p in fair) - total, 0.0, 1.0)
+    return [prob**e for prob in fair]

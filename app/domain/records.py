@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from app.domain.status import RunOutcome, StageStatus, Trigger
 
@@ -74,6 +75,21 @@ class OddsEvent:
     quotes: tuple[Quote, ...] = ()
 
 
+class Verdict(StrEnum):
+    """What the analytics stage made of one book's price (``price_edges.verdict``)."""
+
+    JUDGED = "judged"  # an edge against the fair price, below the value threshold
+    VALUE = "value"  # an edge at or above the threshold (the bet may be at another book)
+    OUTLIER = "outlier"  # a suspicious line: margin, deviation or edge past its limit
+    STALE = "stale"  # last_update too old: not used, not judged
+    IN_PLAY = "in_play"  # the game has started: stored, never priced (analytics.include_live)
+    TOO_FEW_BOOKS = "too_few_books"  # not enough other books for a consensus
+
+
+# Verdicts whose price carries no fair probability or edge.
+UNJUDGED = frozenset({Verdict.STALE, Verdict.IN_PLAY, Verdict.TOO_FEW_BOOKS})
+
+
 @dataclass(frozen=True, slots=True)
 class LineOutcome:
     """One outcome of one line of one event: what every priced record is about."""
@@ -117,13 +133,44 @@ class PriceEdge(BookPrice):
     """Every book's price gets one; ``is_value`` when the edge reaches the threshold."""
 
     is_value: bool
+    verdict: Verdict = Verdict.JUDGED
+    note: str | None = None  # why an outlier is one
+
+
+@dataclass(frozen=True, slots=True)
+class PriceMark(LineOutcome):
+    """A book's price that was not judged (stale, in play, too few books), and why."""
+
+    book: str
+    price: int
+    verdict: Verdict
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another book offering value on the same outcome and line as a value bet."""
+
+    book: str
+    price: int
+    edge: float
 
 
 @dataclass(frozen=True, slots=True)
 class ValueBet(BookPrice):
-    """A price whose edge reaches the threshold, with its fractional Kelly stake."""
+    """The best eligible price of one outcome at one line, with its capped Kelly stake."""
 
     stake: float  # bankroll units
+    alternatives: tuple[Alternative, ...] = ()  # other books with value there, best first
+
+
+@dataclass(frozen=True, slots=True)
+class Outlier(LineOutcome):
+    """A suspicious price: recorded and shown apart, never a value bet, staked or e-mailed."""
+
+    book: str
+    price: int
+    reason: str  # for people: "margin 49.0% above 10.0%"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 ``PipelineRunner.run`` decides in one ``BEGIN IMMEDIATE`` transaction whether the
 run may happen (the system mode, then the lease), records a run row either way,
-then runs schedule -> odds -> match -> analytics -> record. Outcomes:
+then runs schedule -> odds -> match -> analytics -> record -> closing. Outcomes:
 
 * ``ok`` -- every stage did its job (a replay of another date skips the odds: ok);
 * ``degraded`` -- one source (or a later stage) failed, the rest landed;
@@ -30,6 +30,7 @@ from app.core.logging import get_logger, redact
 from app.core.secrets import SecretProvider
 from app.domain.records import RunResult, StageResult
 from app.domain.status import Mode, RunOutcome, StageStatus
+from app.pipeline.closing import closing_stage
 from app.pipeline.stages import (
     ODDS_ONLY_TODAY,
     RunState,
@@ -63,6 +64,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("match", match_stage),
     ("analytics", analytics_stage),
     ("record", record_stage),
+    ("closing", closing_stage),
 )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import aiosqlite
@@ -25,9 +25,16 @@ from app.core.clock import Clock, zone
 from app.core.config import Settings
 from app.core.errors import AuthError, PressboxError, QuotaError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.domain.records import Game, OddsEvent
+from app.domain.game_status import PRE_GAME, GameStatus
+from app.domain.records import Game, OddsEvent, ValueBet
 from app.domain.status import Source, StageStatus
-from app.pipeline.analytics import EventAnalysis, evaluate_event
+from app.pipeline.analytics import (
+    EventAnalysis,
+    Policy,
+    cap_exposure,
+    evaluate_event,
+    mark_in_play,
+)
 from app.pipeline.matching import UnmatchedReason, match_games
 from app.resilience import quota
 from app.resilience.guard import GuardContext, guarded_call
@@ -71,6 +78,9 @@ class RunState:
     analyses: list[EventAnalysis] = field(default_factory=list)
     value_bets_active: int = 0
     not_played_events: set[str] = field(default_factory=set)
+    paired_games: dict[str, Game] = field(default_factory=dict)  # event id -> its game
+    # Events whose game has begun (MLB state or commence_time): never priced by default.
+    started_events: set[str] = field(default_factory=set)
 
     @asynccontextmanager
     async def fenced_write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -197,6 +207,8 @@ async def match_stage(state: RunState) -> StageReport:
         window_s=state.settings.pipeline.match_window_s,
     )
     pairs = [(p.game_pk, p.event_id) for p in result.pairs]
+    by_pk = {game.game_pk: game for game in slate}
+    state.paired_games = {p.event_id: by_pk[p.game_pk] for p in result.pairs}
     # The odds of a suspended, postponed or cancelled game are never priced.
     state.not_played_events = {
         e.event_id for e in result.unmatched_events if e.reason is UnmatchedReason.NOT_PLAYED
@@ -210,25 +222,78 @@ async def match_stage(state: RunState) -> StageReport:
     )
 
 
+def has_started(event: OddsEvent, game: Game | None, state: RunState) -> bool:
+    """Whether a game is under way: MLB's state or the commence time, whichever says first."""
+    if event.commence_time <= state.clock.now():
+        return True
+    if game is None or not game.status_category:
+        return False
+    return GameStatus(game.status_category) not in PRE_GAME
+
+
+def started_events(state: RunState) -> set[str]:
+    """THE point where "the game started" is known: the events priced no more from now on.
+
+    The record stage closes their bets (``analytics_store.close_started``) before it
+    replaces their prices with in-play marks, so a closing-line hook there still
+    reads the last pre-game fair prices and judged prices.
+    """
+    return {
+        event.event_id
+        for event in state.events or ()
+        if has_started(event, state.paired_games.get(event.event_id), state)
+    }
+
+
+def capped_by_day(state: RunState, analyses: list[EventAnalysis]) -> list[EventAnalysis]:
+    """Each day's stakes scaled down together to ``analytics.max_exposure_fraction``."""
+    cap = state.settings.analytics.max_exposure_fraction * state.settings.pipeline.bankroll
+    days: dict[date, list[ValueBet]] = {}
+    events = {event.event_id: event for event in state.events or ()}
+    for analysis in analyses:
+        day = state.official_date_of(events[analysis.event_id])
+        days.setdefault(day, []).extend(analysis.value_bets)
+    capped = {
+        (b.event_id, b.market, b.outcome, b.point, b.book): b
+        for bets in days.values()
+        for b in cap_exposure(bets, cap)
+    }
+    return [
+        replace(
+            a,
+            value_bets=tuple(
+                capped[(b.event_id, b.market, b.outcome, b.point, b.book)] for b in a.value_bets
+            ),
+        )
+        for a in analyses
+    ]
+
+
 async def analytics_stage(state: RunState) -> StageReport:
     if state.events is None:
         return StageReport(StageStatus.SKIPPED, "no fresh odds in this run")
-    pipeline = state.settings.pipeline
-    state.analyses = [
-        evaluate_event(
-            event.quotes,
-            method=pipeline.devig_method,
-            threshold=pipeline.value_edge_threshold,
-            kelly_fraction=pipeline.kelly_fraction,
-            bankroll=pipeline.bankroll,
-        )
-        for event in state.events
-        if event.quotes and event.event_id not in state.not_played_events
-    ]
+    policy = Policy.from_settings(state.settings)
+    include_live = state.settings.analytics.include_live
+    state.started_events = started_events(state)
+    now = state.clock.now()
+    analyses: list[EventAnalysis] = []
+    in_play: list[EventAnalysis] = []
+    for event in state.events:
+        if not event.quotes or event.event_id in state.not_played_events:
+            continue
+        if event.event_id in state.started_events and not include_live:
+            marks = mark_in_play(event.quotes, "game under way: pre-game prices only")
+            in_play.append(EventAnalysis(event.event_id, (), (), (), (), (), (), marks))
+            continue
+        analyses.append(evaluate_event(event.quotes, policy, now=now))
+    state.analyses = capped_by_day(state, analyses) + in_play
     fair = sum(len(a.fair_prices) for a in state.analyses)
     bets = sum(len(a.value_bets) for a in state.analyses)
+    outliers = sum(len(a.outliers) for a in state.analyses)
     return StageReport(
-        StageStatus.OK, f"{len(state.analyses)} events priced, {fair} fair prices, {bets} value"
+        StageStatus.OK,
+        f"{len(analyses)} events priced, {len(in_play)} in play, {fair} fair prices, "
+        f"{bets} value, {outliers} outliers",
     )
 
 
@@ -240,12 +305,16 @@ async def record_stage(state: RunState) -> StageReport:
     bets = [b for a in state.analyses for b in a.value_bets]
     edges = [e for a in state.analyses for e in a.edges]
     best = [b for a in state.analyses for b in a.best_prices]
+    marks = [m for a in state.analyses for m in a.marks]
     now = state.clock.now_iso()
     async with state.fenced_write() as conn:
+        closed = await analytics_store.close_started(conn, sorted(state.started_events), now)
         info = await analytics_store.event_info(conn, event_ids)
         await analytics_store.replace_fair_prices(conn, event_ids, fair, now, state.run_id)
         # Every reader shows these numbers; none recomputes an edge (one fact, one place).
-        await analytics_store.replace_price_edges(conn, event_ids, edges, best, now, state.run_id)
+        await analytics_store.replace_price_edges(
+            conn, event_ids, edges, best, now, state.run_id, marks
+        )
         changes = await analytics_store.upsert_value_bets(
             conn, event_ids, bets, info, now, state.run_id
         )
@@ -257,5 +326,5 @@ async def record_stage(state: RunState) -> StageReport:
         StageStatus.OK,
         f"{len(fair)} fair prices, {changes.active} value bets "
         f"({changes.new} new, {changes.deactivated} no longer value, "
-        f"{retired} off the board)",
+        f"{closed} closed at first pitch, {retired} off the board)",
     )

@@ -218,10 +218,10 @@ def odds_event(game: SimGame, markets: list[str], with_books: bool) -> dict[str,
                     outcome["point"] = point
                 outcomes.append(outcome)
             book_markets.append(
-                {"key": market, "last_update": wire_time(line.updated_at), "outcomes": outcomes}
+                {"key": market, "last_update": wire_time(line.last_update), "outcomes": outcomes}
             )
         if book_markets:
-            latest = max(game.lines[(book.key, m)].updated_at for m in markets)
+            latest = max(game.lines[(book.key, m)].last_update for m in markets)
             bookmakers.append(
                 {
                     "key": book.key,

@@ -22,7 +22,8 @@ on that date, at once, whatever state the old one was in.
 
 Prices. Every line is quoted from the game's fair probability plus the book's
 small lean (a cent or two), so books cluster around one number and almost no
-price beats the consensus by the value threshold. Each step the market moves
+price beats the consensus by the value threshold. The book's margin is added
+the way the power method removes it (``add_margin_power``). Each step the market moves
 on one game (a few books follow at once, the rest at their next re-quote), a
 couple of single lines are re-quoted, and now and then one book hangs an
 off-market price that stays stale for a while before it is pulled back: those
@@ -38,6 +39,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from app.domain.prices import add_margin_power
 from app.domain.teams import TEAMS as MLB_TEAMS
 
 Phase = Literal["scheduled", "pregame", "live", "final", "postponed"]
@@ -88,6 +90,7 @@ _RUNS_PER_HALF = ((0, 0.72), (1, 0.15), (2, 0.08), (3, 0.035), (4, 0.015))
 _PAIRINGS = 14  # 28 of the 30 clubs play; one pairing plays twice: 15 games
 _DOUBLEHEADER_GAP = timedelta(hours=3, minutes=30)
 STEPS_PER_TICK = 10  # advance() steps per game-state tick; prices move every step
+_STEP_S = 5.0  # the demo's pace: one step per run at demo.interval_s's default
 _TICKS_BETWEEN_STARTS = 4
 _HALF_INNING_CHANCE = 0.5  # a live game finishes a half-inning every other tick or so
 _REST_TICKS = 2  # a finished card stays on the board this long before the next opens
@@ -144,13 +147,20 @@ class Line:
     alt: float = 0.0  # totals: the book's number minus the market's (0 or +-0.5)
     stale_for: int = 0  # steps an off-market price stays up; 0: quoted normally
     updated_at: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+    # When the feed last saw the book's line (as The Odds API's last_update: every book
+    # on a board within minutes of the others); an off-market line stops being refreshed.
+    checked_at: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+
+    @property
+    def last_update(self) -> datetime:
+        return max(self.updated_at, self.checked_at)
 
     def reprice(self, when: datetime) -> None:
         """Quote prices from ``prob``; the timestamp moves only if the quote changed."""
-        prices = (
-            american(self.prob * (1 + self.margin)),
-            american((1 - self.prob) * (1 + self.margin)),
-        )
+        # The margin goes on the way the default devig method (power) takes it off, so
+        # devigging a quote gives back the book's probability and demo value is real value.
+        first, second = add_margin_power((self.prob, 1 - self.prob), 1 + self.margin)
+        prices = (american(first), american(second))
         if (prices, self.point) != (self.prices, self.priced_point):
             self.prices = prices
             self.priced_point = self.point
@@ -279,6 +289,7 @@ class Slate:
         self.played.update(frozenset((away.id, home.id)) for away, home in pairs)
         self.games = self._deal(pairs)
         self._schedule_starts()
+        self._align_starts(now)
         for game in self.games:
             self._open_lines(game, now)
         self._open_off_market(now)
@@ -358,6 +369,25 @@ class Slate:
         for rank, game in enumerate(playable):
             game.start_tick = self.tick + (rank - 1) * _TICKS_BETWEEN_STARTS
 
+    def _align_starts(self, now: datetime) -> None:
+        """First-pitch times that agree with the games' states on a card opened late.
+
+        The pipeline prices a game only before its commence time: a game the card has
+        not started yet must not be listed as begun (its slot already past), nor one
+        under way as starting later. Such a game's time moves to when its start tick
+        comes at the demo's pace (``_STEP_S`` per step).
+        """
+        for game in self.games:
+            if game.phase == "postponed":
+                continue
+            due = now + timedelta(seconds=(game.start_tick - self.tick) * STEPS_PER_TICK * _STEP_S)
+            if (game.start_tick > self.tick) == (game.start > now):
+                continue
+            game.start = (
+                max(due, now + timedelta(minutes=1)) if game.start_tick > self.tick else due
+            )
+        self.games.sort(key=lambda g: (g.start, g.game_pk))
+
     def _open_lines(self, game: SimGame, now: datetime) -> None:
         rng = self.rng
         home, away = game.home.odds_name, game.away.odds_name
@@ -372,6 +402,7 @@ class Slate:
             game.lines[(book.key, "totals")] = totals
             for market in MARKETS:
                 self._quote(game, book.key, market, opened, rng.gauss(0, _BOOK_LEAN_SD))
+                game.lines[(book.key, market)].checked_at = now
 
     def _open_off_market(self, now: datetime) -> None:
         for _ in range(_OPENING_OFF_MARKET):
@@ -525,6 +556,8 @@ class Slate:
                     line.stale_for -= 1
                     if not line.stale_for:
                         self._requote(game, book, market, now)
+                if not line.stale_for:
+                    line.checked_at = now
         self._market_move(rng.choice(open_games), now)
         for _ in range(rng.randint(*_REQUOTES)):
             game = rng.choice(open_games)

@@ -6,12 +6,13 @@ not fetched this run) stay as they were.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
-from app.domain.records import BestPrice, FairPrice, PriceEdge, ValueBet
+from app.domain.records import BestPrice, FairPrice, PriceEdge, PriceMark, ValueBet, Verdict
 
 _CHUNK = 500
 
@@ -78,27 +79,43 @@ async def replace_price_edges(
     best: Sequence[BestPrice],
     computed_at: str,
     run_id: int | None,
+    marks: Sequence[PriceMark] = (),
 ) -> int:
-    """The evaluated events' judged prices become exactly ``edges`` and ``best``.
+    """The evaluated events' judged prices become exactly ``edges``, ``marks`` and ``best``.
 
-    Inside ``db.write()``. A best price at a line with too few books for a consensus
-    has no edge: it is stored with ``fair_prob`` and ``edge`` NULL.
+    Inside ``db.write()``. A price not judged (``marks``: stale, in play, an outlier
+    line, too few books) is stored with its verdict and note, ``fair_prob`` and
+    ``edge`` NULL; so is a best price nothing else covers.
     """
     for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
-        await conn.execute(f"DELETE FROM price_edges WHERE event_id IN ({marks})", tuple(chunk))
+        holes = ",".join("?" * len(chunk))
+        await conn.execute(f"DELETE FROM price_edges WHERE event_id IN ({holes})", tuple(chunk))
     best_keys = {
         (b.event_id, b.market, b.outcome, b.point, book): b.price for b in best for book in b.books
     }
     rows: dict[tuple[str, str, str, float, str], tuple[object, ...]] = {}
     for e in edges:
         key = (e.event_id, e.market, e.outcome, e.point, e.book)
-        rows[key] = (*key, e.price, e.fair_prob, e.edge, int(e.is_value), int(key in best_keys))
+        rows[key] = (
+            *key,
+            e.price,
+            e.fair_prob,
+            e.edge,
+            int(e.is_value),
+            int(key in best_keys),
+            e.verdict.value,
+            e.note,
+        )
+    for m in marks:
+        key = (m.event_id, m.market, m.outcome, m.point, m.book)
+        best_here = int(best_keys.get(key) == m.price)
+        rows.setdefault(key, (*key, m.price, None, None, 0, best_here, m.verdict.value, m.note))
     for key, price in best_keys.items():
-        rows.setdefault(key, (*key, price, None, None, 0, 1))
+        rows.setdefault(key, (*key, price, None, None, 0, 1, Verdict.TOO_FEW_BOOKS.value, None))
     await conn.executemany(
         "INSERT INTO price_edges (event_id, market, outcome, point, book, price, fair_prob, "
-        "edge, is_value, is_best, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "edge, is_value, is_best, verdict, note, computed_at, run_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(*row, computed_at, run_id) for row in rows.values()],
     )
     return len(rows)
@@ -146,6 +163,7 @@ async def upsert_value_bets(
                 bet.fair_prob,
                 bet.edge,
                 bet.stake,
+                alternatives_json(bet),
                 now,
                 now,
                 run_id,
@@ -153,12 +171,13 @@ async def upsert_value_bets(
         )
     await conn.executemany(
         "INSERT INTO value_bets (event_id, market, outcome, point, book, official_date, game_pk, "
-        "price, fair_prob, edge, stake, active, first_seen_at, updated_at, run_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
+        "price, fair_prob, edge, stake, alternatives, active, first_seen_at, updated_at, run_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
         "ON CONFLICT(event_id, market, outcome, point, book) DO UPDATE SET "
         "official_date = excluded.official_date, game_pk = excluded.game_pk, "
         "price = excluded.price, fair_prob = excluded.fair_prob, edge = excluded.edge, "
-        "stake = excluded.stake, active = 1, updated_at = excluded.updated_at, "
+        "stake = excluded.stake, alternatives = excluded.alternatives, active = 1, "
+        "closed_reason = NULL, closed_at = NULL, updated_at = excluded.updated_at, "
         "run_id = excluded.run_id",
         rows,
     )
@@ -174,6 +193,35 @@ async def upsert_value_bets(
         await cursor.close()
     new = sum(1 for key in keys if key not in known)
     return ValueBetChanges(active=len(rows), new=new, deactivated=deactivated)
+
+
+def alternatives_json(bet: ValueBet) -> str:
+    """The ``value_bets.alternatives`` text: the other books with value, best first."""
+    return json.dumps(
+        [{"book": a.book, "price": a.price, "edge": round(a.edge, 6)} for a in bet.alternatives]
+    )
+
+
+STARTED = "started"  # value_bets.closed_reason of a bet whose game began
+
+
+async def close_started(conn: aiosqlite.Connection, event_ids: Sequence[str], now: str) -> int:
+    """Close the active bets of games that have started. Inside ``db.write()``.
+
+    Called before the started events' prices are replaced by in-play marks: the
+    bets' last pre-game ``fair_prices`` and ``price_edges`` rows are still in place.
+    """
+    closed = 0
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        cursor = await conn.execute(
+            "UPDATE value_bets SET active = 0, closed_reason = ?, closed_at = ?, updated_at = ? "
+            f"WHERE active = 1 AND event_id IN ({marks})",
+            (STARTED, now, now, *chunk),
+        )
+        closed += cursor.rowcount
+        await cursor.close()
+    return closed
 
 
 async def retire_off_board(

@@ -320,6 +320,43 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (event_id, market, outcome, point, book)
     ) WITHOUT ROWID;
     """,
+    # Issue 11: what the analytics made of each price (stale, in play, outlier...), one bet
+    # per outcome and line with the other books as alternatives, and bets closed at first pitch.
+    """
+    ALTER TABLE price_edges ADD COLUMN verdict TEXT NOT NULL DEFAULT 'judged';
+    ALTER TABLE price_edges ADD COLUMN note TEXT;
+    ALTER TABLE value_bets ADD COLUMN alternatives TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE value_bets ADD COLUMN closed_reason TEXT;
+    ALTER TABLE value_bets ADD COLUMN closed_at TEXT;
+    """,
+    # closing-line value: every flagged bet's closing fair price and same-book price
+    """
+    -- One row per value bet (same key as value_bets) whose game has started: the bet as
+    -- flagged, and the line at first pitch (the last line move observed before it).
+    CREATE TABLE bet_closes (
+        event_id        TEXT NOT NULL,
+        market          TEXT NOT NULL,
+        outcome         TEXT NOT NULL,
+        point           REAL NOT NULL DEFAULT 0,
+        book            TEXT NOT NULL,
+        official_date   TEXT NOT NULL,
+        game_pk         INTEGER,
+        flagged_at      TEXT NOT NULL,         -- value_bets.first_seen_at
+        price           INTEGER NOT NULL,      -- the flagged American price
+        fair_prob       REAL NOT NULL,         -- fair probability when flagged
+        edge            REAL NOT NULL,
+        stake           REAL NOT NULL,
+        closed_at       TEXT NOT NULL,         -- first pitch
+        close_fair_prob REAL,                  -- same method and reference; NULL: no line
+        close_price     INTEGER,               -- the same book at first pitch; NULL: not quoted
+        close_books     INTEGER NOT NULL DEFAULT 0,
+        method          TEXT NOT NULL,
+        recorded_at     TEXT NOT NULL,
+        run_id          INTEGER,
+        PRIMARY KEY (event_id, market, outcome, point, book)
+    ) WITHOUT ROWID;
+    CREATE INDEX bet_closes_by_date ON bet_closes(official_date);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -40,6 +40,7 @@ from app.tui.data import DeskData
 from app.tui.poller import ChangePoller
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+from app.tui.screens.clv import ClvScreen
 from app.tui.screens.dashboard import DashboardScreen
 from app.tui.screens.game_detail import GameDetailScreen
 from app.tui.screens.help import HelpScreen
@@ -78,6 +79,7 @@ class PressboxApp(App[int]):
         Binding("B", "reset_breaker", "Breaker", tooltip="Reset a source's circuit breaker"),
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
+        Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -325,6 +327,10 @@ class PressboxApp(App[int]):
     def action_audit(self) -> None:
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen(self.ctx))
+
+    def action_clv(self) -> None:
+        if not isinstance(self.screen, ClvScreen):
+            self.push_screen(ClvScreen(self.ctx))
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))

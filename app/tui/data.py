@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from app.storage.read.clv_models import ClvReport
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
 
 
@@ -35,3 +36,7 @@ class DeskData(Protocol):
     async def audit_page(
         self, *, limit: int, before_id: int | None = None
     ) -> tuple[AuditEntry, ...]: ...
+
+    async def clv(self, since: date | None) -> ClvReport:
+        """Closing-line value of the bets whose games were on or after ``since``."""
+        ...

@@ -92,7 +92,10 @@ def test_bets_json_matches_stored_value_bets(filled_db: Path) -> None:
         assert 0 < bet["fair_prob"] < 1
         assert bet["market"] in {"h2h", "spreads", "totals"}
     code, human, _ = invoke("bets", "--db", str(filled_db))
-    assert len(human.strip().splitlines()) == 1 + len(bets)
+    table = [line for line in human.strip().splitlines() if "suspicious line at" not in line]
+    assert len(table) == 1 + len(bets)
+    outliers = json.loads(out)["outliers"]
+    assert len(human.strip().splitlines()) == 1 + len(bets) + len(outliers)
 
 
 def test_runs_json_lists_stages(filled_db: Path) -> None:
@@ -107,6 +110,7 @@ def test_runs_json_lists_stages(filled_db: Path) -> None:
         "match",
         "analytics",
         "record",
+        "closing",
     ]
     assert runs[0]["finished_at"] >= runs[0]["started_at"]
 
@@ -115,7 +119,7 @@ def test_other_date_is_empty_not_an_error(filled_db: Path) -> None:
     code, out, _ = invoke("games", "--date", "2020-01-01", "--db", str(filled_db))
     assert code == 0 and "No games stored for 2020-01-01" in out
     code, out, _ = invoke("bets", "--json", "--date", "2020-01-01", "--db", str(filled_db))
-    assert json.loads(out) == {"date": "2020-01-01", "bets": []}
+    assert json.loads(out) == {"date": "2020-01-01", "bets": [], "outliers": []}
 
 
 def test_bad_date_is_one_line(filled_db: Path) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from app.domain.prices import implied_probabilities
-from app.domain.records import Quote, ValueBet
-from app.pipeline.analytics import EventAnalysis, evaluate_event
+from app.domain.records import Quote, ValueBet, Verdict
+from app.pipeline.analytics import EventAnalysis, Policy, evaluate_event
 from tests.support.fixture_data import load_fixture
 
 PADRES_EVENT = "4f9a2c7e1b8d4e0a9c3f5b7d2e6a8c1f"
@@ -29,14 +29,19 @@ def fixture_quotes() -> dict[str, list[Quote]]:
     return quotes
 
 
-def analyse(quotes: list[Quote], method: str, threshold: float = 0.02) -> EventAnalysis:
-    return evaluate_event(
-        quotes,
+def maths_only(method: str = "power", threshold: float = 0.02, **guards: Any) -> Policy:
+    """The price maths with the guards out of the way (one other book is enough)."""
+    return Policy(
         method=method,  # type: ignore[arg-type]
         threshold=threshold,
         kelly_fraction=0.25,
         bankroll=1000.0,
+        **{"min_books": 1, "max_quote_age_s": None, "max_stake_fraction": 1.0, **guards},
     )
+
+
+def analyse(quotes: list[Quote], method: str, threshold: float = 0.02) -> EventAnalysis:
+    return evaluate_event(quotes, maths_only(method, threshold))
 
 
 def flagged(analysis: EventAnalysis) -> set[tuple[str, str, str, int]]:
@@ -145,10 +150,13 @@ def test_betmgm_total_of_9_is_not_compared_with_9_5() -> None:
     assert ("totals", "Over", 9.0) in {(b.market, b.outcome, b.point) for b in analysis.best_prices}
     assert all(e.point == 9.5 for e in analysis.edges if e.market == "totals")
     assert {e.book for e in analysis.edges if e.market == "totals"} == {"draftkings", "fanduel"}
-    [skipped] = analysis.skipped
-    assert (skipped.market, skipped.books) == ("totals", ("betmgm",))
-    assert skipped.points == (("Over", 9.0), ("Under", 9.0))
-    assert "1 book(s) at this line; at least 2 needed" in skipped.reason
+    assert analysis.skipped == ()
+    alone = {(m.book, m.outcome, m.point, m.verdict, m.note) for m in analysis.marks}
+    note = "0 other book(s) at this line; at least 1 needed"
+    assert alone == {
+        ("betmgm", "Over", 9.0, Verdict.TOO_FEW_BOOKS, note),
+        ("betmgm", "Under", 9.0, Verdict.TOO_FEW_BOOKS, note),
+    }
 
 
 def test_two_books_judge_each_other() -> None:
@@ -174,9 +182,11 @@ def test_spread_lines_with_the_favourite_swapped_are_different_lines() -> None:
     ]
     analysis = analyse(quotes, "power")
     assert {(f.outcome, f.point) for f in analysis.fair_prices} == {("Home", -1.5), ("Away", 1.5)}
-    assert [(s.books, s.points) for s in analysis.skipped] == [
-        (("c",), (("Away", -1.5), ("Home", 1.5)))
-    ]
+    alone = {(m.book, m.outcome, m.point, m.verdict) for m in analysis.marks}
+    assert alone == {
+        ("c", "Away", -1.5, Verdict.TOO_FEW_BOOKS),
+        ("c", "Home", 1.5, Verdict.TOO_FEW_BOOKS),
+    }
 
 
 def test_malformed_book_lines_are_skipped_with_a_reason() -> None:
@@ -212,7 +222,7 @@ def test_malformed_book_lines_are_skipped_with_a_reason() -> None:
 def test_a_zero_edge_is_never_a_value_bet_even_at_threshold_zero() -> None:
     quotes = [q(book, "h2h", side, -110) for book in ("a", "b", "c") for side in ("X", "Y")]
     analysis = evaluate_event(
-        quotes, method="power", threshold=0.0, kelly_fraction=1.0, bankroll=100.0
+        quotes, Policy(threshold=0.0, kelly_fraction=1.0, bankroll=100.0, min_books=2)
     )
     assert analysis.value_bets == ()
     assert len(analysis.edges) == 6
@@ -223,9 +233,11 @@ def test_stakes_are_never_negative_and_value_bets_match_flags() -> None:
     for quotes in fixture_quotes().values():
         analysis = analyse(quotes, "proportional", threshold=0.0)
         assert all(v.stake > 0 for v in analysis.value_bets)
-        assert {(v.book, v.outcome, v.point) for v in analysis.value_bets} == {
-            (e.book, e.outcome, e.point) for e in analysis.edges if e.is_value
-        }
+        flags = {(e.book, e.market, e.outcome, e.point) for e in analysis.edges if e.is_value}
+        bets = {(v.book, v.market, v.outcome, v.point) for v in analysis.value_bets}
+        assert bets <= flags
+        assert len({v.market for v in analysis.value_bets}) == len(analysis.value_bets) <= 1
+        assert bool(bets) == bool(flags), "a flagged price always makes a bet somewhere"
 
 
 def test_results_do_not_depend_on_quote_order() -> None:
@@ -245,22 +257,15 @@ def test_programming_errors_are_refused() -> None:
         analyse([], "power")
     with pytest.raises(ValueError, match="unknown devig method"):
         analyse(good, "additive")
-    with pytest.raises(ValueError, match="min_books 1 is invalid"):
-        evaluate_event(
-            good, method="power", threshold=0.02, kelly_fraction=0.25, bankroll=1.0, min_books=1
-        )
+    with pytest.raises(ValueError, match="min_books 0 is invalid"):
+        evaluate_event(good, Policy(min_books=0))
 
 
 def test_min_books_is_honoured() -> None:
-    analysis = evaluate_event(
-        fixture_quotes()[PADRES_EVENT],
-        method="power",
-        threshold=0.0,
-        kelly_fraction=0.25,
-        bankroll=1000.0,
-        min_books=4,
-    )
+    # Three books: leaving one out leaves two, fewer than the default three.
+    analysis = evaluate_event(fixture_quotes()[PADRES_EVENT], maths_only(min_books=3))
     assert analysis.fair_prices == ()
     assert analysis.edges == ()
-    assert len(analysis.skipped) == 3
+    assert len(analysis.marks) == 18
+    assert {m.verdict for m in analysis.marks} == {Verdict.TOO_FEW_BOOKS}
     assert len(analysis.best_prices) == 6

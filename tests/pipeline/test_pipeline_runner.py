@@ -37,7 +37,14 @@ async def test_demo_run_lands_games_odds_fair_prices_and_value_bets(
     result = await make_runner().run("cli")
 
     assert result.outcome == "ok", result.reason
-    assert [s.name for s in result.stages] == ["schedule", "odds", "match", "analytics", "record"]
+    assert [s.name for s in result.stages] == [
+        "schedule",
+        "odds",
+        "match",
+        "analytics",
+        "record",
+        "closing",
+    ]
     assert all(s.status == "ok" for s in result.stages)
     assert await count(db, "games") == len(sim.games())
     assert await count(db, "odds_events") == len(sim.events())
@@ -47,7 +54,7 @@ async def test_demo_run_lands_games_odds_fair_prices_and_value_bets(
     assert await count(db, "fair_prices") > 0
     assert await count(db, "value_bets", "active = 1") == result.value_bets > 0
     assert await count(db, "runs", "outcome = 'ok' AND finished_at IS NOT NULL") == 1
-    assert await count(db, "run_stages", "status = 'ok' AND duration_ms >= 0") == 5
+    assert await count(db, "run_stages", "status = 'ok' AND duration_ms >= 0") == 6
     # The lease is free again and the run recorded the credits the call cost.
     async with db.read() as conn, conn.execute("SELECT owner_pid, token FROM lease") as cur:
         row = await cur.fetchone()

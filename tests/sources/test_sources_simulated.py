@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.core.errors import AuthError, QuotaError, SchemaDriftError, TransientError
 from app.domain.records import Game, Quote
 from app.domain.teams import team_id_for_name
-from app.pipeline.analytics import evaluate_event
+from app.pipeline.analytics import Policy, evaluate_event
 from app.sources.mlb_api import MlbClient
 from app.sources.odds_api import OddsClient, OddsResult
 from app.sources.sim_slate import STEPS_PER_TICK, american, shift_american
@@ -602,7 +602,7 @@ async def test_determinism_holds_across_cards(clock: FixedClock) -> None:
 async def test_a_handful_of_value_bets_that_come_and_go(desk: Desk, settings: Settings) -> None:
     # Judged as the pipeline judges them (its default devig and threshold), the books
     # agree closely enough that only a few prices at a time are value.
-    pipeline = settings.pipeline
+    policy = Policy.from_settings(settings)
     counts: list[int] = []
     seen: list[set[tuple[str, str, str, str]]] = []
     for _ in range(40):
@@ -610,13 +610,7 @@ async def test_a_handful_of_value_bets_that_come_and_go(desk: Desk, settings: Se
         bets = [
             bet
             for event in result.events
-            for bet in evaluate_event(
-                event.quotes,
-                method=pipeline.devig_method,
-                threshold=pipeline.value_edge_threshold,
-                kelly_fraction=pipeline.kelly_fraction,
-                bankroll=pipeline.bankroll,
-            ).value_bets
+            for bet in evaluate_event(event.quotes, policy).value_bets
         ]
         counts.append(len(bets))
         seen.append({(b.event_id, b.book, b.market, b.outcome) for b in bets})

@@ -6,6 +6,8 @@ from datetime import date
 
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
+from app.storage.read.clv import load_clv
+from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import load_dashboard
 from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
@@ -49,3 +51,6 @@ class StoredDeskData:
         self, *, limit: int, before_id: int | None = None
     ) -> tuple[AuditEntry, ...]:
         return await load_audit(self.db, limit=limit, before_id=before_id)
+
+    async def clv(self, since: date | None) -> ClvReport:
+        return await load_clv(self.db, since)

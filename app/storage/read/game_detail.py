@@ -1,7 +1,8 @@
 """One game: every book's current price with the edge the pipeline judged it at.
 
-The edge, its fair probability and the value and best flags are read from
-``price_edges`` as the analytics stage stored them: this module never computes
+The edge, its fair probability, the value and best flags and the verdict (stale,
+in play, outlier, too few books, with its note) are read from ``price_edges`` as
+the analytics stage stored them: this module never computes
 one, so game detail, the value-bets table and ``bets --json`` show the same
 number for the same price. A stored judgement belongs to one price: when the
 book has moved since (the odds landed, the analytics did not), the row shows the
@@ -36,6 +37,8 @@ def _book_price(r: aiosqlite.Row, judged: aiosqlite.Row | None) -> QuotedPrice:
         edge=judged["edge"],
         is_value=bool(judged["is_value"]),
         is_best=bool(judged["is_best"]),
+        verdict=judged["verdict"],
+        note=judged["note"],
     )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.clock import parse_iso
-from app.domain.records import FairPrice
+from app.domain.records import Alternative, FairPrice
 from app.domain.status import Mode
 
 # -- rows shared with the write side ---------------------------------------------
@@ -177,6 +177,7 @@ class ValueBet:
     stake: float
     first_seen_at: str
     updated_at: str
+    alternatives: tuple[Alternative, ...] = ()  # other books with value there, best first
 
     @property
     def key(self) -> str:
@@ -265,6 +266,32 @@ class QuotedPrice:
     edge: float | None  # EV per unit staked at ``price``, as stored; None if not judged
     is_value: bool = False
     is_best: bool = False
+    # app.domain.records.Verdict value ("" when the price was never judged) and why.
+    verdict: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SuspiciousLine:
+    """A price the pipeline set apart as an outlier: never a bet, never staked or e-mailed."""
+
+    event_id: str
+    game_pk: int | None
+    matchup: str
+    market: str
+    outcome: str
+    point: float
+    book: str
+    price: int
+    note: str  # why: "margin 49.0% above 10.0%"
+
+    @property
+    def text(self) -> str:
+        """For people: ``suspicious line at fanduel: Over 8.5 +215 (edge +41.3% above 15.0%)``."""
+        point = "" if self.market == "h2h" else f" {self.point:g}"
+        return (
+            f"suspicious line at {self.book}: {self.outcome}{point} {self.price:+d} ({self.note})"
+        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.domain.prices import american_to_decimal
-from app.storage.read.models import GameDetail, matchup
+from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from widgets.quiet_static import QuietStatic
@@ -20,6 +20,22 @@ from widgets.sparkline_text import sparkline
 
 MARKET_NAMES = {"h2h": "Moneyline", "spreads": "Run line", "totals": "Total"}
 log = get_logger(__name__)
+# What the pipeline made of a price it did not judge (price_edges.verdict).
+VERDICT_TEXT = {
+    "stale": "[dim]stale[/]",
+    "in_play": "[dim]in play[/]",
+    "too_few_books": "[dim]too few books[/]",
+    "outlier": "[yellow]suspicious[/]",
+}
+
+
+def _edge_cell(price: QuotedPrice) -> str:
+    if price.verdict == "outlier":
+        edge = fmt.edge_text(price.edge) + " " if price.edge is not None else ""
+        return edge + VERDICT_TEXT["outlier"]
+    if price.edge is not None:
+        return fmt.edge_text(price.edge)
+    return VERDICT_TEXT.get(price.verdict, "—")
 
 
 class GameDetailScreen(Screen[None]):
@@ -99,7 +115,7 @@ class GameDetailScreen(Screen[None]):
                 escape(price.book_title),
                 fmt.american(price.price),
                 f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
-                fmt.edge_text(price.edge) if price.edge is not None else "—",
+                _edge_cell(price),
                 sparkline([american_to_decimal(p) for p in moves]) if len(moves) > 1 else "",
                 key=f"{price.market}|{price.outcome}|{price.book}",
             )
