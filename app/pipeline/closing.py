@@ -6,7 +6,8 @@ at that line when the bet's book no longer quotes it) on the line at first pitch
 from the stored line moves (``app.storage.clv.closing_quotes``). It runs every run, whatever
 the odds stage did, so a game that started between two runs is closed by the next one on the
 line seen before its first pitch. docs/analytics.md ("Closing-line value") says how the
-report reads it. """
+report reads it.
+"""
 
 from __future__ import annotations
 
