@@ -73,6 +73,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "app.cli.audit_cmds:audit_command",
         "The audit trail of break-glass attempts, newest first.",
     ),
+    "clv": (
+        "app.cli.clv_cmds:clv_command",
+        "Closing-line value of the flagged bets: CLV, beat-the-close share, results.",
+    ),
+    "calibration": (
+        "app.cli.clv_cmds:calibration_command",
+        "Score every devig method on the stored closing lines of finished games.",
+    ),
 }
 
 
