@@ -44,14 +44,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "app.cli.query_cmds:runs_command",
         "Run history: id, trigger, outcome, started_at, finished_at, stages.",
     ),
-    "clv": (
-        "app.cli.clv_cmds:clv_command",
-        "Closing-line value of the flagged bets: CLV, beat-the-close share, results.",
-    ),
-    "calibration": (
-        "app.cli.clv_cmds:calibration_command",
-        "Score the devig methods on the games this database holds (closing lines, results).",
-    ),
     "db": ("app.cli.db_cmds:db_group", "Database integrity, schema version, backup and restore."),
     "health": (
         "app.cli.health_cmds:health",
