@@ -12,14 +12,12 @@ from typing import Any
 import click
 
 from app.cli.common import (
-    db_option,
-    demo_option,
     echo_json,
     echo_text,
     existing_database,
-    json_option,
-    open_existing,
-    run_async,
+    read_existing,
+    read_options,
+    record_json,
 )
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -40,39 +38,15 @@ def _since(settings: Settings, days: int | None) -> date | None:
 
 
 def closed_bet_json(bet: ClosedBet) -> dict[str, Any]:
-    return {
-        "event_id": bet.event_id,
-        "matchup": bet.matchup,
-        "official_date": bet.official_date,
-        "market": bet.market,
-        "outcome": bet.outcome,
-        "point": bet.point,
-        "book": bet.book,
-        "price": bet.price,
-        "fair_prob": bet.fair_prob,
-        "edge": bet.edge,
-        "stake": bet.stake,
-        "flagged_at": bet.flagged_at,
-        "closed_at": bet.closed_at,
-        "close_fair_prob": bet.close_fair_prob,
-        "close_price": bet.close_price,
-        "clv": bet.clv,
-        "beat_close": bet.beat_close,
-        "result": bet.result,
-        "profit": bet.profit,
-    }
+    return record_json(
+        bet,
+        "event_id matchup official_date market outcome point book price fair_prob edge stake",
+        "flagged_at closed_at close_fair_prob close_price clv beat_close result profit",
+    )
 
 
 def summary_json(summary: ClvSummary) -> dict[str, Any]:
-    return {
-        "key": summary.key,
-        "bets": summary.bets,
-        "mean_clv": summary.mean_clv,
-        "beat_share": summary.beat_share,
-        "settled": summary.settled,
-        "expected": summary.expected,
-        "realised": summary.realised,
-    }
+    return record_json(summary, "key bets mean_clv beat_share settled expected realised")
 
 
 def clv_json(report: ClvReport) -> dict[str, Any]:
@@ -126,9 +100,7 @@ def _print_clv(report: ClvReport) -> None:
 
 
 @click.command("clv")
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.option(
     "--days", type=click.IntRange(1, 3660), default=None, help="Only the last N days' games."
 )
@@ -138,11 +110,7 @@ def clv_command(ctx: click.Context, as_json: bool, days: int | None) -> None:
     settings = existing_database(ctx)
     since = _since(settings, days)
 
-    async def load() -> ClvReport:
-        async with open_existing(settings) as database:
-            return await load_clv(database, since)
-
-    report = run_async(load)
+    report = read_existing(settings, lambda database: load_clv(database, since))
     if as_json:
         echo_json(clv_json(report))
         return
@@ -159,39 +127,21 @@ def home_probs(lines: list[ClosingLine], method: DevigMethod) -> list[tuple[floa
 
 def score_json(score: MethodScore) -> dict[str, Any]:
     return {
-        "method": score.method,
-        "games": score.games,
-        "log_loss": score.log_loss,
-        "brier": score.brier,
-        "favourite_bias": score.favourite_bias,
-        "underdog_bias": score.underdog_bias,
+        **record_json(score, "method games log_loss brier favourite_bias underdog_bias"),
         "deciles": [
-            {
-                "low": d.low,
-                "high": d.high,
-                "count": d.count,
-                "mean_predicted": d.mean_predicted,
-                "observed": d.observed,
-            }
-            for d in score.deciles
+            record_json(d, "low high count mean_predicted observed") for d in score.deciles
         ],
     }
 
 
 @click.command("calibration")
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.pass_context
 def calibration_command(ctx: click.Context, as_json: bool) -> None:
     """Score every devig method on the stored closing lines of finished games."""
     settings = existing_database(ctx)
 
-    async def load() -> list[ClosingLine]:
-        async with open_existing(settings) as database:
-            return await load_closing_lines(database)
-
-    lines = run_async(load)
+    lines = read_existing(settings, load_closing_lines)
     scores = sorted(
         (score_predictions(m, home_probs(lines, m)) for m in DEVIG_METHODS if lines),
         key=lambda s: s.log_loss,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,6 +133,16 @@ async def open_existing(settings: Settings) -> AsyncIterator[Database]:
         await database.close()
 
 
+def read_existing(settings: Settings, read: Callable[[Database], Awaitable[T]]) -> T:
+    """One read of the existing database (see ``open_existing``); errors as ``run_async``'s."""
+
+    async def body() -> T:
+        async with open_existing(settings) as database:
+            return await read(database)
+
+    return run_async(body)
+
+
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``--db PATH`` on a subcommand overrides the group's and the settings'."""
 
@@ -171,6 +181,11 @@ def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
 
 
+def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """What every read command takes: ``--db PATH``, ``--demo`` and ``--json``."""
+    return db_option(demo_option(json_option(fn)))
+
+
 def utc_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--utc", is_flag=True, help="Times in UTC (default: pipeline.timezone, labelled)."
@@ -179,3 +194,13 @@ def utc_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def echo_json(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))
+
+
+def record_json(record: object, *names: str) -> dict[str, Any]:
+    """The named attributes of a read model as one ``--json`` object, each under its own name.
+
+    Each argument holds one or more names separated by spaces. The names are the command's
+    JSON contract, written out on purpose: a field added to the model is not printed until
+    it is named here, and renaming one breaks the command's tests, not its readers.
+    """
+    return {name: getattr(record, name) for group in names for name in group.split()}

@@ -14,7 +14,7 @@ from app.cli.common import (
     echo_text,
     existing_database,
     fail,
-    json_option,
+    read_options,
     run_async,
     with_settings,
 )
@@ -40,9 +40,7 @@ def db_group() -> None:
 
 
 @db_group.command("check")
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.pass_context
 def check(ctx: click.Context, as_json: bool) -> None:
     """Integrity check, schema version and the linked SQLite version (exit 1 on a problem)."""

@@ -14,7 +14,7 @@ import json
 
 import click
 
-from app.cli.common import cli_context, db_option, demo_option, echo_text, json_option
+from app.cli.common import cli_context, echo_text, read_options
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
@@ -44,9 +44,7 @@ def health_report(ctx: click.Context) -> HealthReport:
 
 
 @click.command("health")
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.pass_context
 def health(ctx: click.Context, as_json: bool) -> None:
     """Pipeline health for cron/systemd/Nagios (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)."""

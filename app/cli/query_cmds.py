@@ -12,14 +12,13 @@ from typing import Any
 import click
 
 from app.cli.common import (
-    db_option,
-    demo_option,
     echo_json,
     echo_text,
     existing_database,
-    json_option,
     parse_slate_date,
-    run_async,
+    read_existing,
+    read_options,
+    record_json,
     utc_option,
 )
 from app.core.clock import Clock, parse_iso
@@ -27,7 +26,6 @@ from app.core.config import Settings
 from app.core.sanitize import clean_field
 from app.core.timefmt import display_zone, local_iso, zone_label
 from app.domain.game_status import classify, slate_status, start_text
-from app.storage.database import Database
 from app.storage.read.games import load_games
 from app.storage.read.models import GameLine, Price, Run, SuspiciousLine, ValueBet, matchup
 from app.storage.read.runs import load_runs
@@ -38,62 +36,36 @@ def _slate(settings: Settings, text: str | None) -> date:
     return parse_slate_date(text) or Clock().official_date(settings.pipeline.timezone)
 
 
-async def _read_only_db(settings: Settings) -> Database:
-    database = Database.from_settings(settings.db)
-    # Reading never creates or migrates a database.
-    await database.open(create=False, migrate=False)
-    return database
-
-
 def _price(price: Price | None) -> dict[str, Any] | None:
-    if price is None:
-        return None
-    return {"price": price.price, "point": price.point, "book": price.book}
+    return None if price is None else record_json(price, "price point book")
 
 
 def game_json(game: GameLine) -> dict[str, Any]:
     return {
-        "game_pk": game.game_pk,
-        "official_date": game.official_date,
-        "start_time": game.start_time,
-        "away_team": game.away_team,
-        "home_team": game.home_team,
-        "abstract_state": game.abstract_state,
-        "status_code": game.status_code,
-        "status": game.status,
-        "inning": game.inning,
-        "inning_half": game.inning_half,
-        "away_score": game.away_score,
-        "home_score": game.home_score,
-        "status_category": game.status_category,
-        "status_reason": game.status_reason,
-        "reschedule_date": game.reschedule_date,
-        "start_tbd": game.start_tbd,
-        "also_on": game.also_on,
-        "game_number": game.game_number,
+        **record_json(
+            game,
+            "game_pk official_date start_time away_team home_team abstract_state status_code",
+            "status inning inning_half away_score home_score status_category status_reason",
+            "reschedule_date start_tbd also_on game_number value_bets",
+        ),
         "odds_event_id": game.event_id,
         "moneyline": {"away": _price(game.ml_away), "home": _price(game.ml_home)},
         "run_line": {"away": _price(game.rl_away), "home": _price(game.rl_home)},
         "total": {"over": _price(game.total_over), "under": _price(game.total_under)},
-        "value_bets": game.value_bets,
     }
+
+
+# The fields a bet and an outlier share; both name their matchup "game".
+_LINE_FIELDS = "event_id game_pk market outcome point book price"
 
 
 def bet_json(bet: ValueBet) -> dict[str, Any]:
     return {
-        "event_id": bet.event_id,
-        "game_pk": bet.game_pk,
+        **record_json(bet, _LINE_FIELDS, "first_seen_at updated_at"),
         "game": bet.matchup,
-        "market": bet.market,
-        "outcome": bet.outcome,
-        "point": bet.point,
-        "book": bet.book,
-        "price": bet.price,
         "fair_prob": round(bet.fair_prob, 6),
         "edge": round(bet.edge, 6),
         "stake": round(bet.stake, 2),
-        "first_seen_at": bet.first_seen_at,
-        "updated_at": bet.updated_at,
         "alternatives": [
             {"book": a.book, "price": a.price, "edge": round(a.edge, 6)} for a in bet.alternatives
         ],
@@ -101,39 +73,18 @@ def bet_json(bet: ValueBet) -> dict[str, Any]:
 
 
 def outlier_json(line: SuspiciousLine) -> dict[str, Any]:
-    return {
-        "event_id": line.event_id,
-        "game_pk": line.game_pk,
-        "game": line.matchup,
-        "market": line.market,
-        "outcome": line.outcome,
-        "point": line.point,
-        "book": line.book,
-        "price": line.price,
-        "reason": line.note,
-    }
+    return {**record_json(line, _LINE_FIELDS), "game": line.matchup, "reason": line.note}
 
 
 def run_json(run: Run) -> dict[str, Any]:
     return {
-        "id": run.id,
-        "trigger": run.trigger,
-        "slate_date": run.slate_date,
-        "outcome": run.outcome,
-        "reason": run.reason,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "credits_used": run.credits_used,
+        **record_json(
+            run, "id trigger slate_date outcome reason started_at finished_at credits_used"
+        ),
         "stages": [
-            {
-                "name": stage.name,
-                "status": stage.status,
-                "started_at": stage.started_at,
-                "finished_at": stage.finished_at,
-                "duration_ms": stage.duration_ms,
-                "error_kind": stage.error_kind,
-                "error_summary": stage.error_summary,
-            }
+            record_json(
+                stage, "name status started_at finished_at duration_ms error_kind error_summary"
+            )
             for stage in run.stages
         ],
     }
@@ -200,9 +151,7 @@ def _outcome_label(bet: ValueBet) -> str:
 
 @click.command("games")
 @utc_option
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
 @click.pass_context
 def games_command(ctx: click.Context, as_json: bool, utc: bool, date_text: str | None) -> None:
@@ -210,14 +159,7 @@ def games_command(ctx: click.Context, as_json: bool, utc: bool, date_text: str |
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
-    async def load() -> tuple[GameLine, ...]:
-        database = await _read_only_db(settings)
-        try:
-            return await load_games(database, day)
-        finally:
-            await database.close()
-
-    games = run_async(load)
+    games = read_existing(settings, lambda database: load_games(database, day))
     if as_json:
         echo_json({"date": day.isoformat(), "games": [game_json(g) for g in games]})
         return
@@ -248,9 +190,7 @@ def games_command(ctx: click.Context, as_json: bool, utc: bool, date_text: str |
 
 
 @click.command("bets")
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The slate (default: today).")
 @click.pass_context
 def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> None:
@@ -258,14 +198,7 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
     settings = existing_database(ctx)
     day = _slate(settings, date_text)
 
-    async def load() -> tuple[tuple[ValueBet, ...], tuple[SuspiciousLine, ...]]:
-        database = await _read_only_db(settings)
-        try:
-            return await load_bets_and_outliers(database, day)
-        finally:
-            await database.close()
-
-    bets, outliers = run_async(load)
+    bets, outliers = read_existing(settings, lambda database: load_bets_and_outliers(database, day))
     if as_json:
         echo_json(
             {
@@ -297,23 +230,14 @@ def bets_command(ctx: click.Context, as_json: bool, date_text: str | None) -> No
 
 @click.command("runs")
 @utc_option
-@db_option
-@demo_option
-@json_option
+@read_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.pass_context
 def runs_command(ctx: click.Context, as_json: bool, utc: bool, limit: int) -> None:
     """Run history: id, trigger, outcome, started_at, finished_at, stages."""
     settings = existing_database(ctx)
 
-    async def load() -> tuple[Run, ...]:
-        database = await _read_only_db(settings)
-        try:
-            return await load_runs(database, limit=limit)
-        finally:
-            await database.close()
-
-    runs = run_async(load)
+    runs = read_existing(settings, lambda database: load_runs(database, limit=limit))
     if as_json:
         echo_json({"runs": [run_json(r) for r in runs]})
         return

@@ -1,0 +1,87 @@
+"""The helpers every command shares: ``record_json``, ``read_existing``, ``read_options``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from app.cli.common import CliContext, read_existing, read_options, record_json
+from app.core.errors import StorageError
+from app.storage.database import Database
+from app.storage.schema import SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class _Line:
+    book: str
+    price: int
+    point: float | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.book} {self.price:+d}"
+
+
+def test_record_json_takes_the_named_fields_and_properties() -> None:
+    line = _Line("draftkings", 114, None)
+    assert record_json(line, "book price", "point label") == {
+        "book": "draftkings",
+        "price": 114,
+        "point": None,
+        "label": "draftkings +114",
+    }
+    assert record_json(line, "price") == {"price": 114}, "an unnamed field is not printed"
+
+
+def test_record_json_refuses_a_name_the_record_does_not_have() -> None:
+    with pytest.raises(AttributeError, match="stake"):
+        record_json(_Line("fanduel", -110, 1.5), "book stake")
+
+
+def test_read_existing_reads_then_closes_the_database(tmp_path: Path) -> None:
+    settings = CliContext(db_path=tmp_path / "read.db").settings()
+
+    async def create() -> None:
+        async with Database.from_settings(settings.db):
+            pass
+
+    asyncio.run(create())
+    seen: list[Database] = []
+
+    async def version(database: Database) -> int:
+        seen.append(database)
+        return await database.schema_version()
+
+    assert read_existing(settings, version) == SCHEMA_VERSION
+    with pytest.raises(StorageError, match="not open"):
+        asyncio.run(seen[0].schema_version())
+
+
+def test_read_existing_turns_a_storage_error_into_one_line(tmp_path: Path) -> None:
+    settings = CliContext(db_path=tmp_path / "absent.db").settings()
+
+    async def never(_database: Database) -> int:
+        raise AssertionError("a missing file is never read")
+
+    with pytest.raises(SystemExit) as exited:
+        read_existing(settings, never)
+    assert exited.value.code != 0
+    assert not (tmp_path / "absent.db").exists(), "reading never creates a database"
+
+
+def test_read_options_are_db_demo_and_json() -> None:
+    @click.command()
+    @read_options
+    @click.pass_context
+    def show(ctx: click.Context, as_json: bool) -> None:
+        context = ctx.ensure_object(CliContext)
+        click.echo(f"{context.db_path} {context.demo} {as_json}")
+
+    result = CliRunner().invoke(show, ["--db", "x.db", "--demo", "--json"])
+    assert result.output.strip() == "x.db True True"
+    assert CliRunner().invoke(show, []).output.strip() == "None False False"
