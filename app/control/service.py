@@ -133,7 +133,7 @@ class ControlService:
         async def inside(conn: aiosqlite.Connection, now: datetime) -> ControlResult | None:
             mode = await get_mode(conn)
             if mode.mode is Mode.HALTED:
-                return await self._refuse(
+                return await self._audited(
                     conn,
                     EXECUTE,
                     None,
@@ -162,7 +162,7 @@ class ControlService:
                     audit_id=entry.id,
                 )
             if self._run_now is None:
-                return await self._refuse(
+                return await self._audited(
                     conn,
                     EXECUTE,
                     None,
@@ -185,7 +185,7 @@ class ControlService:
         try:
             result = await self._run_now()
         except PressboxError as exc:
-            return await self._finish(
+            return await self._audited_now(
                 EXECUTE,
                 None,
                 reason,
@@ -193,7 +193,7 @@ class ControlService:
                 f"break-glass run failed: {exc.one_line()}",
             )
         outcome = str(result.outcome)
-        return await self._finish(
+        return await self._audited_now(
             EXECUTE,
             None,
             reason,
@@ -207,7 +207,7 @@ class ControlService:
         try:
             new_mode = Mode(mode)
         except ValueError:
-            return await self._refuse_now(
+            return await self._audited_now(
                 OVERRIDE,
                 mode,
                 reason,
@@ -215,7 +215,7 @@ class ControlService:
                 f"unknown mode {mode!r}: use one of {', '.join(m.value for m in Mode)}",
             )
         if not reason:
-            return await self._refuse_now(
+            return await self._audited_now(
                 OVERRIDE,
                 mode,
                 reason,
@@ -249,7 +249,7 @@ class ControlService:
     async def reset_breaker(self, source: str, admin_key: str, reason: str) -> ControlResult:
         reason = _intake(admin_key, reason)
         if source not in SOURCES:
-            return await self._refuse_now(
+            return await self._audited_now(
                 RESET_BREAKER,
                 source,
                 reason,
@@ -257,7 +257,7 @@ class ControlService:
                 f"unknown source {source!r}: use one of {', '.join(SOURCES)}",
             )
         if not reason:
-            return await self._refuse_now(
+            return await self._audited_now(
                 RESET_BREAKER,
                 source,
                 reason,
@@ -265,7 +265,7 @@ class ControlService:
                 "a reason is required to reset a breaker: say why, it goes to the audit trail",
             )
         if self._reset_breaker_fn is None:
-            return await self._refuse_now(
+            return await self._audited_now(
                 RESET_BREAKER,
                 source,
                 reason,
@@ -286,14 +286,14 @@ class ControlService:
         try:
             await reset(source)
         except PressboxError as exc:
-            return await self._finish(
+            return await self._audited_now(
                 RESET_BREAKER,
                 source,
                 reason,
                 ControlStatus.FAILED,
                 f"the {source} breaker was not reset: {exc.one_line()}",
             )
-        return await self._finish(
+        return await self._audited_now(
             RESET_BREAKER, source, reason, ControlStatus.DONE, _reset_message(source)
         )
 
@@ -382,7 +382,7 @@ class ControlService:
                 new_key, self.security.min_admin_key_length, self.security.min_admin_key_bits
             )
         except PressboxError as exc:
-            return await self._refuse_now(
+            return await self._audited_now(
                 SET_ADMIN_KEY, None, "", ControlStatus.INVALID, exc.message
             )
         verifier = await keys.make_verifier(
@@ -396,7 +396,7 @@ class ControlService:
             async def first(conn: aiosqlite.Connection, now: datetime) -> ControlResult:
                 if await keys.load_verifier(conn) is not None:
                     # Someone set one between our read and this transaction: treat as rotation.
-                    return await self._refuse(
+                    return await self._audited(
                         conn,
                         SET_ADMIN_KEY,
                         None,
@@ -417,7 +417,7 @@ class ControlService:
                 return await first(conn, self.clock.now())
 
         if not old_key:
-            return await self._refuse_now(
+            return await self._audited_now(
                 SET_ADMIN_KEY,
                 None,
                 "",
@@ -453,7 +453,7 @@ class ControlService:
         async with self.db.read() as conn:
             verifier = await keys.load_verifier(conn)
         if verifier is None:
-            return await self._refuse_now(
+            return await self._audited_now(
                 action,
                 target,
                 reason,
@@ -468,7 +468,7 @@ class ControlService:
             )
             if reservation.lock is not None:
                 # Decided before the key is looked at: the same answer for any key.
-                return await self._refuse(
+                return await self._audited(
                     conn,
                     action,
                     target,
@@ -493,7 +493,7 @@ class ControlService:
             if last is not None and rate_limit_s > 0:
                 wait = rate_limit_s - (now - parse_iso(last)).total_seconds()
                 if wait > 0:
-                    return await self._refuse(
+                    return await self._audited(
                         conn,
                         action,
                         target,
@@ -516,7 +516,7 @@ class ControlService:
             )
             if count.lock is not None:
                 message = "wrong admin key; " + _locked_message(count.lock, now)
-                return await self._refuse(
+                return await self._audited(
                     conn,
                     action,
                     target,
@@ -531,7 +531,7 @@ class ControlService:
                 f"wrong admin key; {left} attempt{'s' if left != 1 else ''} left before the key "
                 f"is locked for {_in_words(self.security.lockout_s)}"
             )
-            return await self._refuse(
+            return await self._audited(
                 conn,
                 action,
                 target,
@@ -550,7 +550,7 @@ class ControlService:
         """
         reason = _intake("", reason)
         if not reason:
-            return await self._refuse_now(
+            return await self._audited_now(
                 UNLOCK,
                 None,
                 reason,
@@ -595,7 +595,7 @@ class ControlService:
         )
         return entry
 
-    async def _refuse(
+    async def _audited(
         self,
         conn: aiosqlite.Connection,
         action: str,
@@ -607,10 +607,11 @@ class ControlService:
         now: datetime,
         **extra: Any,
     ) -> ControlResult:
+        """The attempt's result, audited with its status as the outcome inside ``conn``'s write."""
         entry = await self._audit(conn, action, target, reason, status.value, message, now=now)
         return ControlResult(action, status, message, audit_id=entry.id, **extra)
 
-    async def _refuse_now(
+    async def _audited_now(
         self,
         action: str,
         target: str | None,
@@ -619,26 +620,11 @@ class ControlService:
         message: str,
         **extra: Any,
     ) -> ControlResult:
+        """``_audited`` in a write of its own: a refusal before the gate, or the action's result."""
         async with self.db.write() as conn:
-            return await self._refuse(
+            return await self._audited(
                 conn, action, target, reason, status, message, now=self.clock.now(), **extra
             )
-
-    async def _finish(
-        self,
-        action: str,
-        target: str | None,
-        reason: str,
-        status: ControlStatus,
-        message: str,
-        **extra: Any,
-    ) -> ControlResult:
-        outcome = "done" if status is ControlStatus.DONE else "failed"
-        async with self.db.write() as conn:
-            entry = await self._audit(
-                conn, action, target, reason, outcome, message, now=self.clock.now()
-            )
-        return ControlResult(action, status, message, audit_id=entry.id, **extra)
 
 
 def _reset_message(source: str) -> str:

@@ -83,9 +83,34 @@ def _partial_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.partial-{os.getpid()}")
 
 
-def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
-    # pages=-1: one step, one snapshot of the source, however much the daemon writes meanwhile.
-    source.backup(target, pages=-1)
+def _copy(source: Path, target: Path, busy_timeout_ms: int, *, standalone: bool = False) -> None:
+    """Write ``source`` into ``target`` (created 0600 if new) with SQLite's backup API.
+
+    ``standalone``: leave ``target`` one self-contained file, with no ``-wal`` beside it.
+    """
+    create_private_file(target)
+    with (
+        _connect(source, busy_timeout_ms, read_only=True) as src,
+        _connect(target, busy_timeout_ms) as dst,
+    ):
+        # pages=-1: one step, one snapshot of the source, however much the daemon writes meanwhile.
+        src.backup(dst, pages=-1)
+        if standalone:
+            dst.execute("PRAGMA journal_mode=DELETE")
+
+
+@contextmanager
+def _copy_errors(database: Path, doing: str, written: str, left: str) -> Iterator[None]:
+    """A failed copy as one line: SQLite's error classified, or what could not be written."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise classify(exc, database, doing) from None
+    except OSError as exc:
+        raise StorageError(
+            f"cannot write {written} ({exc.strerror}); {left}",
+            hint="Check the directory's space and permissions.",
+        ) from None
 
 
 def backup(source: Path, target: Path, *, busy_timeout_ms: int = 5000) -> BackupReport:
@@ -106,25 +131,12 @@ def backup(source: Path, target: Path, *, busy_timeout_ms: int = 5000) -> Backup
         )
     partial = _partial_name(target)
     try:
-        create_private_file(partial)
-        with (
-            _connect(source, busy_timeout_ms, read_only=True) as src,
-            _connect(partial, busy_timeout_ms) as dst,
-        ):
-            _copy(src, dst)
-            # A backup is one self-contained file: no -wal beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
-        version = verify(partial, busy_timeout_ms)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except sqlite3.Error as exc:
-        raise classify(exc, source, "backing up") from None
-    except OSError as exc:
-        raise StorageError(
-            f"cannot write the backup {target} ({exc.strerror}); nothing was kept",
-            hint="Check the directory's space and permissions.",
-        ) from None
+        with _copy_errors(source, "backing up", f"the backup {target}", "nothing was kept"):
+            _copy(source, partial, busy_timeout_ms, standalone=True)
+            version = verify(partial, busy_timeout_ms)
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
     finally:
         with suppress(OSError):
             partial.unlink()
@@ -168,19 +180,7 @@ def restore(source: Path, target: Path, *, busy_timeout_ms: int = 5000) -> int:
     version = verify(source, busy_timeout_ms)
     if target.is_dir():
         raise StorageError(f"database path {target} is a directory", hint="Point --db at a file.")
-    try:
-        create_private_file(target)
-        with (
-            _connect(source, busy_timeout_ms, read_only=True) as src,
-            _connect(target, busy_timeout_ms) as dst,
-        ):
-            _copy(src, dst)
-    except sqlite3.Error as exc:
-        raise classify(exc, target, "restoring") from None
-    except OSError as exc:
-        raise StorageError(
-            f"cannot write {target} ({exc.strerror}); it was not changed",
-            hint="Check the directory's space and permissions.",
-        ) from None
+    with _copy_errors(target, "restoring", str(target), "it was not changed"):
+        _copy(source, target, busy_timeout_ms)
     verify(target, busy_timeout_ms)
     return version
