@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from app.core.config import Settings
 from app.domain.prices import (
@@ -213,22 +213,17 @@ class Policy:
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:
         pipeline, guards = settings.pipeline, settings.analytics
-        return cls(
-            method=pipeline.devig_method,
-            threshold=pipeline.value_edge_threshold,
-            kelly_fraction=pipeline.kelly_fraction,
-            bankroll=pipeline.bankroll,
-            min_books=guards.min_books,
-            max_quote_age_s=guards.max_quote_age_s,
-            reference_books=tuple(guards.reference_books),
-            fallback_min_edge=guards.fallback_min_edge,
-            min_margin=guards.min_margin,
-            max_margin=guards.max_margin,
-            max_deviation=guards.max_deviation,
-            max_edge=guards.max_edge,
-            correlated_bets=guards.correlated_bets,
-            max_stake_fraction=guards.max_stake_fraction,
-        )
+        maths: dict[str, Any] = {
+            "method": pipeline.devig_method,
+            "threshold": pipeline.value_edge_threshold,
+            "kelly_fraction": pipeline.kelly_fraction,
+            "bankroll": pipeline.bankroll,
+        }
+        # Every other field is the ``analytics`` guard of the same name (a new guard is one
+        # field here and one setting there); the books are a list there, a tuple here.
+        named = {f.name: getattr(guards, f.name) for f in fields(cls) if f.name not in maths}
+        named["reference_books"] = tuple(guards.reference_books)
+        return cls(**maths, **named)
 
 
 @dataclass

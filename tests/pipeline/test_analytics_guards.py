@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.core.config import Settings
 from app.domain.prices import add_margin_power, devig_power, implied_probabilities
 from app.domain.records import Quote, ValueBet, Verdict
 from app.pipeline.analytics import Policy, cap_exposure, evaluate_event
@@ -113,3 +114,46 @@ def test_the_simulator_prices_a_line_so_that_power_gives_its_probability_back() 
 def test_add_margin_power_refuses_an_overround_below_one() -> None:
     with pytest.raises(ValueError, match=r"overround 0\.98 is invalid"):
         add_margin_power([0.5, 0.5], 0.98)
+
+
+def test_the_policy_reads_every_guard_and_the_maths_from_the_settings() -> None:
+    settings = Settings()
+    settings.pipeline = settings.pipeline.model_copy(
+        update={
+            "devig_method": "shin",
+            "value_edge_threshold": 0.031,
+            "kelly_fraction": 0.11,
+            "bankroll": 2500.0,
+        }
+    )
+    settings.analytics = settings.analytics.model_copy(
+        update={
+            "min_books": 5,
+            "max_quote_age_s": 123.0,
+            "reference_books": ["pinnacle", "circasports"],
+            "fallback_min_edge": 0.051,
+            "min_margin": 0.011,
+            "max_margin": 0.081,
+            "max_deviation": 0.071,
+            "max_edge": 0.21,
+            "correlated_bets": True,
+            "max_stake_fraction": 0.021,
+        }
+    )
+    assert Policy.from_settings(settings) == Policy(
+        method="shin",
+        threshold=0.031,
+        kelly_fraction=0.11,
+        bankroll=2500.0,
+        min_books=5,
+        max_quote_age_s=123.0,
+        reference_books=("pinnacle", "circasports"),
+        fallback_min_edge=0.051,
+        min_margin=0.011,
+        max_margin=0.081,
+        max_deviation=0.071,
+        max_edge=0.21,
+        correlated_bets=True,
+        max_stake_fraction=0.021,
+    )
+    assert hash(Policy.from_settings(settings)), "a policy stays hashable: its books are a tuple"
