@@ -468,16 +468,7 @@ class ControlService:
             )
             if reservation.lock is not None:
                 # Decided before the key is looked at: the same answer for any key.
-                return await self._audited(
-                    conn,
-                    action,
-                    target,
-                    reason,
-                    ControlStatus.LOCKED,
-                    _locked_message(reservation.lock, now),
-                    now=now,
-                    locked_until=reservation.lock.until,
-                )
+                return await self._locked(conn, action, target, reason, reservation.lock, now)
         attempt_id = reservation.attempt_id
         assert attempt_id is not None
         if not admin_key or not await keys.matches(verifier, admin_key):
@@ -515,16 +506,8 @@ class ControlService:
                 conn, attempt_id, actor=self.actor, now=now, settings=self.security
             )
             if count.lock is not None:
-                message = "wrong admin key; " + _locked_message(count.lock, now)
-                return await self._audited(
-                    conn,
-                    action,
-                    target,
-                    reason,
-                    ControlStatus.LOCKED,
-                    message,
-                    now=now,
-                    locked_until=count.lock.until,
+                return await self._locked(
+                    conn, action, target, reason, count.lock, now, lead="wrong admin key; "
                 )
             left = count.attempts_left
             message = (
@@ -610,6 +593,30 @@ class ControlService:
         """The attempt's result, audited with its status as the outcome inside ``conn``'s write."""
         entry = await self._audit(conn, action, target, reason, status.value, message, now=now)
         return ControlResult(action, status, message, audit_id=entry.id, **extra)
+
+    async def _locked(
+        self,
+        conn: aiosqlite.Connection,
+        action: str,
+        target: str | None,
+        reason: str,
+        lock: lockout.Lock,
+        now: datetime,
+        *,
+        lead: str = "",
+    ) -> ControlResult:
+        """Refused while the admin key is locked; ``lead`` says what came first (a wrong key)."""
+        message = lead + _locked_message(lock, now)
+        return await self._audited(
+            conn,
+            action,
+            target,
+            reason,
+            ControlStatus.LOCKED,
+            message,
+            now=now,
+            locked_until=lock.until,
+        )
 
     async def _audited_now(
         self,
