@@ -36,6 +36,27 @@ def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
+async def _update_events(
+    conn: aiosqlite.Connection,
+    sql: str,
+    event_ids: Sequence[str],
+    before: tuple[object, ...] = (),
+    after: tuple[object, ...] = (),
+) -> int:
+    """Run the UPDATE ``sql`` once per chunk of event ids; the number of rows it changed.
+
+    ``{ids}`` in ``sql`` stands for one chunk's placeholders, between the parameters
+    ``before`` and ``after``.
+    """
+    changed = 0
+    for chunk in _chunks(sorted(set(event_ids))):
+        ids = ",".join("?" * len(chunk))
+        cursor = await conn.execute(sql.format(ids=ids), (*before, *chunk, *after))
+        changed += cursor.rowcount
+        await cursor.close()
+    return changed
+
+
 async def replace_fair_prices(
     conn: aiosqlite.Connection,
     event_ids: Sequence[str],
@@ -181,16 +202,14 @@ async def upsert_value_bets(
         "run_id = excluded.run_id",
         rows,
     )
-    deactivated = 0
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
-        cursor = await conn.execute(
-            "UPDATE value_bets SET active = 0, updated_at = ? "
-            f"WHERE event_id IN ({marks}) AND active = 1 AND run_id IS NOT ?",
-            (now, *chunk, run_id),
-        )
-        deactivated += cursor.rowcount
-        await cursor.close()
+    deactivated = await _update_events(
+        conn,
+        "UPDATE value_bets SET active = 0, updated_at = ? "
+        "WHERE event_id IN ({ids}) AND active = 1 AND run_id IS NOT ?",
+        event_ids,
+        (now,),
+        (run_id,),
+    )
     new = sum(1 for key in keys if key not in known)
     return ValueBetChanges(active=len(rows), new=new, deactivated=deactivated)
 
@@ -211,17 +230,13 @@ async def close_started(conn: aiosqlite.Connection, event_ids: Sequence[str], no
     Called before the started events' prices are replaced by in-play marks: the
     bets' last pre-game ``fair_prices`` and ``price_edges`` rows are still in place.
     """
-    closed = 0
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
-        cursor = await conn.execute(
-            "UPDATE value_bets SET active = 0, closed_reason = ?, closed_at = ?, updated_at = ? "
-            f"WHERE active = 1 AND event_id IN ({marks})",
-            (STARTED, now, now, *chunk),
-        )
-        closed += cursor.rowcount
-        await cursor.close()
-    return closed
+    return await _update_events(
+        conn,
+        "UPDATE value_bets SET active = 0, closed_reason = ?, closed_at = ?, updated_at = ? "
+        "WHERE active = 1 AND event_id IN ({ids})",
+        event_ids,
+        (STARTED, now, now),
+    )
 
 
 async def retire_off_board(
@@ -236,17 +251,12 @@ async def retire_off_board(
     listed = set(listed_event_ids)
     async with conn.execute("SELECT DISTINCT event_id FROM value_bets WHERE active = 1") as cur:
         gone = sorted(row[0] for row in await cur.fetchall() if row[0] not in listed)
-    retired = 0
-    for chunk in _chunks(gone):
-        marks = ",".join("?" * len(chunk))
-        cursor = await conn.execute(
-            "UPDATE value_bets SET active = 0, updated_at = ? "
-            f"WHERE active = 1 AND event_id IN ({marks})",
-            (now, *chunk),
-        )
-        retired += cursor.rowcount
-        await cursor.close()
-    return retired
+    return await _update_events(
+        conn,
+        "UPDATE value_bets SET active = 0, updated_at = ? WHERE active = 1 AND event_id IN ({ids})",
+        gone,
+        (now,),
+    )
 
 
 async def event_info(conn: aiosqlite.Connection, event_ids: Sequence[str]) -> dict[str, EventInfo]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain.records import BestPrice, FairPrice, PriceEdge, ValueBet
 from app.storage.analytics_store import (
     EventInfo,
+    close_started,
     replace_fair_prices,
     replace_price_edges,
     retire_off_board,
@@ -134,3 +135,16 @@ async def test_price_edges_store_every_judged_price_and_the_best_of_thin_lines(
         await replace_price_edges(conn, ["ev1"], edges[1:], [], "t3", 3)
     async with db.read() as conn, conn.execute("SELECT book FROM price_edges") as cur:
         assert [r[0] for r in await cur.fetchall()] == ["fanduel"]  # replaced, not merged
+
+
+async def test_closing_started_games_counts_across_chunks_of_event_ids(db: Database) -> None:
+    # More ids than one statement takes (500 a chunk): bets in the first, second and third chunk.
+    ids = [f"ev{n:04d}" for n in range(1200)]
+    betting = [ids[0], ids[700], ids[1199]]
+    info = {e: EventInfo("2025-06-14", None) for e in betting}
+    async with db.write() as conn:
+        await upsert_value_bets(conn, betting, [_bet(e, "betmgm") for e in betting], info, "t1", 1)
+    async with db.write() as conn:
+        assert await close_started(conn, [*ids, ids[700]], "t2") == 3
+        assert await close_started(conn, ids, "t3") == 0, "a closed bet is not closed again"
+    assert {row[1] for row in (await _bets(db)).values()} == {0}
