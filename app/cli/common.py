@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -70,6 +70,20 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+@contextmanager
+def one_line_errors(
+    error: type[PressboxError] = PressboxError, code: int | None = None
+) -> Iterator[None]:
+    """An ``error`` raised inside ends the command as one line on stderr (``fail``).
+
+    The exit status is ``code``, or the error's own when none is given.
+    """
+    try:
+        yield
+    except error as exc:
+        fail(exc.one_line(), exc.exit_code if code is None else code)
+
+
 def parse_slate_date(text: str | None) -> date | None:
     """``--date YYYY-MM-DD``; a bad value is one line and exit 2."""
     if text is None:
@@ -98,10 +112,8 @@ def cli_context(ctx: click.Context) -> CliContext:
 
 
 def with_settings(ctx: click.Context) -> Settings:
-    try:
+    with one_line_errors():
         return cli_context(ctx).settings()
-    except PressboxError as exc:
-        fail(exc.one_line(), exc.exit_code)
 
 
 def existing_database(ctx: click.Context) -> Settings:

@@ -14,6 +14,7 @@ from app.cli.common import (
     echo_text,
     existing_database,
     fail,
+    one_line_errors,
     read_options,
     run_async,
     with_settings,
@@ -55,11 +56,9 @@ def check(ctx: click.Context, as_json: bool) -> None:
         finally:
             await database.close()
 
-    try:
+    # For `db check` an unusable database is the problem it was asked to find: exit 1.
+    with one_line_errors(StorageError, 1):
         version, problems = asyncio.run(inspect())
-    except StorageError as exc:
-        # For `db check` an unusable database is the problem it was asked to find.
-        fail(exc.one_line(), 1)
     safe = sqlite_version_is_safe()
     notes = (
         []
@@ -137,10 +136,8 @@ def backup_command(ctx: click.Context, target: Path) -> None:
     from app.storage.backup import backup
 
     settings = existing_database(ctx)
-    try:
+    with one_line_errors(StorageError, 1):
         report = backup(settings.db.path, target, busy_timeout_ms=settings.db.busy_timeout_ms)
-    except StorageError as exc:
-        fail(exc.one_line(), 1)
     echo_text(
         f"{settings.db.path} -> {report.path}: {report.size_bytes} bytes, "
         f"schema {report.schema_version}, integrity_check ok"
@@ -165,7 +162,7 @@ def restore_command(ctx: click.Context, source: Path) -> None:
     target = settings.db.path
     now = Clock().now()
     busy = settings.db.busy_timeout_ms
-    try:
+    with one_line_errors(StorageError, 1):
         verify(source, busy)
         holder = running_daemon(target, now, daemon_fresh_s(settings))
         if holder is not None:
@@ -178,8 +175,6 @@ def restore_command(ctx: click.Context, source: Path) -> None:
             except StorageError as exc:
                 echo_text(f"warning: the current database could not be kept ({exc.one_line()})")
         version = restore(source, target, busy_timeout_ms=busy)
-    except StorageError as exc:
-        fail(exc.one_line(), 1)
     echo_text(f"{source} -> {target}: restored, schema {version}, integrity_check ok")
     if version < SCHEMA_VERSION:
         echo_text(f"  next: `pressbox db migrate` brings schema {version} to {SCHEMA_VERSION}")

@@ -18,6 +18,7 @@ from app.cli.common import (
     echo_text,
     fail,
     json_option,
+    one_line_errors,
     run_async,
     with_settings,
 )
@@ -124,7 +125,7 @@ def _status_payload(
 def init_command(ctx: click.Context) -> None:
     """Create the encrypted file keyring (asks for its passphrase twice; never done silently)."""
     with_settings(ctx)
-    try:
+    with one_line_errors(ConfigurationError):
         backend = backends.current_backend()
         if backends.backend_name(backend) != backends.CRYPTFILE:
             echo_text(
@@ -134,8 +135,6 @@ def init_command(ctx: click.Context) -> None:
             return
         passphrase = read_hidden("Passphrase for the new encrypted keyring file", confirm=True)
         path = backends.init_cryptfile(backend, passphrase)
-    except ConfigurationError as exc:
-        fail(exc.one_line(), exc.exit_code)
     log.info("encrypted file keyring created", path=path)
     echo_text(
         f"encrypted file keyring created at {path}; export its passphrase in "
@@ -148,8 +147,7 @@ def init_command(ctx: click.Context) -> None:
 @click.pass_context
 def set_command(ctx: click.Context, name: str) -> None:
     """Store a secret (prompted twice without echo, or one line from stdin when piped)."""
-    settings = with_settings(ctx)
-    store = build_store(settings)
+    store = build_store(with_settings(ctx))
 
     async def body() -> None:
         # Vet the backend before asking: no one should type a key into a refused keyring.
@@ -168,8 +166,7 @@ def set_command(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def delete_command(ctx: click.Context, name: str) -> None:
     """Remove a secret from the keyring."""
-    settings = with_settings(ctx)
-    store = build_store(settings)
+    store = build_store(with_settings(ctx))
     removed = run_async(lambda: store.delete(name))
     if not removed:
         fail(f"{name} is not set in {store.backend_name()}; nothing deleted", 1)
@@ -180,7 +177,7 @@ def delete_command(ctx: click.Context, name: str) -> None:
 def _settings_without_dotenv(ctx: click.Context, importing: Path) -> Settings:
     """Settings for import-env: the file being imported is exactly what load_settings refuses."""
     cli = cli_context(ctx)
-    try:
+    with one_line_errors():
         settings = load_settings(cli.config_path, dotenv_path=None, importing=importing)
         configure_logging(
             settings.logging.dir,
@@ -188,8 +185,6 @@ def _settings_without_dotenv(ctx: click.Context, importing: Path) -> Settings:
             settings.logging.max_bytes,
             settings.logging.backups,
         )
-    except PressboxError as exc:
-        fail(exc.one_line(), exc.exit_code)
     return settings
 
 
@@ -240,14 +235,12 @@ def import_env_command(ctx: click.Context, path: Path, backup: bool, overwrite: 
     """Move the secrets of a .env or a TOML config file into the keyring, then out of the file."""
     settings = _settings_without_dotenv(ctx, path)
     store = build_store(settings)
-    try:
+    with one_line_errors():
         if is_toml(path):
             scan = scan_toml_file(path)
             toml_text_without_secrets(path)  # refuse before the keyring is touched
         else:
             scan = scan_env_file(path)
-    except PressboxError as exc:
-        fail(exc.one_line(), exc.exit_code)
     if not scan.secrets and not scan.empty and not scan.unknown:
         echo_text(f"{path} holds no secrets; nothing to do")
         return

@@ -10,8 +10,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from app.cli.common import CliContext, read_existing, read_options, record_json
-from app.core.errors import StorageError
+from app.cli.common import (
+    CliContext,
+    one_line_errors,
+    read_existing,
+    read_options,
+    record_json,
+)
+from app.core.errors import ConfigurationError, StorageError
 from app.storage.database import Database
 from app.storage.schema import SCHEMA_VERSION
 
@@ -85,3 +91,21 @@ def test_read_options_are_db_demo_and_json() -> None:
     result = CliRunner().invoke(show, ["--db", "x.db", "--demo", "--json"])
     assert result.output.strip() == "x.db True True"
     assert CliRunner().invoke(show, []).output.strip() == "None False False"
+
+
+def test_one_line_errors_end_the_command_with_the_errors_status_or_the_given_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited, one_line_errors():
+        raise ConfigurationError("db.path is a directory", hint="Point it at a file.")
+    assert exited.value.code == ConfigurationError("x").exit_code
+    assert capsys.readouterr().err == "pressbox: db.path is a directory. Point it at a file.\n"
+
+    with pytest.raises(SystemExit) as exited, one_line_errors(StorageError, 1):
+        raise StorageError("database is busy", hint="Try again.")
+    assert exited.value.code == 1
+
+
+def test_one_line_errors_let_other_errors_through() -> None:
+    with pytest.raises(ConfigurationError), one_line_errors(StorageError, 1):
+        raise ConfigurationError("not a storage error")
