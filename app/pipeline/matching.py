@@ -261,6 +261,18 @@ def _club(team_id: int) -> str:
     return team.name if team is not None else f"team {team_id}"
 
 
+def _unpaired(
+    gaps: Sequence[float], window_s: float, candidates: str, rival: str
+) -> tuple[UnmatchedReason, str]:
+    """Why none of the ``candidates`` (``gaps`` seconds away) paired: too far, or all taken."""
+    if min(gaps) > window_s:
+        return (
+            UnmatchedReason.OUTSIDE_WINDOW,
+            f"nearest {candidates} starts {_nearest_h(gaps)} away",
+        )
+    return UnmatchedReason.TAKEN, f"every {candidates} paired with another {rival}"
+
+
 def _nearest_h(gaps: Iterable[float]) -> str:
     return f"{min(gaps) / 3600:.1f} h"
 
@@ -271,17 +283,8 @@ def _why_game(
     if not events:
         return UnmatchedGame(game.game_pk, UnmatchedReason.NO_EVENT, f"no odds event for {label}")
     gaps = [_gap_s(game, event) for event in events]
-    if min(gaps) > window_s:
-        return UnmatchedGame(
-            game.game_pk,
-            UnmatchedReason.OUTSIDE_WINDOW,
-            f"nearest odds event for {label} starts {_nearest_h(gaps)} away",
-        )
-    return UnmatchedGame(
-        game.game_pk,
-        UnmatchedReason.TAKEN,
-        f"every odds event for {label} paired with another game",
-    )
+    reason, detail = _unpaired(gaps, window_s, f"odds event for {label}", "game")
+    return UnmatchedGame(game.game_pk, reason, detail)
 
 
 def _why_event(
@@ -301,12 +304,5 @@ def _why_event(
             )
         return UnmatchedEvent(event.event_id, UnmatchedReason.NO_GAME, f"no game {label}")
     gaps = [_gap_s(game, event) for game in games]
-    if min(gaps) > window_s:
-        return UnmatchedEvent(
-            event.event_id,
-            UnmatchedReason.OUTSIDE_WINDOW,
-            f"nearest game {label} starts {_nearest_h(gaps)} away",
-        )
-    return UnmatchedEvent(
-        event.event_id, UnmatchedReason.TAKEN, f"every game {label} paired with another event"
-    )
+    reason, detail = _unpaired(gaps, window_s, f"game {label}", "event")
+    return UnmatchedEvent(event.event_id, reason, detail)
