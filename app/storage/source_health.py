@@ -39,6 +39,20 @@ async def ensure_source(conn: aiosqlite.Connection, source: str, at: str) -> Non
     )
 
 
+async def _update(
+    conn: aiosqlite.Connection, source: str, at: str, assignments: str, values: tuple[object, ...]
+) -> None:
+    """Set ``assignments`` (their ``?`` from ``values``) and ``updated_at`` on one source's row.
+
+    The row is made first when the source has none yet.
+    """
+    await ensure_source(conn, source, at)
+    await conn.execute(
+        f"UPDATE source_health SET {assignments}, updated_at = ? WHERE source = ?",
+        (*values, at, source),
+    )
+
+
 async def set_circuit(
     conn: aiosqlite.Connection,
     source: str,
@@ -48,11 +62,12 @@ async def set_circuit(
     opened_at: str | None,
     at: str,
 ) -> None:
-    await ensure_source(conn, source, at)
-    await conn.execute(
-        "UPDATE source_health SET circuit_state = ?, consecutive_failures = ?, opened_at = ?, "
-        "updated_at = ? WHERE source = ?",
-        (state, consecutive_failures, opened_at, at, source),
+    await _update(
+        conn,
+        source,
+        at,
+        "circuit_state = ?, consecutive_failures = ?, opened_at = ?",
+        (state, consecutive_failures, opened_at),
     )
 
 
@@ -60,12 +75,13 @@ async def record_success(
     conn: aiosqlite.Connection, source: str, *, at: str, latency_ms: float | None
 ) -> None:
     """A good answer: the circuit closes and the failure count starts again."""
-    await ensure_source(conn, source, at)
-    await conn.execute(
-        "UPDATE source_health SET circuit_state = ?, consecutive_failures = 0, opened_at = NULL, "
-        "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), updated_at = ? "
-        "WHERE source = ?",
-        (CircuitState.CLOSED, at, latency_ms, at, source),
+    await _update(
+        conn,
+        source,
+        at,
+        "circuit_state = ?, consecutive_failures = 0, opened_at = NULL, last_success_at = ?, "
+        "latency_ms = COALESCE(?, latency_ms)",
+        (CircuitState.CLOSED, at, latency_ms),
     )
 
 
@@ -81,12 +97,13 @@ async def record_failure(
     at: str,
     latency_ms: float | None,
 ) -> None:
-    await ensure_source(conn, source, at)
-    await conn.execute(
-        "UPDATE source_health SET circuit_state = ?, consecutive_failures = ?, opened_at = ?, "
-        "last_error_kind = ?, last_error = ?, last_error_at = ?, "
-        "latency_ms = COALESCE(?, latency_ms), updated_at = ? WHERE source = ?",
-        (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms, at, source),
+    await _update(
+        conn,
+        source,
+        at,
+        "circuit_state = ?, consecutive_failures = ?, opened_at = ?, last_error_kind = ?, "
+        "last_error = ?, last_error_at = ?, latency_ms = COALESCE(?, latency_ms)",
+        (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms),
     )
 
 
@@ -100,12 +117,13 @@ async def record_quota(
     at: str,
 ) -> None:
     """Quota headers; a value the answer did not carry keeps the one known before."""
-    await ensure_source(conn, source, at)
-    await conn.execute(
-        "UPDATE source_health SET quota_remaining = COALESCE(?, quota_remaining), "
-        "quota_used = COALESCE(?, quota_used), quota_last = COALESCE(?, quota_last), "
-        "quota_updated_at = ?, updated_at = ? WHERE source = ?",
-        (remaining, used, last, at, at, source),
+    await _update(
+        conn,
+        source,
+        at,
+        "quota_remaining = COALESCE(?, quota_remaining), quota_used = COALESCE(?, quota_used), "
+        "quota_last = COALESCE(?, quota_last), quota_updated_at = ?",
+        (remaining, used, last, at),
     )
 
 
