@@ -21,7 +21,7 @@ from app.core.clock import Clock
 from app.core.config import OddsApiSettings
 from app.core.logging import SECRETS
 from app.domain.records import OddsEvent, Quote
-from app.sources.http import Query, Upstream, fetch, parse_body
+from app.sources.http import Query, Reply, Upstream, fetch, parse_body
 from app.sources.validation import Drops, Finite, Moment, Text, take
 
 ODDS_API = Upstream(
@@ -253,40 +253,35 @@ class OddsClient:
         if quota.present:
             self.last_quota = quota
 
-    async def check_quota(self) -> QuotaHeaders:
-        """Re-read the credits with ``GET /v4/sports``, which costs none (documented as free)."""
+    async def _get(self, path: str, public: dict[str, str]) -> Reply:
+        """GET ``path`` with the key; the quota headers of every answer are remembered."""
         settings = self._settings
-        reply = await fetch(
+        return await fetch(
             self._http,
             ODDS_API,
-            f"{settings.base_url.rstrip('/')}{SPORTS_PATH}",
-            Query(public={}, secret={"apiKey": self._api_key}),
+            f"{settings.base_url.rstrip('/')}{path}",
+            Query(public=public, secret={"apiKey": self._api_key}),
             timeout_s=settings.timeout_s,
             max_bytes=self._max_bytes,
             clock=self._clock,
             on_headers=self._remember_quota,
         )
+
+    async def check_quota(self) -> QuotaHeaders:
+        """Re-read the credits with ``GET /v4/sports``, which costs none (documented as free)."""
+        reply = await self._get(SPORTS_PATH, {})
         return QuotaHeaders.from_headers(reply.headers)
 
     async def odds(self) -> OddsResult:
         settings = self._settings
-        reply = await fetch(
-            self._http,
-            ODDS_API,
-            f"{settings.base_url.rstrip('/')}/v4/sports/{settings.sport}/odds",
-            Query(
-                public={
-                    "regions": ",".join(settings.regions),
-                    "markets": ",".join(settings.markets),
-                    "oddsFormat": "american",
-                    "dateFormat": "iso",
-                },
-                secret={"apiKey": self._api_key},
-            ),
-            timeout_s=settings.timeout_s,
-            max_bytes=self._max_bytes,
-            clock=self._clock,
-            on_headers=self._remember_quota,
+        reply = await self._get(
+            f"/v4/sports/{settings.sport}/odds",
+            {
+                "regions": ",".join(settings.regions),
+                "markets": ",".join(settings.markets),
+                "oddsFormat": "american",
+                "dateFormat": "iso",
+            },
         )
         parsed = parse_odds_items(reply.body, frozenset(settings.markets))
         return OddsResult(
