@@ -40,15 +40,15 @@ async def ensure_source(conn: aiosqlite.Connection, source: str, at: str) -> Non
 
 
 async def _update(
-    conn: aiosqlite.Connection, source: str, at: str, assignments: str, values: tuple[object, ...]
+    conn: aiosqlite.Connection, source: str, at: str, columns: str, values: tuple[object, ...]
 ) -> None:
-    """Set ``assignments`` (their ``?`` from ``values``) and ``updated_at`` on one source's row.
+    """Set ``columns`` (their ``?`` from ``values``) and ``updated_at`` on one source's row.
 
     The row is made first when the source has none yet.
     """
     await ensure_source(conn, source, at)
     await conn.execute(
-        f"UPDATE source_health SET {assignments}, updated_at = ? WHERE source = ?",
+        f"UPDATE source_health SET {columns}, updated_at = ? WHERE source = ?",
         (*values, at, source),
     )
 
@@ -62,27 +62,19 @@ async def set_circuit(
     opened_at: str | None,
     at: str,
 ) -> None:
-    await _update(
-        conn,
-        source,
-        at,
-        "circuit_state = ?, consecutive_failures = ?, opened_at = ?",
-        (state, consecutive_failures, opened_at),
-    )
+    columns = "circuit_state = ?, consecutive_failures = ?, opened_at = ?"
+    await _update(conn, source, at, columns, (state, consecutive_failures, opened_at))
 
 
 async def record_success(
     conn: aiosqlite.Connection, source: str, *, at: str, latency_ms: float | None
 ) -> None:
     """A good answer: the circuit closes and the failure count starts again."""
-    await _update(
-        conn,
-        source,
-        at,
+    columns = (
         "circuit_state = ?, consecutive_failures = 0, opened_at = NULL, last_success_at = ?, "
-        "latency_ms = COALESCE(?, latency_ms)",
-        (CircuitState.CLOSED, at, latency_ms),
+        "latency_ms = COALESCE(?, latency_ms)"
     )
+    await _update(conn, source, at, columns, (CircuitState.CLOSED, at, latency_ms))
 
 
 async def record_failure(
@@ -97,14 +89,12 @@ async def record_failure(
     at: str,
     latency_ms: float | None,
 ) -> None:
-    await _update(
-        conn,
-        source,
-        at,
+    columns = (
         "circuit_state = ?, consecutive_failures = ?, opened_at = ?, last_error_kind = ?, "
-        "last_error = ?, last_error_at = ?, latency_ms = COALESCE(?, latency_ms)",
-        (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms),
+        "last_error = ?, last_error_at = ?, latency_ms = COALESCE(?, latency_ms)"
     )
+    values = (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms)
+    await _update(conn, source, at, columns, values)
 
 
 async def record_quota(
@@ -117,14 +107,11 @@ async def record_quota(
     at: str,
 ) -> None:
     """Quota headers; a value the answer did not carry keeps the one known before."""
-    await _update(
-        conn,
-        source,
-        at,
+    columns = (
         "quota_remaining = COALESCE(?, quota_remaining), quota_used = COALESCE(?, quota_used), "
-        "quota_last = COALESCE(?, quota_last), quota_updated_at = ?",
-        (remaining, used, last, at),
+        "quota_last = COALESCE(?, quota_last), quota_updated_at = ?"
     )
+    await _update(conn, source, at, columns, (remaining, used, last, at))
 
 
 async def clear_quota_remaining(conn: aiosqlite.Connection, source: str, *, at: str) -> None:
