@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import aiosqlite
 import pytest
 
 from app.control.service import ControlService
@@ -14,6 +15,7 @@ from app.domain.records import RunResult
 from app.domain.status import RunOutcome
 from app.security.admin_key import ScryptParams
 from app.security.identity import Actor
+from app.storage import daemon_state
 from app.storage.database import Database
 
 ADMIN_KEY = "test-admin-Key-4471-xyz-Qv8#mW2p"  # pragma: allowlist secret
@@ -35,6 +37,12 @@ class Recorder:
 
     async def reset(self, source: str) -> None:
         self.resets.append(source)
+
+
+async def beat_daemon(conn: aiosqlite.Connection, clock: FixedClock) -> None:
+    """A daemon whose heartbeat is now: a break-glass run is handed to it, not run here."""
+    now = clock.now_iso()
+    await daemon_state.beat(conn, host="srv", pid=1, started_at=now, now=now, next_run_at=None)
 
 
 @pytest.fixture

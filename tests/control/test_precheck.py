@@ -6,11 +6,11 @@ from app.control.service import ControlService
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.domain.status import Mode
-from app.storage import control_requests, daemon_state, runs
+from app.storage import control_requests, runs
 from app.storage.database import Database
 from app.storage.mode import set_mode
 
-from .conftest import ADMIN_KEY, Recorder, make_service
+from .conftest import ADMIN_KEY, Recorder, beat_daemon, make_service
 
 WRONG = "not-the-key"  # pragma: allowlist secret
 
@@ -68,14 +68,7 @@ async def test_request_outcome_waits_for_the_daemon_then_names_the_run(
     service: ControlService, db: Database, clock: FixedClock
 ) -> None:
     async with db.write() as conn:
-        await daemon_state.beat(
-            conn,
-            host="srv",
-            pid=1,
-            started_at=clock.now_iso(),
-            now=clock.now_iso(),
-            next_run_at=None,
-        )
+        await beat_daemon(conn, clock)
     handed = await service.execute(ADMIN_KEY, "odds moved")
     assert handed.request_id is not None
     assert await service.request_outcome(handed.request_id) is None  # still pending

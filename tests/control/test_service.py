@@ -10,11 +10,11 @@ from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.domain.status import ControlStatus, Mode
 from app.security.identity import Actor
-from app.storage import control_requests, daemon_state
+from app.storage import control_requests
 from app.storage.database import Database
 from app.storage.mode import get_mode, set_mode
 
-from .conftest import ADMIN_KEY, Recorder, make_service
+from .conftest import ADMIN_KEY, Recorder, beat_daemon, make_service
 
 WRONG = "not-the-admin-key-000"  # pragma: allowlist secret
 
@@ -251,14 +251,7 @@ async def test_execute_allowed_while_paused_and_handed_to_a_live_daemon(
 ) -> None:
     async with db.write() as conn:
         await set_mode(conn, Mode.PAUSED, set_by="t", set_at=clock.now_iso(), reason="quiet")
-        await daemon_state.beat(
-            conn,
-            host="srv",
-            pid=1,
-            started_at=clock.now_iso(),
-            now=clock.now_iso(),
-            next_run_at=None,
-        )
+        await beat_daemon(conn, clock)
     result = await service.execute(ADMIN_KEY, "odds moved")
     assert result.status is ControlStatus.DONE and result.request_id is not None
     assert result.message == f"handed to the daemon (request #{result.request_id})"
@@ -272,14 +265,7 @@ async def test_execute_runs_in_process_when_the_daemon_is_stale(
     service: ControlService, db: Database, clock: FixedClock, recorder: Recorder
 ) -> None:
     async with db.write() as conn:
-        await daemon_state.beat(
-            conn,
-            host="srv",
-            pid=1,
-            started_at=clock.now_iso(),
-            now=clock.now_iso(),
-            next_run_at=None,
-        )
+        await beat_daemon(conn, clock)
     clock.advance(31)
     recorder.outcome = "degraded"
     result = await service.execute(ADMIN_KEY)
