@@ -82,46 +82,14 @@ ODDS = [
 async def seed(db: Database, *, mode: Mode = Mode.AUTO) -> None:
     stamp = "2025-06-14T19:58:00.000Z"
     async with db.write() as conn:
-        for (
-            pk,
-            start,
-            away_id,
-            away,
-            home_id,
-            home,
-            state,
-            code,
-            status,
-            inning,
-            half,
-            a_s,
-            h_s,
-            event,
-        ) in GAMES:
+        for game in GAMES:
+            pk, start, _, away, _, home, *_, event = game
             await conn.execute(
                 "INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, "
                 "home_team_id, home_team, abstract_state, status_code, status, inning, "
-                "inning_half, "
-                "away_score, home_score, odds_event_id, updated_at) "
+                "inning_half, away_score, home_score, odds_event_id, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    pk,
-                    SLATE,
-                    start,
-                    away_id,
-                    away,
-                    home_id,
-                    home,
-                    state,
-                    code,
-                    status,
-                    inning,
-                    half,
-                    a_s,
-                    h_s,
-                    event,
-                    stamp,
-                ),
+                (pk, SLATE, *game[1:], stamp),
             )
             await conn.execute(
                 "INSERT INTO odds_events (event_id, commence_time, home_team, away_team, "
@@ -134,16 +102,13 @@ async def seed(db: Database, *, mode: Mode = Mode.AUTO) -> None:
                 "book_title, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (event, book, market, outcome, price, point, book.title(), stamp),
             )
-            await conn.execute(
-                "INSERT INTO odds_moves (event_id, book, market, outcome, price, point, "
-                "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event, book, market, outcome, price - 10, point, "2025-06-14T15:00:00.000Z"),
-            )
-            await conn.execute(
-                "INSERT INTO odds_moves (event_id, book, market, outcome, price, point, "
-                "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event, book, market, outcome, price, point, stamp),
-            )
+            # Each line moved once: ten cents worse this morning, then to its price now.
+            for moved, at in ((price - 10, "2025-06-14T15:00:00.000Z"), (price, stamp)):
+                await conn.execute(
+                    "INSERT INTO odds_moves (event_id, book, market, outcome, price, point, "
+                    "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (event, book, market, outcome, moved, point, at),
+                )
         await conn.execute(
             "INSERT INTO fair_prices (event_id, market, outcome, point, fair_prob, fair_american, "
             "books, method, computed_at) VALUES ('ev-nyy-bos', 'h2h', 'Boston Red Sox', 0, 0.49, "
