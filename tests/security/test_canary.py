@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -23,15 +24,22 @@ SMTP_CANARY = "CANARY-smtp-pass-77e2"  # pragma: allowlist secret
 ADMIN = "Canary-test-admin-Key-31337-Zq8vLw"  # pragma: allowlist secret
 
 
-def test_canary_never_leaks(memory_keyring: InMemoryKeyring, tmp_path: Path) -> None:
-    memory_keyring.store[("pressbox", "odds-api-key")] = CANARY
-    db_path = tmp_path / "canary.db"
+def _command_runner(outputs: list[str]) -> Callable[..., None]:
+    """``run(*args, stdin="")`` runs pressbox in-process; what it printed goes to ``outputs``."""
     runner = CliRunner()
-    outputs: list[str] = []
 
     def run(*args: str, stdin: str = "") -> None:
         result = runner.invoke(cli, list(args), input=stdin)
         outputs.append(result.output + (result.stderr or ""))
+
+    return run
+
+
+def test_canary_never_leaks(memory_keyring: InMemoryKeyring, tmp_path: Path) -> None:
+    memory_keyring.store[("pressbox", "odds-api-key")] = CANARY
+    db_path = tmp_path / "canary.db"
+    outputs: list[str] = []
+    run = _command_runner(outputs)
 
     run("secrets", "status")
     run("secrets", "status", "--json")
@@ -109,12 +117,8 @@ def test_every_form_of_a_canary_is_masked(
     memory_keyring.store[("pressbox", "odds-api-key")] = AMP_CANARY
     memory_keyring.store[("pressbox", "smtp-password")] = SMTP_CANARY
     db_path = tmp_path / "forms.db"
-    runner = CliRunner()
     outputs: list[str] = []
-
-    def run(*args: str, stdin: str = "") -> None:
-        result = runner.invoke(cli, list(args), input=stdin)
-        outputs.append(result.output + (result.stderr or ""))
+    run = _command_runner(outputs)
 
     run("admin-key", "set", "--db", str(db_path), stdin=ADMIN + "\n")
     pasted = [
