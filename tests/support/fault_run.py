@@ -19,16 +19,12 @@ from pathlib import Path
 import httpx
 
 from app.cli.common import echo_text, run_async
-from app.core.clock import Clock
 from app.core.config import load_settings
 from app.core.logging import configure_logging
-from app.core.secrets import StaticSecrets
 from app.domain.records import RunResult
-from app.pipeline.runner import PipelineRunner
 from app.sources.simulated import SimulatedUpstream
 from app.storage.database import Database
-
-SEED = 20250614
+from tests.support.pipeline import simulated_run
 
 
 def dump_tables(db_path: Path) -> dict[str, list[list[object]]]:
@@ -71,17 +67,9 @@ class FailOnOdds(httpx.AsyncBaseTransport):
 async def run(db_path: Path, fault: str, snapshot: Path) -> RunResult:
     settings = load_settings(dotenv_path=None, db={"path": db_path})
     configure_logging(settings.logging.dir, settings.logging.level)  # the log file, as the CLI
-    clock = Clock()
-    sim = SimulatedUpstream(SEED, clock, timezone=settings.pipeline.timezone)
-    async with Database(db_path) as db:
-        runner = PipelineRunner(
-            db,
-            settings,
-            transport=FailOnOdds(sim, db, fault, snapshot),
-            secrets=StaticSecrets({"odds-api-key": "fault-run-key-0123"}),
-            clock=clock,
-        )
-        return await runner.run("cli")
+    return await simulated_run(
+        settings, lambda sim, db: FailOnOdds(sim, db, fault, snapshot), "fault-run-key-0123"
+    )
 
 
 if __name__ == "__main__":

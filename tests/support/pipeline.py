@@ -8,13 +8,41 @@ from pathlib import Path
 
 import httpx
 
+from app.core.clock import Clock
+from app.core.config import Settings
+from app.core.secrets import StaticSecrets
+from app.domain.records import RunResult
 from app.pipeline.runner import PipelineRunner
+from app.sources.simulated import SimulatedUpstream
 from app.storage.database import Database
 
 SEED = 20250614
 ODDS_KEY = "test-odds-key-0123456789"
 
 RunnerFactory = Callable[..., PipelineRunner]
+
+
+async def simulated_run(
+    settings: Settings,
+    transport: Callable[[SimulatedUpstream, Database], httpx.AsyncBaseTransport],
+    odds_key: str,
+) -> RunResult:
+    """One ``cli`` run on ``settings.db.path`` against the simulated upstreams (``SEED``).
+
+    ``transport`` wraps them (it also gets the run's database): the fault a child process
+    of a drill injects.
+    """
+    clock = Clock()
+    sim = SimulatedUpstream(SEED, clock, timezone=settings.pipeline.timezone)
+    async with Database(settings.db.path) as db:
+        runner = PipelineRunner(
+            db,
+            settings,
+            transport=transport(sim, db),
+            secrets=StaticSecrets({"odds-api-key": odds_key}),
+            clock=clock,
+        )
+        return await runner.run("cli")
 
 
 def pressbox_bin() -> str:

@@ -12,14 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from app.core.clock import Clock
 from app.core.config import load_settings
-from app.core.secrets import StaticSecrets
-from app.pipeline.runner import PipelineRunner
 from app.sources.simulated import SimulatedUpstream
-from app.storage.database import Database
-
-SEED = 20250614
+from tests.support.pipeline import simulated_run
 
 
 class StallOnOdds(httpx.AsyncBaseTransport):
@@ -36,17 +31,7 @@ class StallOnOdds(httpx.AsyncBaseTransport):
 
 async def main(db_path: Path, ready: Path) -> None:
     settings = load_settings(dotenv_path=None, db={"path": db_path})
-    clock = Clock()
-    sim = SimulatedUpstream(SEED, clock, timezone=settings.pipeline.timezone)
-    async with Database(db_path) as db:
-        runner = PipelineRunner(
-            db,
-            settings,
-            transport=StallOnOdds(sim, ready),
-            secrets=StaticSecrets({"odds-api-key": "slow-run-key-0123"}),
-            clock=clock,
-        )
-        await runner.run("cli")
+    await simulated_run(settings, lambda sim, _db: StallOnOdds(sim, ready), "slow-run-key-0123")
 
 
 if __name__ == "__main__":
