@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -19,34 +18,29 @@ from app.cli.common import (
 )
 from app.core.errors import ConfigurationError, StorageError
 from app.storage.database import Database
+from app.storage.read.clv_models import ClosedBet
+from app.storage.read.models import Price
 from app.storage.schema import SCHEMA_VERSION
 
 
-@dataclass(frozen=True)
-class _Line:
-    book: str
-    price: int
-    point: float | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.book} {self.price:+d}"
-
-
 def test_record_json_takes_the_named_fields_and_properties() -> None:
-    line = _Line("draftkings", 114, None)
-    assert record_json(line, "book price", "point label") == {
+    price = Price(114, "draftkings")
+    assert record_json(price, "book price", "point") == {
         "book": "draftkings",
         "price": 114,
         "point": None,
-        "label": "draftkings +114",
     }
-    assert record_json(line, "price") == {"price": 114}, "an unnamed field is not printed"
+    assert record_json(price, "price") == {"price": 114}, "an unnamed field is not printed"
+    bet = ClosedBet(
+        "ev1", "NYY @ BOS", "2024-07-01", "h2h", "Boston Red Sox", 0.0, "draftkings", 114, 0.49,
+        0.0486, 1.0, "t1", "t2", 0.52, 105, 0.0608, "won", 1.14,
+    )  # fmt: skip
+    assert record_json(bet, "clv beat_close") == {"clv": 0.0608, "beat_close": True}
 
 
 def test_record_json_refuses_a_name_the_record_does_not_have() -> None:
     with pytest.raises(AttributeError, match="stake"):
-        record_json(_Line("fanduel", -110, 1.5), "book stake")
+        record_json(Price(-110, "fanduel", 1.5), "book stake")
 
 
 def test_read_existing_reads_then_closes_the_database(tmp_path: Path) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from app.domain.records import (
     BookPrice,
-    Game,
     LineOutcome,
     OddsEvent,
     PriceEdge,
@@ -21,8 +20,7 @@ from app.domain.records import (
 from app.domain.status import RunOutcome, StageStatus
 from app.storage.database import Database
 from app.storage.games import stored_events, stored_games, upsert_games, upsert_odds_events
-
-START = datetime(2025, 6, 14, 23, 5, tzinfo=UTC)
+from tests.support.records import live_game
 
 
 def test_priced_records_start_with_the_line_outcome_they_are_about() -> None:
@@ -59,25 +57,8 @@ def test_run_summary_names_the_outcome_and_the_reason() -> None:
 
 
 async def test_a_game_and_an_event_read_back_as_they_were_written(db: Database) -> None:
-    game = Game(
-        game_pk=777001,
-        official_date=date(2025, 6, 14),
-        start_time=START,
-        away_team_id=111,
-        away_team="Boston Red Sox",
-        home_team_id=147,
-        home_team="New York Yankees",
-        abstract_state="Live",
-        status_code="I",
-        status="In Progress",
-        inning=3,
-        inning_half="Top",
-        away_score=1,
-        home_score=0,
-        double_header="N",
-        game_number=1,
-    )
-    event = OddsEvent("ev1", START, "New York Yankees", "Boston Red Sox")
+    game = live_game()
+    event = OddsEvent("ev1", game.start_time, game.home_team, game.away_team)
     async with db.write() as conn:
         await upsert_games(conn, [game], "2025-06-14T23:10:00.000Z")
         await upsert_odds_events(conn, [(event, game.official_date)], "2025-06-14T23:10:00.000Z")

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from app.domain.records import Game, OddsEvent
+from app.domain.records import OddsEvent
 from app.storage.database import Database
 from app.storage.games import games_on, link_matches, upsert_games, upsert_odds_events
+from tests.support.records import SLATE_DAY, live_game
 
-DAY = date(2025, 6, 14)
-
-
-def _game(pk: int = 777370, **changes: object) -> Game:
-    base = Game(
-        game_pk=pk,
-        official_date=DAY,
-        start_time=datetime(2025, 6, 15, 2, 10, tzinfo=UTC),
-        away_team_id=135,
-        away_team="San Diego Padres",
-        home_team_id=119,
-        home_team="Los Angeles Dodgers",
-        abstract_state="Live",
-        status_code="I",
-        status="In Progress",
-        inning=6,
-        inning_half="Top",
-        away_score=3,
-        home_score=2,
-        double_header="N",
-        game_number=1,
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+DAY = SLATE_DAY
 
 
 async def test_a_schedule_answer_without_scores_does_not_erase_them(db: Database) -> None:
     async with db.write() as conn:
-        await upsert_games(conn, [_game()], "2025-06-15T02:40:00.000Z")
-    lesser = _game(
+        await upsert_games(conn, [live_game()], "2025-06-15T02:40:00.000Z")
+    lesser = live_game(
         inning=None,
         inning_half=None,
         away_score=None,
@@ -61,8 +39,8 @@ async def test_a_schedule_answer_without_scores_does_not_erase_them(db: Database
 
 async def test_newer_scores_replace_older_ones(db: Database) -> None:
     async with db.write() as conn:
-        await upsert_games(conn, [_game()], "2025-06-15T02:40:00.000Z")
-        await upsert_games(conn, [_game(away_score=4, inning=7)], "2025-06-15T02:50:00.000Z")
+        await upsert_games(conn, [live_game()], "2025-06-15T02:40:00.000Z")
+        await upsert_games(conn, [live_game(away_score=4, inning=7)], "2025-06-15T02:50:00.000Z")
     async with db.read() as conn:
         (row,) = await games_on(conn, DAY)
     assert (row["away_score"], row["inning"]) == (4, 7)
@@ -80,7 +58,7 @@ async def test_pairing_moves_an_event_to_its_new_game_and_keeps_unrepeated_pairs
         quotes=(),
     )
     async with db.write() as conn:
-        await upsert_games(conn, [_game(1), _game(2), _game(3)], at)
+        await upsert_games(conn, [live_game(1), live_game(2), live_game(3)], at)
         await upsert_odds_events(conn, [(event, DAY)], at)
         await link_matches(conn, [(1, "ev1"), (3, "ev3")], at)
         # ev1 belongs to game 2 after all; game 3's pair is not repeated and stays.
