@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
+from tests.support.pipeline import STAGE_NAMES
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -104,14 +105,7 @@ def test_runs_json_lists_stages(filled_db: Path) -> None:
     runs = json.loads(out)["runs"]
     assert [r["outcome"] for r in runs] == ["ok", "ok"]
     assert runs[0]["id"] > runs[1]["id"]
-    assert [s["name"] for s in runs[0]["stages"]] == [
-        "schedule",
-        "odds",
-        "match",
-        "analytics",
-        "record",
-        "closing",
-    ]
+    assert [s["name"] for s in runs[0]["stages"]] == STAGE_NAMES
     assert runs[0]["finished_at"] >= runs[0]["started_at"]
 
 

@@ -19,7 +19,7 @@ from app.storage import lease as lease_store
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import set_mode
-from tests.support.pipeline import FailingRoutes, RunnerFactory, count
+from tests.support.pipeline import STAGE_NAMES, FailingRoutes, RunnerFactory, count
 
 
 async def _set_mode(db: Database, clock: Clock, mode: Mode) -> None:
@@ -37,14 +37,7 @@ async def test_demo_run_lands_games_odds_fair_prices_and_value_bets(
     result = await make_runner().run("cli")
 
     assert result.outcome == "ok", result.reason
-    assert [s.name for s in result.stages] == [
-        "schedule",
-        "odds",
-        "match",
-        "analytics",
-        "record",
-        "closing",
-    ]
+    assert [s.name for s in result.stages] == STAGE_NAMES
     assert all(s.status == "ok" for s in result.stages)
     assert await count(db, "games") == len(sim.games())
     assert await count(db, "odds_events") == len(sim.events())

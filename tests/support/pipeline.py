@@ -18,6 +18,8 @@ from app.storage.database import Database
 
 SEED = 20250614
 ODDS_KEY = "test-odds-key-0123456789"
+# The stages of one run, in the order the runner runs them (and stores them).
+STAGE_NAMES = ["schedule", "odds", "match", "analytics", "record", "closing"]
 
 RunnerFactory = Callable[..., PipelineRunner]
 
