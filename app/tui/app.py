@@ -44,14 +44,10 @@ from app.tui.context import DeskContext
 from app.tui.data import DeskData
 from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
-from app.tui.screens.audit import AuditScreen
-from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
-from app.tui.screens.clv import ClvScreen
 from app.tui.screens.dashboard import DashboardScreen
-from app.tui.screens.game_detail import GameDetailScreen
-from app.tui.screens.help import HelpScreen
-from app.tui.screens.live import LiveScreen
-from app.tui.screens.runs import RunsScreen
+
+# Every other screen is imported where it is opened: none is needed for the first frame
+# (bench/startup.py), and each costs start-up time to import.
 
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
@@ -422,6 +418,8 @@ class PressboxApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
+        from app.tui.screens.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
@@ -442,6 +440,8 @@ class PressboxApp(App[int]):
 
     def action_toggle_times(self) -> None:
         """Relative or absolute times (local, with the zone), on every screen at once."""
+        from app.tui.screens.live import LiveScreen
+
         absolute = self.ctx.times.toggle()
         screen = self.screen
         if isinstance(screen, LiveScreen):
@@ -453,21 +453,31 @@ class PressboxApp(App[int]):
         )
 
     def action_runs(self) -> None:
+        from app.tui.screens.runs import RunsScreen
+
         if not isinstance(self.screen, RunsScreen):
             self.push_screen(RunsScreen(self.ctx))
 
     def action_audit(self) -> None:
+        from app.tui.screens.audit import AuditScreen
+
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen(self.ctx))
 
     def action_clv(self) -> None:
+        from app.tui.screens.clv import ClvScreen
+
         if not isinstance(self.screen, ClvScreen):
             self.push_screen(ClvScreen(self.ctx))
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
+        from app.tui.screens.game_detail import GameDetailScreen
+
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))
 
     def action_run_now(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         execute = self.control.execute
         if not self._allowed("run_now") or execute is None:
             return
@@ -516,6 +526,8 @@ class PressboxApp(App[int]):
         self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 
     def action_override(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         override = self.control.override
         if not self._allowed("override") or override is None:
             return
@@ -538,6 +550,8 @@ class PressboxApp(App[int]):
         self.push_screen(BreakGlassScreen(spec, override))
 
     def action_reset_breaker(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         reset = self.control.reset_breaker
         if not self._allowed("reset_breaker") or reset is None:
             return
