@@ -9,25 +9,37 @@ simulated upstreams, a known admin key). Nothing here imports Textual.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.alerts.service import AlertService
-from app.control.service import ControlService, daemon_fresh_s
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import ConfigurationError
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.domain.status import Source, Trigger
-from app.pipeline.runner import PipelineRunner
-from app.pipeline.scheduler import Scheduler
-from app.resilience import quota
-from app.resilience.breaker import reset_breaker
-from app.security.secret_store import InMemorySecretStore, KeyringSecretStore
-from app.sources.simulated import SimulatedUpstream
 from app.storage import db_meta
 from app.storage.database import Database
 from app.storage.db_meta import Purpose
+
+if TYPE_CHECKING:
+    # The graph's parts are imported where it is built (``build_runtime``), so that
+    # ``claim_purpose`` is cheap to call before the desk's first frame.
+    from app.alerts.service import AlertService
+    from app.control.service import ControlService
+    from app.pipeline.runner import PipelineRunner
+    from app.pipeline.scheduler import Scheduler
+    from app.sources.simulated import SimulatedUpstream
+
+# What build_runtime imports; none of it is needed before the desk's first frame.
+PARTS = (
+    "app.alerts.service",
+    "app.control.service",
+    "app.pipeline.runner",
+    "app.pipeline.scheduler",
+    "app.security.secret_store",
+    "app.sources.simulated",
+)
 
 # The simulated Odds API accepts any non-empty key; this one is not a secret.
 DEMO_ODDS_KEY = "demo-key"  # pragma: allowlist secret
@@ -51,6 +63,8 @@ class Runtime:
 
     def scheduler(self) -> Scheduler:
         """The daemon loop; in the demo the simulation moves before every run but the first."""
+        from app.pipeline.scheduler import Scheduler
+
         interval = self.settings.demo.interval_s if self.demo else self.settings.pipeline.interval_s
         return Scheduler(
             self.runner,
@@ -68,8 +82,20 @@ class Runtime:
         self._runs_started += 1
 
 
+def import_parts() -> None:
+    """Import the graph's modules (the pipeline, httpx, keyring, alerts: the slow part).
+
+    ``build_runtime`` imports them itself; a desk calls this first in a thread, so that
+    its event loop keeps drawing while they load.
+    """
+    for name in PARTS:
+        importlib.import_module(name)
+
+
 def build_secrets(settings: Settings) -> SecretProvider:
     """The vetted OS keyring (plus the environment only with ``secrets.allow_env``)."""
+    from app.security.secret_store import KeyringSecretStore
+
     return KeyringSecretStore(settings.secrets)
 
 
@@ -87,6 +113,15 @@ async def build_runtime(
     ``demo_steps`` replays the simulation that far, so that successive
     ``pressbox run --demo`` processes see prices and scores move.
     """
+    from app.alerts.service import AlertService
+    from app.control.service import ControlService, daemon_fresh_s
+    from app.domain.status import Source, Trigger
+    from app.pipeline.runner import PipelineRunner
+    from app.resilience import quota
+    from app.resilience.breaker import reset_breaker
+    from app.security.secret_store import InMemorySecretStore
+    from app.sources.simulated import SimulatedUpstream
+
     clock = clock or Clock()
     await claim_purpose(db, demo=demo)
     upstream: SimulatedUpstream | None = None

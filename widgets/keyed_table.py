@@ -146,7 +146,24 @@ class KeyedTable(DataTable[str]):
                     self.move_cursor(row=0, animate=False)
                 elif cursor_key is not None and cursor_key in order:
                     self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
+        if added or removed or changed:
+            self._drop_stale_renders()
         return SyncStats(added, removed, changed)
+
+    def _drop_stale_renders(self) -> None:
+        """Forget the rendered cells, rows and lines of before this change.
+
+        DataTable keys those caches by its update counter, which every change moves: the old
+        entries can never be hit again, yet they stay until their LRU is full (10,000 cells
+        per table), which grew a desk watching moving prices by MBs a minute (bench/soak.py).
+        """
+        for cache in (
+            self._cell_render_cache,
+            self._row_render_cache,
+            self._row_renderable_cache,
+            self._line_cache,
+        ):
+            cache.clear()
 
     def _sort_by_key(self, order: Mapping[str, int]) -> None:
         """Put the rows in ``order`` (key -> position), whatever their cells say.

@@ -60,8 +60,10 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
         # No break-glass keys on a read-only desk: no control service, and so no pipeline,
         # httpx or keyring to import before the first frame.
         return DeskParts()
-    from app.runtime import build_runtime
+    from app.runtime import build_runtime, import_parts
 
+    # Off the event loop: the desk is drawn already and keeps answering while they load.
+    await asyncio.to_thread(import_parts)
     runtime = await build_runtime(settings, db, demo=demo)
     control = runtime.control
     actions = ControlActions(
@@ -90,18 +92,24 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
 
 
 async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
-    """Open the database, wire the parts on it, run the desk, always close the database."""
+    """Open the database, run the desk (its parts wired after the first frame), close it."""
     db = Database.from_settings(settings.db)
     await db.open()
     try:
-        wired = await parts(db) if parts is not None else DeskParts()
+        if demo and parts is not None:
+            # Refused before anything is drawn: the demo's key never lands in production.
+            from app.runtime import claim_purpose
+
+            await claim_purpose(db, demo=demo)
+
+        async def wire() -> DeskParts:
+            return await parts(db) if parts is not None else DeskParts()
+
         app = desk_app(
             settings,
             StoredDeskData(db, verdict=desk_verdict(db, settings, Clock())),
             demo=demo,
-            control=wired.control,
-            background=wired.background,
-            notices=wired.notices,
+            wire=wire if parts is not None else None,
         )
         result = await app.run_async()
         # Textual returns None from a crash it has already printed; its return code says so.

@@ -17,6 +17,7 @@ import termios
 import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +44,15 @@ from app.tui.context import DeskContext
 from app.tui.data import DeskData
 from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
-from app.tui.screens.audit import AuditScreen
-from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
-from app.tui.screens.clv import ClvScreen
 from app.tui.screens.dashboard import DashboardScreen
-from app.tui.screens.game_detail import GameDetailScreen
-from app.tui.screens.help import HelpScreen
-from app.tui.screens.live import LiveScreen
-from app.tui.screens.runs import RunsScreen
+
+# Every other screen is imported where it is opened: none is needed for the first frame
+# (bench/startup.py), and each costs start-up time to import.
 
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
+# How long the first frame waits for the first snapshot before it is drawn without it.
+FIRST_SNAPSHOT_WAIT_S = 1.0
 BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
 # The dashboard's own keys (its bindings are the desk's, listed after these).
 DASHBOARD_KEYS = (
@@ -65,12 +64,26 @@ log = get_logger(__name__)
 
 Background = Callable[[], Awaitable[None]]
 
+
+@dataclass(frozen=True)
+class DeskParts:
+    """What the launcher wires around the desk: none of it is needed for the first frame."""
+
+    control: ControlActions | None = None
+    background: Background | None = None
+    notices: tuple[str, ...] = ()
+
+
+# Builds the parts once the first frame is drawn (the control service, the demo's scheduler).
+Wire = Callable[[], Awaitable[DeskParts]]
+
 # What each worker group does, for the operator's notice when one fails.
 WORKER_NAMES = {
     "poll": "refreshing the dashboard",
     "background": "the background pipeline",
     "break-glass": "the break-glass action",
     "live": "refreshing the screen",
+    "wire": "wiring the break-glass keys",
 }
 
 
@@ -110,6 +123,7 @@ class PressboxApp(App[int]):
         notices: tuple[str, ...] = (),
         watch_terminal: bool = False,
         exit_grace_s: float = 3.0,
+        wire: Wire | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -124,6 +138,8 @@ class PressboxApp(App[int]):
             notices=notices,
         )
         self._background = background
+        self._wire = wire
+        self.wiring = wire is not None
         self._watch_terminal = watch_terminal
         self._exit_grace_s = exit_grace_s
         self._stopping = False
@@ -154,15 +170,56 @@ class PressboxApp(App[int]):
 
     async def on_mount(self) -> None:
         await self.ctx.data.start()
-        self.push_screen(self.dashboard)
-        self._start_poll()
+        # The first snapshot is read before the dashboard mounts (its reads are quick on an
+        # idle loop) and applied before its first paint: the first frame is drawn once, with
+        # data. A read slower than FIRST_SNAPSHOT_WAIT_S lands later, like any poll.
+        first = asyncio.ensure_future(self.poller.poll())
+        await asyncio.wait({first}, timeout=FIRST_SNAPSHOT_WAIT_S)
+        await self.push_screen(self.dashboard)
+        if first.done() and not first.cancelled() and first.exception() is None:
+            await self._refresh(first)
+        else:
+            self._first_poll(first)
         self.set_interval(MINUTE_S, self._minute_tick)
         if self._background is not None:
-            self.run_worker(
-                self._background, name="background", group="background", exit_on_error=False
-            )
+            self._start_background(self._background)
         if self._watch_terminal:
             self._install_terminal_guards()
+        if self._wire is not None:
+            # The control service, the keyring and the demo's scheduler (their imports
+            # too) are wired after the first frame, which needs none of them.
+            self.call_after_refresh(self._start_wiring)
+
+    def _start_background(self, background: Background) -> None:
+        self.run_worker(background, name="background", group="background", exit_on_error=False)
+
+    def _start_wiring(self) -> None:
+        self._wire_parts()
+
+    @work(name="wire", group="wire", exit_on_error=False)
+    async def _wire_parts(self) -> None:
+        assert self._wire is not None
+        try:
+            parts = await self._wire()
+        except PressboxError as exc:
+            log.warning("desk wiring failed", error=redact(exc.one_line()))
+            parts = DeskParts(notices=(f"break-glass keys unavailable: {exc.one_line()}",))
+        finally:
+            self.wiring = False
+        self.install(parts)
+
+    def install(self, parts: DeskParts) -> None:
+        """Take the wired parts on a running desk: keys, banner notices, background."""
+        if parts.control is not None:
+            self.control = parts.control
+        if parts.notices:
+            self.flags = replace(self.flags, notices=self.flags.notices + parts.notices)
+            self.dashboard.flags = self.flags
+            if self.dashboard.is_attached:
+                self.dashboard.tick()
+        self.refresh_bindings()
+        if parts.background is not None:
+            self._start_background(parts.background)
 
     async def on_unmount(self) -> None:
         await self.ctx.data.stop()
@@ -221,13 +278,21 @@ class PressboxApp(App[int]):
             )
 
     @work(name="poll", group="poll", exclusive=True, exit_on_error=False)
+    async def _first_poll(self, first: Awaitable[DashboardSnapshot | None]) -> None:
+        await self._refresh(first)
+
+    @work(name="poll", group="poll", exclusive=True, exit_on_error=False)
     async def _poll_once(self) -> None:
+        if self.screen is not self.dashboard:
+            # A modal or another screen covers the dashboard: no query, no paint.
+            self.poll_skips += 1
+            self._arm_poll()
+            return
+        await self._refresh(self.poller.poll())
+
+    async def _refresh(self, poll: Awaitable[DashboardSnapshot | None]) -> None:
         try:
-            if self.screen is not self.dashboard:
-                # A modal or another screen covers the dashboard: no query, no paint.
-                self.poll_skips += 1
-                return
-            snapshot = await self.poller.poll()
+            snapshot = await poll
             if snapshot is not None:
                 self.dashboard.apply(snapshot)
         except PressboxError as exc:
@@ -342,6 +407,8 @@ class PressboxApp(App[int]):
                 "read-only desk: X/O/B are off (--read-only or dashboard.read_only); "
                 "use `pressbox control execute|override|reset-breaker` with the admin key"
             )
+        if self.wiring:
+            return "break-glass is starting: try again in a moment"
         return "break-glass is unavailable: no control service in this session"
 
     def action_absent(self, action: str) -> None:
@@ -351,6 +418,8 @@ class PressboxApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
+        from app.tui.screens.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
@@ -371,6 +440,8 @@ class PressboxApp(App[int]):
 
     def action_toggle_times(self) -> None:
         """Relative or absolute times (local, with the zone), on every screen at once."""
+        from app.tui.screens.live import LiveScreen
+
         absolute = self.ctx.times.toggle()
         screen = self.screen
         if isinstance(screen, LiveScreen):
@@ -384,21 +455,31 @@ class PressboxApp(App[int]):
         )
 
     def action_runs(self) -> None:
+        from app.tui.screens.runs import RunsScreen
+
         if not isinstance(self.screen, RunsScreen):
             self.push_screen(RunsScreen(self.ctx))
 
     def action_audit(self) -> None:
+        from app.tui.screens.audit import AuditScreen
+
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen(self.ctx))
 
     def action_clv(self) -> None:
+        from app.tui.screens.clv import ClvScreen
+
         if not isinstance(self.screen, ClvScreen):
             self.push_screen(ClvScreen(self.ctx))
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
+        from app.tui.screens.game_detail import GameDetailScreen
+
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))
 
     def action_run_now(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         execute = self.control.execute
         if not self._allowed("run_now") or execute is None:
             return
@@ -447,6 +528,8 @@ class PressboxApp(App[int]):
         self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 
     def action_override(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         override = self.control.override
         if not self._allowed("override") or override is None:
             return
@@ -469,6 +552,8 @@ class PressboxApp(App[int]):
         self.push_screen(BreakGlassScreen(spec, override))
 
     def action_reset_breaker(self) -> None:
+        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+
         reset = self.control.reset_breaker
         if not self._allowed("reset_breaker") or reset is None:
             return

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.tui.actions import ControlActions
-from app.tui.app import Background, PressboxApp
+from app.tui.app import Background, DeskParts, PressboxApp, Wire
 from app.tui.data import DeskData
 
-
-@dataclass(frozen=True)
-class DeskParts:
-    """What the launcher wires around the desk once its database is open."""
-
-    control: ControlActions | None = None
-    background: Background | None = None
-    notices: tuple[str, ...] = ()
+__all__ = ["DeskParts", "desk_app", "desk_notices"]
 
 
 def desk_notices(control: ControlActions | None, *, read_only: bool) -> tuple[str, ...]:
@@ -40,8 +33,26 @@ def desk_app(
     background: Background | None = None,
     clock: Clock | None = None,
     notices: tuple[str, ...] = (),
+    wire: Wire | None = None,
 ) -> PressboxApp:
-    """The desk as ``pressbox`` runs it: terminal guards on, what is missing on the banner."""
+    """The desk as ``pressbox`` runs it: terminal guards on, what is missing on the banner.
+
+    With ``wire``, the parts are built after the first frame is drawn (``pressbox`` itself);
+    without, ``control`` and ``background`` are the desk's from the start.
+    """
+    read_only = settings.dashboard.read_only
+    late: Wire | None = None
+    if wire is not None:
+        build = wire
+
+        async def late_parts() -> DeskParts:
+            parts = await build()
+            missing = desk_notices(parts.control, read_only=read_only)
+            return replace(parts, notices=missing + parts.notices)
+
+        late = late_parts
+    else:
+        notices = desk_notices(control, read_only=read_only) + notices
     return PressboxApp(
         settings,
         data,
@@ -49,7 +60,8 @@ def desk_app(
         demo=demo,
         control=control,
         background=background,
-        notices=desk_notices(control, read_only=settings.dashboard.read_only) + notices,
+        notices=notices,
         watch_terminal=True,
         exit_grace_s=settings.dashboard.exit_grace_s,
+        wire=late,
     )
