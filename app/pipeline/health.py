@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from app.core.clock import Clock, iso, parse_iso
+from app.core.clock import Clock, iso, parse_iso, zone
 from app.core.config import Settings
 from app.core.private_files import exposure_warnings
+from app.core.timefmt import local_iso
 from app.domain.status import (
     HEALTH_EXIT_CODES,
     UNSUCCESSFUL,
@@ -207,9 +208,13 @@ def judge(facts: HealthFacts, settings: Settings, now: datetime, db_path: Path) 
     cfg = settings.health
     mode, recent, security = facts.mode, facts.recent, facts.security
     last_success = facts.last_success_at
+    tz = zone(settings.pipeline.timezone)
     critical: list[str] = []
     warning: list[str] = exposure_warnings(db_path)
-    warning += [f"break-glass locked for {lock.who} until {lock.until}" for lock in security.locks]
+    warning += [
+        f"break-glass locked for {lock.who} until {local_iso(lock.until, tz)}"
+        for lock in security.locks
+    ]
 
     halted_for = _age(now, mode.set_at) if mode.mode is Mode.HALTED else None
     if halted_for is not None:
@@ -235,7 +240,7 @@ def judge(facts: HealthFacts, settings: Settings, now: datetime, db_path: Path) 
     reference = last_success or facts.first_run_at
     since = _age(now, reference)
     if since is not None and since > timedelta(seconds=cfg.no_success_critical_s):
-        what = f"since {last_success}" if last_success else "ever"
+        what = f"since {local_iso(last_success, tz, day=True)}" if last_success else "ever"
         text = f"no successful run {what} ({_human(since)})"
         if mode.mode is Mode.AUTO:
             critical.append(text)
@@ -264,7 +269,7 @@ def judge(facts: HealthFacts, settings: Settings, now: datetime, db_path: Path) 
         sources.append(status)
         if r.circuit_state != CircuitState.CLOSED:
             when = (
-                f"until {status.half_open_at}"
+                f"until {local_iso(status.half_open_at, tz, seconds=True)}"
                 if status.half_open_at
                 else "until an operator resets it"
                 if r.circuit_state == CircuitState.OPEN

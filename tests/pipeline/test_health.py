@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from app.control import lockout
-from app.core.clock import FixedClock
+from app.core.clock import FixedClock, zone
 from app.core.config import Settings
 from app.core.errors import AuthError, TransientError
+from app.core.timefmt import local_iso
 from app.domain.status import Mode
 from app.pipeline.health import evaluate_health, verdict_of
 from app.resilience.breaker import on_failure
@@ -90,7 +91,7 @@ async def test_no_success_within_threshold_is_critical_in_auto_warning_when_paus
     await _run(db, clock, "skipped", "another run in progress")
     report = await evaluate_health(db, settings, clock)
     assert report.status == "CRITICAL"
-    assert report.reasons == ["no successful run since 2025-06-14T20:00:00.000Z (3 h 1 min)"]
+    assert report.reasons == ["no successful run since 2025-06-14 16:00 EDT (3 h 1 min)"]
     async with db.write() as conn:
         await set_mode(conn, Mode.PAUSED, set_by="alice", set_at=clock.now_iso(), reason="deploy")
     report = await evaluate_health(db, settings, clock)
@@ -127,7 +128,7 @@ async def test_open_breaker_and_low_quota_are_warnings(
     report = await evaluate_health(db, settings, clock)
     assert report.status == "WARNING"
     assert report.reasons == [
-        "MLB Stats API circuit breaker open (until 2025-06-14T20:05:00.000Z; "
+        "MLB Stats API circuit breaker open (until 16:05:00 EDT; "
         "last error: MLB Stats API timed out. It is usually temporary; the next run retries.)",
         "The Odds API circuit breaker open (until an operator resets it; last error: "
         "The Odds API refused the key. Check the credential with `pressbox secrets status`.)",
@@ -255,7 +256,8 @@ async def test_a_lockout_in_force_is_a_warning_even_before_the_first_run(
     (lock,) = report.security.locks
     assert lock.who == "user=mallory sudo=- ssh=-"
     assert report.reasons == [
-        f"break-glass locked for user=mallory sudo=- ssh=- until {lock.until}",
+        "break-glass locked for user=mallory sudo=- ssh=- until "
+        f"{local_iso(lock.until, zone(settings.pipeline.timezone))}",
         "no run yet",
     ]
     assert verdict_of(report).status == "WARNING"
