@@ -32,6 +32,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
+
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.core.private_files import exposure_warnings
@@ -56,7 +58,8 @@ from app.storage.database import (
     sqlite_version_is_safe,
 )
 from app.storage.mode import get_mode
-from app.storage.read.models import SecurityState, Verdict
+from app.storage.read import rewind
+from app.storage.read.models import Run, SecurityState, Verdict
 from app.storage.read.runs import last_delivered_run
 from app.storage.read.security import load_security
 from app.storage.runs import outcome_in
@@ -190,6 +193,15 @@ def _sqlite_notes() -> list[str]:
     ]
 
 
+def _last_run(r: aiosqlite.Row | Run) -> LastRun:
+    """A run row (or a rewound ``Run``) as the report names it."""
+    if isinstance(r, Run):
+        return LastRun(r.id, r.trigger, r.outcome, r.reason, r.started_at, r.finished_at)
+    return LastRun(
+        int(r["id"]), r["trigger"], r["outcome"], r["reason"], r["started_at"], r["finished_at"]
+    )
+
+
 def _age(now: datetime, at: str | None) -> timedelta | None:
     return now - parse_iso(at) if at is not None else None
 
@@ -203,25 +215,39 @@ def _human(delta: timedelta) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
-async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> HealthReport:
-    now = clock.now()
+async def evaluate_health(
+    db: Database, settings: Settings, clock: Clock, *, as_of: datetime | None = None
+) -> HealthReport:
+    """The verdict now, or at ``as_of`` from the state of then (rewind; "now" is that moment)."""
+    now = clock.now() if as_of is None else as_of
     cfg = settings.health
+    limit = max(cfg.failed_runs_critical, 1)
     async with db.read() as conn:
-        mode = await get_mode(conn)
-        attempted, attempted_values = outcome_in(ATTEMPTED)
-        async with conn.execute(
-            f"SELECT * FROM runs WHERE {attempted} ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*attempted_values, max(cfg.failed_runs_critical, 1)),
-        ) as cur:
-            recent = list(await cur.fetchall())
-        delivered = await last_delivered_run(conn)
+        if as_of is None:
+            mode = await get_mode(conn)
+            attempted, attempted_values = outcome_in(ATTEMPTED)
+            async with conn.execute(
+                f"SELECT * FROM runs WHERE {attempted} ORDER BY started_at DESC, id DESC LIMIT ?",
+                (*attempted_values, limit),
+            ) as cur:
+                recent = [_last_run(r) for r in await cur.fetchall()]
+            delivered = await last_delivered_run(conn)
+            async with conn.execute(
+                f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
+            ) as cur:
+                row = await cur.fetchone()
+                first_run = row[0] if row is not None else None
+            rows = await source_health.all_sources(conn)
+        else:
+            at = iso(as_of)
+            mode = await rewind.mode_at(conn, at)
+            recent = [
+                _last_run(r) for r in await rewind.finished_runs_at(conn, at, ATTEMPTED, limit)
+            ]
+            delivered = await rewind.last_delivered_run_at(conn, at)
+            first_run = await rewind.first_run_at(conn, at, ATTEMPTED)
+            rows = await rewind.sources_at(conn, at)
         last_success = delivered.started_at if delivered is not None else None
-        async with conn.execute(
-            f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
-        ) as cur:
-            row = await cur.fetchone()
-            first_run = row[0] if row is not None else None
-        rows = await source_health.all_sources(conn)
         security = await load_security(conn, now, settings.security)
 
     critical: list[str] = []
@@ -240,21 +266,10 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
     if mode.mode is Mode.PAUSED:
         warning.append(f"system paused by {mode.set_by} ({mode.reason}); scheduled runs wait")
 
-    last_run = (
-        LastRun(
-            int(recent[0]["id"]),
-            recent[0]["trigger"],
-            recent[0]["outcome"],
-            recent[0]["reason"],
-            recent[0]["started_at"],
-            recent[0]["finished_at"],
-        )
-        if recent
-        else None
-    )
+    last_run = recent[0] if recent else None
     n = cfg.failed_runs_critical
-    if len(recent) >= n and all(r["outcome"] in UNSUCCESSFUL for r in recent[:n]):
-        critical.append(f"the last {n} runs failed (latest: {recent[0]['reason'] or 'no reason'})")
+    if len(recent) >= n and all(r.outcome in UNSUCCESSFUL for r in recent[:n]):
+        critical.append(f"the last {n} runs failed (latest: {recent[0].reason or 'no reason'})")
     elif last_run is not None and last_run.outcome in {RunOutcome.DEGRADED, *UNSUCCESSFUL}:
         warning.append(
             f"last run {last_run.id} was {last_run.outcome} ({last_run.reason or 'no reason'})"
@@ -364,5 +379,16 @@ def desk_verdict(
 
     async def read() -> Verdict:
         return verdict_of(await evaluate_health(db, settings, clock))
+
+    return read
+
+
+def verdict_at(
+    db: Database, settings: Settings, clock: Clock
+) -> Callable[[datetime], Awaitable[Verdict]]:
+    """The rewound desk's header verdict: ``evaluate_health`` at a moment."""
+
+    async def read(moment: datetime) -> Verdict:
+        return verdict_of(await evaluate_health(db, settings, clock, as_of=moment))
 
     return read
