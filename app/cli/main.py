@@ -153,12 +153,12 @@ def cli(
     ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
     if ctx.invoked_subcommand is None:
         settings = with_settings(ctx)
+        at = _moment(at_text, settings.pipeline.timezone) if at_text is not None else None
         from app.cli.desk import missing_database, open_desk
 
         if (missing := missing_database(settings, demo=demo, create=create)) is not None:
             _say(f"pressbox: {missing}")
             ctx.exit(1)
-        at = _moment(at_text, settings.pipeline.timezone) if at_text is not None else None
         ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None, at=at))
 
 

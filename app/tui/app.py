@@ -63,7 +63,6 @@ REWIND_ACTIONS = frozenset({"rewind", "rewind_step", "live"})
 DASHBOARD_KEYS = (
     ("enter", "Game detail of the highlighted game"),
     ("t", "Times: relative / absolute (local, with the zone)"),
-    *REWIND_KEYS,
 )
 
 log = get_logger(__name__)
@@ -384,6 +383,8 @@ class PressboxApp(App[int]):
         ]
         if not any(self._allowed(action) for action in BREAK_GLASS):
             desk.insert(0, ("X O B", self.why_absent()))
+        if isinstance(self.ctx.data, Rewindable):
+            desk += REWIND_KEYS
         self.push_screen(HelpScreen(title, screen_help(own, desk)))
 
     def action_toggle_times(self) -> None:

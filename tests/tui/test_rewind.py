@@ -20,6 +20,7 @@ from app.storage.read.desk_data import StoredDeskData
 from app.storage.read.rewind_data import RewindDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
+from app.tui.screens.help import HelpScreen
 from app.tui.screens.rewind import RewindPrompt
 from tests.support.rewind_day import AFTER_THE_DAY, FINISHES, replay_day
 from widgets.health_panel import HealthPanel
@@ -228,3 +229,13 @@ def test_at_opens_the_desk_rewound(day_db: Database, monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(cli, ["--db", str(day_db.path), "--at", "2024-07-01 15:00"])
     assert result.exit_code == 0, result.output
     assert opened == [FINISHES[1]]
+
+
+async def test_help_lists_the_rewind_keys_on_a_desk_that_can_rewind(day_db) -> None:
+    app = rewind_desk(day_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = [key for key, _ in app.screen.keys]  # type: ignore[attr-defined]
+        assert {"w", "[ / ]", "L"} <= set(keys)

@@ -105,9 +105,10 @@ async def finished_runs_at(
     where, values = outcome_in(outcomes)
     rows = await fetch_rows(
         conn,
-        f"SELECT * FROM runs WHERE {where} AND finished_at <= ? "
+        # A run finished by then started by then: the bound keeps the scan on runs_by_start.
+        f"SELECT * FROM runs WHERE {where} AND started_at <= ? AND finished_at <= ? "
         "ORDER BY started_at DESC, id DESC LIMIT ?",
-        (*values, at, limit),
+        (*values, at, at, limit),
     )
     return await _with_stages(conn, rows, at)
 
@@ -186,14 +187,17 @@ async def daemon_at(conn: aiosqlite.Connection, at: str) -> DaemonState | None:
 
 async def sources_at(conn: aiosqlite.Connection, at: str) -> list[SourceHealthRow]:
     """Each source's ``source_health`` row as its last write before ``at`` left it."""
-    rows = await fetch_rows(
-        conn,
-        "SELECT *, at AS updated_at FROM source_health_history WHERE id IN "
-        "(SELECT MAX(id) FROM source_health_history WHERE at <= ? GROUP BY source) "
-        "ORDER BY source",
-        (at,),
-    )
-    return [from_row(SourceHealthRow, r) for r in rows]
+    found: list[SourceHealthRow] = []
+    for source in await fetch_rows(conn, "SELECT source FROM source_health ORDER BY source"):
+        # One index seek per source, however long the history.
+        rows = await fetch_rows(
+            conn,
+            "SELECT *, at AS updated_at FROM source_health_history WHERE source = ? "
+            "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
+            (source["source"], at),
+        )
+        found += [from_row(SourceHealthRow, r) for r in rows]
+    return found
 
 
 _GAME_AT = (
