@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import TransientError
-from app.domain.records import Game, Quote
+from app.domain.records import Quote
 from app.resilience.breaker import on_failure, on_success
 from app.storage.database import Database
 from app.storage.games import upsert_games
 from app.storage.odds import record_quotes
 
-
-def _game(**changes: object) -> Game:
-    game = Game(
-        game_pk=777370,
-        official_date=date(2025, 6, 14),
-        start_time=datetime(2025, 6, 14, 23, 10, tzinfo=UTC),
-        away_team_id=147,
-        away_team="New York Yankees",
-        home_team_id=111,
-        home_team="Boston Red Sox",
-        abstract_state="Preview",
-        status_code="S",
-        status="Scheduled",
-        inning=None,
-        inning_half=None,
-        away_score=None,
-        home_score=None,
-        double_header="N",
-        game_number=1,
-    )
-    return dataclasses.replace(game, **changes)  # type: ignore[arg-type]
+from .test_games_store import _game
 
 
 async def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
@@ -46,18 +26,19 @@ async def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
 
 async def test_a_game_keeps_a_row_per_change_and_none_for_a_repeat(db: Database) -> None:
     for at, game in [
-        ("2025-06-14T20:00:00.000Z", _game()),
-        ("2025-06-14T20:05:00.000Z", _game()),  # the same answer again: no row
-        ("2025-06-14T23:20:00.000Z", _game(abstract_state="Live", status_code="I", inning=1)),
-        ("2025-06-14T23:40:00.000Z", _game(abstract_state="Live", status_code="I", inning=2)),
+        ("2025-06-15T03:00:00.000Z", _game()),
+        ("2025-06-15T03:05:00.000Z", _game()),  # the same answer again: no row
+        ("2025-06-15T03:20:00.000Z", _game(inning=7)),
+        ("2025-06-15T03:40:00.000Z", _game(inning=7, away_score=4)),
+        ("2025-06-15T03:45:00.000Z", _game(inning=7, away_score=None)),  # score kept: no row
     ]:
         async with db.write() as conn:
             await upsert_games(conn, [game], at)
-    rows = await _rows(db, "SELECT at, status_code, inning FROM game_history ORDER BY id")
+    rows = await _rows(db, "SELECT at, inning, away_score FROM game_history ORDER BY id")
     assert rows == [
-        ("2025-06-14T20:00:00.000Z", "S", None),
-        ("2025-06-14T23:20:00.000Z", "I", 1),
-        ("2025-06-14T23:40:00.000Z", "I", 2),
+        ("2025-06-15T03:00:00.000Z", 6, 3),
+        ("2025-06-15T03:20:00.000Z", 7, 3),
+        ("2025-06-15T03:40:00.000Z", 7, 4),
     ]
 
 
