@@ -361,7 +361,8 @@ MIGRATIONS: list[str] = [
     # a trigger in the transaction of the current-state write it copies, so no writer can
     # forget one and no run commits twice. Mode changes are not copied: every override is
     # in audit_log with its time, target and reason. Line prices are odds_moves; a line a
-    # book pulled (gone from odds_latest) is in odds_pulls.
+    # book pulled (gone from odds_latest) is in odds_pulls; the analytics' judgements (kept
+    # by app/storage/judgement_history.py, not a trigger: only what changed is a row).
     """
     -- Retries of the source's last fetch (attempts after the first).
     ALTER TABLE source_health ADD COLUMN last_retries INTEGER;
@@ -529,6 +530,54 @@ MIGRATIONS: list[str] = [
         run_id      INTEGER
     );
     CREATE INDEX odds_pulls_by_key ON odds_pulls(event_id, market, book, outcome, id);
+
+    -- The analytics' judgements as they stood from valid_from to valid_to (NULL: still).
+    -- A run that judges a line the same leaves its row open; a change closes it and opens
+    -- a new one (app/storage/judgement_history.py). Seeded with the current judgements.
+    CREATE TABLE fair_price_history (
+        id            INTEGER PRIMARY KEY,
+        event_id      TEXT NOT NULL,
+        market        TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        point         REAL NOT NULL,
+        fair_prob     REAL NOT NULL,
+        fair_american INTEGER NOT NULL,
+        books         INTEGER NOT NULL,
+        method        TEXT NOT NULL,
+        valid_from    TEXT NOT NULL,
+        valid_to      TEXT
+    );
+    CREATE INDEX fair_price_history_by_event ON fair_price_history(event_id, valid_from);
+    CREATE INDEX fair_price_history_open ON fair_price_history(event_id, market, outcome, point)
+        WHERE valid_to IS NULL;
+    INSERT INTO fair_price_history (event_id, market, outcome, point, fair_prob, fair_american,
+        books, method, valid_from)
+        SELECT event_id, market, outcome, point, fair_prob, fair_american, books, method,
+            computed_at FROM fair_prices;
+    CREATE TABLE price_edge_history (
+        id          INTEGER PRIMARY KEY,
+        event_id    TEXT NOT NULL,
+        market      TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        point       REAL NOT NULL,
+        book        TEXT NOT NULL,
+        price       INTEGER NOT NULL,
+        fair_prob   REAL,
+        edge        REAL,
+        is_value    INTEGER NOT NULL,
+        is_best     INTEGER NOT NULL,
+        verdict     TEXT NOT NULL,
+        note        TEXT,
+        valid_from  TEXT NOT NULL,
+        valid_to    TEXT
+    );
+    CREATE INDEX price_edge_history_by_event ON price_edge_history(event_id, valid_from);
+    CREATE INDEX price_edge_history_open ON price_edge_history(
+        event_id, market, outcome, point, book) WHERE valid_to IS NULL;
+    INSERT INTO price_edge_history (event_id, market, outcome, point, book, price, fair_prob,
+        edge, is_value, is_best, verdict, note, valid_from)
+        SELECT event_id, market, outcome, point, book, price, fair_prob, edge, is_value,
+            is_best, verdict, note, computed_at FROM price_edges;
     """,
 ]
 

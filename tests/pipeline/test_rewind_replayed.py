@@ -4,12 +4,13 @@ then the whole day replayed and the data rewound to those three moments: identic
 The recording is ``clv_day_2024-07-01`` (four runs: value flagged, a line move, a game in
 play with the other's close, the finals). Live snapshots are read as the desk reads them
 (``StoredDeskData`` with the health verdict on the run's own clock); the rewound ones by
-``RewindDeskData`` at the run's finish once every run has landed.
+``RewindDeskData`` at the run's finish once every run has landed: dashboard, health line,
+and the game detail of every game on the slate, edges and fair prices included.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
@@ -61,17 +62,6 @@ async def _rewound(db: Database, settings: Settings, moment: datetime) -> Taken:
     return Taken(moment, dashboard, details, report.line())
 
 
-def _without_judgements(detail: GameDetail | None) -> GameDetail | None:
-    """The detail less what only the newest judgement keeps (edges and fair prices)."""
-    if detail is None:
-        return None
-    prices = tuple(
-        replace(p, fair_prob=None, edge=None, is_value=False, is_best=False, verdict="", note=None)
-        for p in detail.prices
-    )
-    return replace(detail, prices=prices, fair=())
-
-
 @pytest.fixture
 async def day_taken(db: Database, settings: Settings) -> list[Taken]:
     taken: list[Taken] = []
@@ -102,15 +92,14 @@ async def test_the_dashboard_and_health_rewound_to_three_runs_are_what_they_were
     assert now.dashboard.games != day_taken[0].dashboard.games
 
 
-async def test_game_detail_rewound_shows_that_moments_game_lines_and_history(
+async def test_game_detail_rewound_to_three_runs_is_what_it_was_live(
     db: Database, settings: Settings, day_taken: list[Taken]
 ) -> None:
-    last = day_taken[-1]
     for live in day_taken:
         rewound = await _rewound(db, settings, live.moment)
-        assert rewound.details.keys() == live.details.keys()
-        for game_pk, detail in live.details.items():
-            assert _without_judgements(rewound.details[game_pk]) == _without_judgements(detail)
-    # At the newest moment nothing was judged since: the whole detail is the same.
-    rewound_last = await _rewound(db, settings, last.moment)
-    assert rewound_last.details == last.details
+        assert rewound.details == live.details, live.moment
+    # Edges, fair prices and the in-play marks differ between the moments: compared, not equal.
+    first, _, third = day_taken
+    assert first.details != third.details
+    judged = [p for d in first.details.values() if d for p in d.prices if p.edge is not None]
+    assert judged, "run 1 judged prices (edges) that a later run replaced"

@@ -10,10 +10,12 @@ import pytest
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import TransientError
-from app.domain.records import Quote
+from app.domain.records import FairPrice, Quote
 from app.resilience.breaker import on_failure, on_success
+from app.storage.analytics_store import replace_fair_prices
 from app.storage.database import Database
 from app.storage.games import upsert_games
+from app.storage.judgement_history import FAIR, judged_at
 from app.storage.odds import record_quotes
 
 from .test_games_store import _game
@@ -77,3 +79,32 @@ async def test_a_pulled_line_is_recorded(db: Database) -> None:
     assert await _rows(db, "SELECT book, observed_at, run_id FROM odds_pulls") == [
         ("fanduel", "2025-06-14T20:05:00.000Z", 2)
     ]
+
+
+async def test_a_judgement_is_a_row_while_it_stands_and_closed_when_it_changes(
+    db: Database,
+) -> None:
+    def fair(outcome: str, prob: float) -> FairPrice:
+        return FairPrice("ev1", "h2h", outcome, 0.0, prob, -110, 4, "proportional")
+
+    for at, prices in [
+        ("2025-06-14T17:00:00.000Z", [fair("Home", 0.52), fair("Away", 0.48)]),
+        ("2025-06-14T17:05:00.000Z", [fair("Home", 0.52), fair("Away", 0.48)]),  # the same
+        ("2025-06-14T17:10:00.000Z", [fair("Home", 0.55)]),  # moved, and Away not priced
+    ]:
+        async with db.write() as conn:
+            await replace_fair_prices(conn, ["ev1"], prices, at, None)
+    rows = await _rows(
+        db,
+        "SELECT outcome, fair_prob, valid_from, valid_to FROM fair_price_history ORDER BY id",
+    )
+    assert rows == [
+        ("Home", 0.52, "2025-06-14T17:00:00.000Z", "2025-06-14T17:10:00.000Z"),
+        ("Away", 0.48, "2025-06-14T17:00:00.000Z", "2025-06-14T17:10:00.000Z"),
+        ("Home", 0.55, "2025-06-14T17:10:00.000Z", None),
+    ]
+    async with db.read() as conn:
+        then = await judged_at(conn, FAIR, "ev1", "2025-06-14T17:07:00.000Z")
+        now = await judged_at(conn, FAIR, "ev1", "2025-06-14T17:10:00.000Z")
+    assert [(r["outcome"], r["fair_prob"]) for r in then] == [("Home", 0.52), ("Away", 0.48)]
+    assert [(r["outcome"], r["fair_prob"]) for r in now] == [("Home", 0.55)]

@@ -7,9 +7,8 @@ stages by their start and finish, the mode from the current row if it was set by
 then and else from the audited overrides. A run still going at the moment reads as
 ``running``, as the live desk showed it.
 
-Judgements are kept only as the latest one (``price_edges``, ``fair_prices``): a
-rewound game detail shows them where they were made at or before the moment and
-no edge where they were made later, rather than an edge of another moment.
+The analytics' judgements (edge, fair price, verdict) come from their history
+(``app.storage.judgement_history``), as they stood at the moment.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from app.domain.records import FairPrice
 from app.domain.status import DELIVERED, Mode, RunOutcome
 from app.security.identity import Actor
 from app.storage.database import Database
+from app.storage.judgement_history import EDGES, FAIR, judged_at
 from app.storage.mode import DEFAULT_MODE, get_mode
 from app.storage.read import events
 from app.storage.read.game_detail import book_prices, line_history
@@ -310,17 +310,8 @@ async def load_game_detail_at(db: Database, game_pk: int, as_of: str) -> GameDet
         if not event_id:
             return GameDetail(game=game_line(game, [], 0), prices=(), fair=(), history=())
         odds = await _lines_at(conn, (event_id,), as_of, "m.market, m.outcome, m.book")
-        judged = await fetch_rows(
-            conn,
-            "SELECT * FROM price_edges WHERE event_id = ? AND computed_at <= ?",
-            (event_id, as_of),
-        )
-        fair_rows = await fetch_rows(
-            conn,
-            "SELECT * FROM fair_prices WHERE event_id = ? AND computed_at <= ? "
-            "ORDER BY market, outcome, point",
-            (event_id, as_of),
-        )
+        judged = await judged_at(conn, EDGES, event_id, as_of)
+        fair_rows = await judged_at(conn, FAIR, event_id, as_of, "market, outcome, point")
         bets = await fetch_rows(conn, _BETS_AT.format(where="event_id = ?"), (event_id, as_of))
         moves = await fetch_rows(
             conn,
