@@ -32,3 +32,11 @@ async def replay_day(settings: Settings, db: Database, tmp: Path, *, runs: int =
     for path in sorted(DAY.glob("*.json"))[: 2 * runs]:
         shutil.copy(path, folder / path.name)
     await replay_recording(settings, db, folder)
+
+
+async def steady_timings(db: Database) -> None:
+    """Latencies and stage durations are this machine's timing: fixed where pictures compare."""
+    async with db.write() as conn:
+        await conn.execute("UPDATE source_health SET latency_ms = 120")
+        await conn.execute("UPDATE source_health_history SET latency_ms = 120")
+        await conn.execute("UPDATE run_stages SET duration_ms = 10")

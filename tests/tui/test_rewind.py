@@ -22,7 +22,7 @@ from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from app.tui.screens.help import HelpScreen
 from app.tui.screens.rewind import RewindPrompt
-from tests.support.rewind_day import AFTER_THE_DAY, FINISHES, replay_day
+from tests.support.rewind_day import AFTER_THE_DAY, FINISHES, replay_day, steady_timings
 from widgets.health_panel import HealthPanel
 from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
@@ -172,6 +172,9 @@ async def test_the_rewound_desk_renders_what_the_live_desk_rendered_then(
     partial = tmp_path / "partial.db"
     async with Database(partial) as db:
         await replay_day(day_settings(partial), db, tmp_path, runs=2)
+        await steady_timings(db)
+    async with Database(day_db.path) as db:
+        await steady_timings(db)
     settings = day_settings(partial)
     live_db = Database(partial)
     clock = FixedClock(FINISHES[1])

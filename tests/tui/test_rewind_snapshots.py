@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.storage.database import Database
-from tests.support.rewind_day import FINISHES, replay_day
+from tests.support.rewind_day import FINISHES, replay_day, steady_timings
 
 from .conftest import wait_for
 from .test_rewind import day_settings, rewind_desk
@@ -26,10 +26,7 @@ def day_file(tmp_path: Path) -> Path:
     async def prepare() -> None:
         async with Database(path) as db:
             await replay_day(day_settings(path), db, tmp_path)
-            # Latency and stage durations are this machine's timing: fixed for the picture.
-            async with db.write() as conn:
-                await conn.execute("UPDATE source_health_history SET latency_ms = 120")
-                await conn.execute("UPDATE run_stages SET duration_ms = 10")
+            await steady_timings(db)
 
     asyncio.run(prepare())
     return path
