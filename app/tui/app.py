@@ -531,7 +531,11 @@ class PressboxApp(App[int]):
         self.poller.invalidate()
         self.refresh_bindings()
         self.dashboard.tick()
-        self._poll_once()
+        # Poll now if none is in flight; never restart one mid-read (a cancelled worker can
+        # leave its read snapshot open). One in flight loads the old moment, the next the new.
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._start_poll()
 
     def action_rewind(self) -> None:
         def chosen(moment: datetime | None) -> None:
