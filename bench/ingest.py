@@ -256,7 +256,13 @@ def build_season(path: Path, rng: random.Random, moves_per_line: int) -> dict[st
                     n,
                 )
             )
-        conn.executemany("INSERT INTO games VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", games)
+        conn.executemany(
+            "INSERT INTO games (game_pk, official_date, start_time, away_team_id, away_team, "
+            "home_team_id, home_team, abstract_state, status_code, status, inning, inning_half, "
+            "away_score, home_score, double_header, game_number, odds_event_id, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            games,
+        )
         conn.executemany("INSERT INTO odds_events VALUES (?,?,?,?,?,?,?)", events)
         conn.executemany("INSERT INTO odds_latest VALUES (?,?,?,?,?,?,?,?)", latest)
         conn.executemany(
@@ -264,7 +270,12 @@ def build_season(path: Path, rng: random.Random, moves_per_line: int) -> dict[st
             "book_updated_at, observed_at, run_id) VALUES (?,?,?,?,?,?,?,?,?)",
             moves,
         )
-        conn.executemany("INSERT INTO value_bets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", bets)
+        conn.executemany(
+            "INSERT INTO value_bets (event_id, market, outcome, point, book, official_date, "
+            "game_pk, price, fair_prob, edge, stake, active, first_seen_at, updated_at, run_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            bets,
+        )
         runs = [
             (
                 "schedule",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -12,9 +13,9 @@ from app.core.errors import PressboxError
 from app.core.logging import get_logger
 from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
-from app.pipeline.health import desk_verdict
+from app.pipeline.health import desk_verdict, verdict_at
 from app.storage.database import Database
-from app.storage.read.desk_data import StoredDeskData
+from app.storage.read.rewind_data import RewindDeskData
 from app.tui.actions import ControlActions
 from app.tui.launch import DeskParts, desk_app
 
@@ -91,8 +92,17 @@ async def desk_parts(settings: Settings, db: Database, *, demo: bool) -> DeskPar
     return DeskParts(control=actions, background=background, notices=notices)
 
 
-async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
-    """Open the database, run the desk (its parts wired after the first frame), close it."""
+async def run_desk(
+    settings: Settings,
+    *,
+    demo: bool,
+    parts: PartsFactory | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Open the database, run the desk (its parts wired after the first frame), close it.
+
+    ``at`` (``pressbox --at``) opens it rewound to that moment; ``w`` rewinds a live one.
+    """
     db = Database.from_settings(settings.db)
     await db.open()
     try:
@@ -105,9 +115,16 @@ async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None
         async def wire() -> DeskParts:
             return await parts(db) if parts is not None else DeskParts()
 
+        clock = Clock()
+        data = RewindDeskData(
+            db,
+            verdict=desk_verdict(db, settings, clock),
+            verdict_at=verdict_at(db, settings, clock),
+            moment=at,
+        )
         app = desk_app(
             settings,
-            StoredDeskData(db, verdict=desk_verdict(db, settings, Clock())),
+            data,
             demo=demo,
             wire=wire if parts is not None else None,
         )
@@ -118,7 +135,13 @@ async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None
         await db.close()
 
 
-def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = None) -> int:
+def launch_desk(
+    settings: Settings,
+    *,
+    demo: bool,
+    parts: PartsFactory | None = None,
+    at: datetime | None = None,
+) -> int:
     """The ``pressbox`` command's body; returns the exit status.
 
     ``parts`` builds, on the desk's opened database, the control service's actions,
@@ -126,7 +149,7 @@ def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = 
     notices about what is missing.
     """
     try:
-        return asyncio.run(run_desk(settings, demo=demo, parts=parts))
+        return asyncio.run(run_desk(settings, demo=demo, parts=parts, at=at))
     except PressboxError as exc:
         # The desk never started (or has already restored the terminal): one line, no traceback.
         log.error("desk could not start", error=exc.one_line())
@@ -134,8 +157,10 @@ def launch_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None = 
         return exc.exit_code
 
 
-def open_desk(settings: Settings, *, demo: bool, fresh_demo_db: bool) -> int:
-    if demo and fresh_demo_db:
+def open_desk(
+    settings: Settings, *, demo: bool, fresh_demo_db: bool, at: datetime | None = None
+) -> int:
+    if demo and fresh_demo_db and at is None:
         from app.runtime import remove_database_files
 
         remove_database_files(settings.db.path)
@@ -143,4 +168,4 @@ def open_desk(settings: Settings, *, demo: bool, fresh_demo_db: bool) -> int:
     async def parts(db: Database) -> DeskParts:
         return await desk_parts(settings, db, demo=demo)
 
-    return launch_desk(settings, demo=demo, parts=parts)
+    return launch_desk(settings, demo=demo, parts=parts, at=at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,12 @@ class LazyGroup(click.Group):
     help="Show the version, the SQLite version and the database's schema version.",
 )
 @click.option("--create", is_flag=True, help="The desk: create the database if it is missing.")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="TIME",
+    help='The desk rewound to TIME, read-only: "2026-07-04 19:42" (local) or with an offset.',
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -129,6 +136,7 @@ def cli(
     config_path: Path | None,
     show_version: bool,
     create: bool,
+    at_text: str | None,
 ) -> None:
     """pressbox: monitor and control desk for the MLB betting data pipeline.
 
@@ -145,12 +153,25 @@ def cli(
     ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
     if ctx.invoked_subcommand is None:
         settings = with_settings(ctx)
+        at = _moment(at_text, settings.pipeline.timezone) if at_text is not None else None
         from app.cli.desk import missing_database, open_desk
 
         if (missing := missing_database(settings, demo=demo, create=create)) is not None:
             _say(f"pressbox: {missing}")
             ctx.exit(1)
-        ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None))
+        ctx.exit(open_desk(settings, demo=demo, fresh_demo_db=db_path is None, at=at))
+
+
+def _moment(text: str, tz_name: str) -> datetime:
+    """``--at``'s moment; a bad one is a usage error (one line, exit 2)."""
+    from app.core.clock import Clock, zone
+    from app.core.errors import ConfigurationError
+    from app.core.moment import parse_moment
+
+    try:
+        return parse_moment(text, zone(tz_name), now=Clock().now())
+    except ConfigurationError as exc:
+        raise click.BadParameter(exc.one_line(), param_hint="'--at'") from None
 
 
 def _say(line: str) -> None:

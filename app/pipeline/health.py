@@ -55,11 +55,14 @@ from app.storage.database import (
     sqlite_version,
     sqlite_version_is_safe,
 )
+from app.storage.read import rewind
 from app.storage.read.health_facts import AttemptedRun as LastRun
 from app.storage.read.health_facts import HealthFacts, read_health_facts
 from app.storage.read.models import DashboardSnapshot, SecurityState, Verdict
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from app.storage.read.desk_data import VerdictRead
 
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
@@ -194,12 +197,19 @@ def _human(delta: timedelta) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
-async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> HealthReport:
-    now = clock.now()
+async def evaluate_health(
+    db: Database, settings: Settings, clock: Clock, *, as_of: datetime | None = None
+) -> HealthReport:
+    """The verdict now, or at ``as_of`` from the state of then (rewind; "now" is that moment)."""
+    now = clock.now() if as_of is None else as_of
+    recent_runs = settings.health.failed_runs_critical
     async with db.read() as conn:
-        facts = await read_health_facts(
-            conn, now, settings.security, recent_runs=settings.health.failed_runs_critical
-        )
+        if as_of is None:
+            facts = await read_health_facts(conn, now, settings.security, recent_runs=recent_runs)
+        else:
+            facts = await rewind.health_facts_at(
+                conn, as_of, settings.security, recent_runs=recent_runs
+            )
     return judge(facts, settings, now, db.path)
 
 
@@ -352,5 +362,16 @@ def desk_verdict(db: Database, settings: Settings, clock: Clock) -> VerdictRead:
             sources=snapshot.sources,
         )
         return verdict_of(judge(facts, settings, now, db.path))
+
+    return read
+
+
+def verdict_at(
+    db: Database, settings: Settings, clock: Clock
+) -> Callable[[datetime], Awaitable[Verdict]]:
+    """The rewound desk's header verdict: ``evaluate_health`` at a moment."""
+
+    async def read(moment: datetime) -> Verdict:
+        return verdict_of(await evaluate_health(db, settings, clock, as_of=moment))
 
     return read

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from app.domain.records import BestPrice, FairPrice, PriceEdge, PriceMark, ValueBet, Verdict
+from app.storage import judgement_history
 
 _CHUNK = 500
 
@@ -65,31 +66,23 @@ async def replace_fair_prices(
     run_id: int | None,
 ) -> int:
     """The evaluated events' fair prices become exactly ``prices``. Inside ``db.write()``."""
+    before = await judgement_history.standing(conn, judgement_history.FAIR, event_ids)
     for chunk in _chunks(sorted(set(event_ids))):
         marks = ",".join("?" * len(chunk))
         await conn.execute(
             f"DELETE FROM fair_prices WHERE event_id IN ({marks})",
             tuple(chunk),
         )
+    rows = [
+        (p.event_id, p.market, p.outcome, p.point, p.fair_prob, p.fair_american, p.books, p.method)
+        for p in prices
+    ]
     await conn.executemany(
         "INSERT OR REPLACE INTO fair_prices (event_id, market, outcome, point, fair_prob, "
         "fair_american, books, method, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                p.event_id,
-                p.market,
-                p.outcome,
-                p.point,
-                p.fair_prob,
-                p.fair_american,
-                p.books,
-                p.method,
-                computed_at,
-                run_id,
-            )
-            for p in prices
-        ],
+        [(*row, computed_at, run_id) for row in rows],
     )
+    await judgement_history.keep(conn, judgement_history.FAIR, before, rows, computed_at)
     return len(prices)
 
 
@@ -108,6 +101,7 @@ async def replace_price_edges(
     line, too few books) is stored with its verdict and note, ``fair_prob`` and
     ``edge`` NULL; so is a best price nothing else covers.
     """
+    before = await judgement_history.standing(conn, judgement_history.EDGES, event_ids)
     for chunk in _chunks(sorted(set(event_ids))):
         holes = ",".join("?" * len(chunk))
         await conn.execute(f"DELETE FROM price_edges WHERE event_id IN ({holes})", tuple(chunk))
@@ -139,6 +133,7 @@ async def replace_price_edges(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(*row, computed_at, run_id) for row in rows.values()],
     )
+    await judgement_history.keep(conn, judgement_history.EDGES, before, rows.values(), computed_at)
     return len(rows)
 
 

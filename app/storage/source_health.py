@@ -67,14 +67,19 @@ async def set_circuit(
 
 
 async def record_success(
-    conn: aiosqlite.Connection, source: str, *, at: str, latency_ms: float | None
+    conn: aiosqlite.Connection,
+    source: str,
+    *,
+    at: str,
+    latency_ms: float | None,
+    retries: int | None = None,
 ) -> None:
     """A good answer: the circuit closes and the failure count starts again."""
     columns = (
         "circuit_state = ?, consecutive_failures = 0, opened_at = NULL, last_success_at = ?, "
-        "latency_ms = COALESCE(?, latency_ms)"
+        "latency_ms = COALESCE(?, latency_ms), last_retries = ?"
     )
-    await _update(conn, source, at, columns, (CircuitState.CLOSED, at, latency_ms))
+    await _update(conn, source, at, columns, (CircuitState.CLOSED, at, latency_ms, retries))
 
 
 async def record_failure(
@@ -88,12 +93,14 @@ async def record_failure(
     error: str,
     at: str,
     latency_ms: float | None,
+    retries: int | None = None,
 ) -> None:
     columns = (
         "circuit_state = ?, consecutive_failures = ?, opened_at = ?, last_error_kind = ?, "
-        "last_error = ?, last_error_at = ?, latency_ms = COALESCE(?, latency_ms)"
+        "last_error = ?, last_error_at = ?, latency_ms = COALESCE(?, latency_ms), "
+        "last_retries = ?"
     )
-    values = (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms)
+    values = (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms, retries)
     await _update(conn, source, at, columns, values)
 
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from app.tui.context import DeskContext
 from app.tui.data import DeskData
 from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
+from app.tui.rewind import REWIND_KEYS, Rewindable, RewindClock
 from app.tui.screens.dashboard import DashboardScreen
 
 # Every other screen is imported where it is opened: none is needed for the first frame
@@ -54,6 +56,7 @@ MINUTE_S = 60.0
 # How long the first frame waits for the first snapshot before it is drawn without it.
 FIRST_SNAPSHOT_WAIT_S = 1.0
 BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "reset_breaker"}
+REWIND_ACTIONS = frozenset({"rewind", "rewind_step", "live"})
 # The dashboard's own keys (its bindings are the desk's, listed after these).
 DASHBOARD_KEYS = (
     ("enter", "Game detail of the highlighted game"),
@@ -109,6 +112,11 @@ class PressboxApp(App[int]):
         Binding("T", "toggle_times", "Times", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # Rewind (issue 13): the desk as it stood at a moment, read-only; listed in the help.
+        Binding("w", "rewind", "Rewind", show=False),
+        Binding("left_square_bracket", "rewind_step(-1)", "Run back", show=False),
+        Binding("right_square_bracket", "rewind_step(1)", "Run on", show=False),
+        Binding("L", "live", "Live", show=False),
     ]
 
     def __init__(
@@ -127,7 +135,10 @@ class PressboxApp(App[int]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.ctx = DeskContext(settings, data, clock or Clock())
+        self.rewind_clock = RewindClock(clock or Clock())
+        self.ctx = DeskContext(settings, data, self.rewind_clock)
+        if isinstance(data, Rewindable):
+            self.rewind_clock.moment = data.moment  # `pressbox --at`: rewound from the first frame
         self.control = control or ControlActions()
         self.read_only = settings.dashboard.read_only
         self.flags = BannerFlags(
@@ -390,7 +401,7 @@ class PressboxApp(App[int]):
     # -- actions -----------------------------------------------------------------------
 
     def _allowed(self, action: str) -> bool:
-        if self.read_only:
+        if self.read_only or self.rewind_clock.moment is not None:
             return False
         return getattr(self.control, BREAK_GLASS[action]) is not None
 
@@ -399,9 +410,13 @@ class PressboxApp(App[int]):
             return self._allowed(action)
         if action == "absent":
             return not self._allowed(str(parameters[0]))
+        if action in REWIND_ACTIONS:
+            return self._rewind_offered(action)
         return True
 
     def why_absent(self) -> str:
+        if self.rewind_clock.moment is not None:
+            return "rewound desk: X/O/B are off while it shows the past; L returns to live"
         if self.read_only:
             return (
                 "read-only desk: X/O/B are off (--read-only or dashboard.read_only); "
@@ -436,6 +451,8 @@ class PressboxApp(App[int]):
         ]
         if not any(self._allowed(action) for action in BREAK_GLASS):
             desk.insert(0, ("X O B", self.why_absent()))
+        if isinstance(self.ctx.data, Rewindable):
+            desk += REWIND_KEYS
         self.push_screen(HelpScreen(title, screen_help(own, desk)))
 
     def action_toggle_times(self) -> None:
@@ -580,3 +597,57 @@ class PressboxApp(App[int]):
             **self._guards(),
         )
         self.push_screen(BreakGlassScreen(spec, reset))
+
+    # -- rewind: the desk as it stood at a moment ------------------------------------------
+
+    def _rewind_offered(self, action: str) -> bool:
+        if not isinstance(self.ctx.data, Rewindable):
+            return False
+        return action != "live" or self.rewind_clock.moment is not None
+
+    def rewind_to(self, moment: datetime | None) -> None:
+        """Stand the whole desk at ``moment`` (None: live again) and load it once."""
+        data = self.ctx.data
+        if not isinstance(data, Rewindable):
+            return
+        while self.screen is not self.dashboard and len(self.screen_stack) > 1:
+            self.pop_screen()
+        data.rewind(moment)
+        self.rewind_clock.moment = moment
+        self.poller.invalidate()
+        self.refresh_bindings()
+        self.dashboard.tick()
+        # Poll now if none is in flight; never restart one mid-read (a cancelled worker can
+        # leave its read snapshot open). One in flight loads the old moment, the next the new.
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._start_poll()
+
+    def action_rewind(self) -> None:
+        def chosen(moment: datetime | None) -> None:
+            if moment is not None:
+                self.rewind_to(moment)
+
+        from app.tui.screens.rewind import RewindPrompt
+
+        self.push_screen(RewindPrompt(self.ctx.tz, self.rewind_clock.base), chosen)
+
+    async def action_rewind_step(self, step: int) -> None:
+        data = self.ctx.data
+        if not isinstance(data, Rewindable):
+            return
+        try:
+            found = await data.run_finish_beside(self.rewind_clock.now(), later=step > 0)
+        except PressboxError as exc:
+            self.notify(exc.one_line(), title="Rewind", severity="error")
+            return
+        if found is None:
+            where = "no later run: L returns to live" if step > 0 else "no earlier run stored"
+            self.notify(where, title="Rewind", timeout=3)
+            return
+        self.rewind_to(found)
+
+    def action_live(self) -> None:
+        if self.rewind_clock.moment is not None:
+            self.rewind_to(None)
+            self.notify("live again", title="Rewind", timeout=2)

@@ -151,3 +151,13 @@ def notices(
         parts.append(f"[bold yellow]STALE[/] {markup_field(stale)}")
     parts.extend(f"[yellow]{markup_field(n)}[/]" for n in flags.notices)
     return parts
+
+
+# -- rewind (`w`, `[`, `]`, `L`, ``pressbox --at``) ---------------------------------------
+REWIND_STYLE = "bold white on dark_magenta"
+
+
+def rewind_notice(moment: datetime, tz: ZoneInfo) -> str:
+    """First on the banner while rewound: the moment, with its zone, and the way back."""
+    local = moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return f"[{REWIND_STYLE}] REWIND {local} [/] read-only · [ ] step by run · L live"

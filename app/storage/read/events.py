@@ -30,7 +30,34 @@ def _newest_first(event: Event) -> tuple[datetime, str, int]:
     return parse_iso(event.at), kind, int(row_id)
 
 
-async def recent_events(conn: aiosqlite.Connection, limit: int) -> tuple[Event, ...]:
+# The feed at a past moment: a run finished later was still running; an alert sent later
+# was pending (its other ends are not timed); nothing written later had happened.
+_RUNS_AT = (
+    "SELECT id, trigger, CASE WHEN finished_at <= ? THEN outcome ELSE 'running' END AS outcome, "
+    "CASE WHEN finished_at <= ? THEN reason END AS reason, "
+    "CASE WHEN finished_at <= ? THEN finished_at ELSE started_at END AS at "
+    "FROM runs WHERE started_at <= ? ORDER BY at DESC, id DESC LIMIT ?"
+)
+_ALERTS_AT = (
+    "SELECT id, kind, subject, CASE WHEN status = 'sent' AND NOT sent_at <= ? "
+    "THEN 'pending' ELSE status END AS status, created_at FROM alerts "
+    "WHERE created_at <= ? ORDER BY id DESC LIMIT ?"
+)
+_AUDIT_AT = (
+    "SELECT id, at, action, target, outcome, reason FROM audit_log WHERE at <= ? "
+    "ORDER BY id DESC LIMIT ?"
+)
+
+
+async def recent_events(
+    conn: aiosqlite.Connection, limit: int, *, as_of: str | None = None
+) -> tuple[Event, ...]:
+    """The newest ``limit`` events; at ``as_of`` (an ``iso`` time), as the feed stood then."""
+    if as_of is not None:
+        runs = await fetch_rows(conn, _RUNS_AT, (as_of, as_of, as_of, as_of, limit))
+        alerts = await fetch_rows(conn, _ALERTS_AT, (as_of, as_of, limit))
+        audit = await fetch_rows(conn, _AUDIT_AT, (as_of, limit))
+        return _merged(runs, alerts, audit, limit)
     runs = await fetch_rows(
         conn,
         "SELECT id, trigger, outcome, reason, COALESCE(finished_at, started_at) AS at "
@@ -47,6 +74,12 @@ async def recent_events(conn: aiosqlite.Connection, limit: int) -> tuple[Event, 
         "SELECT id, at, action, target, outcome, reason FROM audit_log ORDER BY id DESC LIMIT ?",
         (limit,),
     )
+    return _merged(runs, alerts, audit, limit)
+
+
+def _merged(
+    runs: list[aiosqlite.Row], alerts: list[aiosqlite.Row], audit: list[aiosqlite.Row], limit: int
+) -> tuple[Event, ...]:
     events = [
         Event(
             r["at"], "run", f"run:{r['id']}", _run_text(r), _RUN_SEVERITY.get(r["outcome"], "info")

@@ -78,18 +78,26 @@ async def load_game_detail(db: Database, game_pk: int) -> GameDetail | None:
             "WHERE event_id = ? ORDER BY market, outcome, book, id",
             event_id,
         )
+    return GameDetail(
+        game=game_line(game, list(odds), int(counts[0]["n"]) if counts else 0),
+        prices=book_prices(odds, judged),
+        fair=tuple(from_row(FairPrice, r, point=float(r["point"])) for r in fair_rows),
+        history=line_history(moves),
+    )
+
+
+def book_prices(odds: list[aiosqlite.Row], judged: list[aiosqlite.Row]) -> tuple[QuotedPrice, ...]:
+    """Each book's line with the judgement stored for that very price, if any."""
     by_key = {_edge_key(j["market"], j["outcome"], j["point"], j["book"]): j for j in judged}
-    prices = tuple(
+    return tuple(
         _book_price(r, by_key.get(_edge_key(r["market"], r["outcome"], r["point"], r["book"])))
         for r in odds
     )
-    fair = tuple(from_row(FairPrice, r, point=float(r["point"])) for r in fair_rows)
+
+
+def line_history(moves: list[aiosqlite.Row]) -> tuple[LineHistory, ...]:
+    """The prices of each (market, outcome, book) line in move order."""
     history: dict[tuple[str, str, str], list[int]] = {}
     for m in moves:
         history.setdefault((m["market"], m["outcome"], m["book"]), []).append(int(m["price"]))
-    return GameDetail(
-        game=game_line(game, list(odds), int(counts[0]["n"]) if counts else 0),
-        prices=prices,
-        fair=fair,
-        history=tuple(LineHistory(k[0], k[1], k[2], tuple(v)) for k, v in history.items()),
-    )
+    return tuple(LineHistory(k[0], k[1], k[2], tuple(v)) for k, v in history.items())

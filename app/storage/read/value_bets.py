@@ -24,16 +24,18 @@ async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Va
         "WHERE v.official_date = ? AND v.active = 1 ORDER BY v.edge DESC, v.book",
         (slate_date,),
     )
-    return tuple(
-        from_row(
-            ValueBet,
-            r,
-            matchup=matchup(r["e_away"], r["e_home"]) if r["e_home"] else r["event_id"],
-            point=float(r["point"]),
-            alternatives=_alternatives(r["alternatives"]),
-            book_title=r["book_title"] or "",
-        )
-        for r in rows
+    return tuple(value_bet_of(r) for r in rows)
+
+
+def value_bet_of(r: aiosqlite.Row) -> ValueBet:
+    """A ``value_bets``-shaped row (with ``e_home``, ``e_away``, ``book_title``) as a bet."""
+    return from_row(
+        ValueBet,
+        r,
+        matchup=matchup(r["e_away"], r["e_home"]) if r["e_home"] else r["event_id"],
+        point=float(r["point"]),
+        alternatives=_alternatives(r["alternatives"]),
+        book_title=r["book_title"] or "",
     )
 
 

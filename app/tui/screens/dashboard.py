@@ -23,6 +23,7 @@ from app.tui import banner
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
+from app.tui.rewind import rewound_at
 from widgets.health_panel import HealthLines, HealthPanel
 from widgets.keyed_table import KeyedTable, SyncStats
 from widgets.status_bar import StatusBar
@@ -168,7 +169,10 @@ class DashboardScreen(Screen[None]):
         stale = stale_reason(snap, now, self.ctx.settings.pipeline.stale_after_s) if snap else None
         mode = snap.mode if snap else None
         status = self.query_one(StatusBar)
-        status.show_notices(banner.notices(mode, self.flags, stale=stale, problem=self.problem))
+        parts = banner.notices(mode, self.flags, stale=stale, problem=self.problem)
+        if (moment := rewound_at(self.ctx.clock)) is not None:
+            parts.insert(0, banner.rewind_notice(moment, self.ctx.tz))
+        status.show_notices(parts)
         status.show_header(
             banner.header_text(
                 snap.verdict if snap else None,
