@@ -8,11 +8,16 @@ cursor writes to the terminal every half second even when nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input
 
+from app.core.sanitize import markup_field
+from widgets.keyed_table import KeyedTable
 from widgets.quiet_static import QuietStatic
+from widgets.table_filter import FilterError, RowFilter
 
 
 class FilterBar(Horizontal):
@@ -49,7 +54,8 @@ class FilterBar(Horizontal):
             field.value = text
         self.show_hint(hint)
         self.add_class("-open")
-        field.focus()
+        # At once (``focus()`` waits for a refresh): what is typed right after `/` is the filter.
+        self.screen.set_focus(field)
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -57,3 +63,18 @@ class FilterBar(Horizontal):
 
     def show_hint(self, text: str) -> None:
         self.query_one(QuietStatic).show(text)
+
+    def apply(self, table: KeyedTable, parse: Callable[[str], RowFilter], syntax: str) -> None:
+        """Filter ``table`` by the typed text; an unreadable word is said, the last filter stays."""
+        try:
+            row_filter = parse(self.input.value)
+        except FilterError as exc:
+            self.show_hint(f"[yellow]{markup_field(str(exc))}[/]")
+            return
+        table.set_filter(row_filter)
+        self.show_hint(hint(table, syntax))
+
+
+def hint(table: KeyedTable, syntax: str) -> str:
+    """``2 of 15 · book: market: ev>N``: what the filter kept, and what it can read."""
+    return f"[dim]{table.row_count} of {len(table.rows_given)} · {syntax}[/]"

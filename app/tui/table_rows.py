@@ -38,10 +38,10 @@ _STATUS_WORDS = {
     GameStatus.FORFEIT: "final forfeit",
 }
 FIND_HELP = {
-    "games": "team:, status: (live, final, value, ppd)",
-    "value-bets": "book:, market:, game:, ev>N, price<N, stake>N",
-    "events": "kind: (run, alert, audit), severity: (info, warning, error)",
-    "audit": "action:, outcome:, user:, target:, reason:, id>N",
+    "games": "team: status: (live final value ppd)",
+    "value-bets": "book: market: game: ev>N price>N",
+    "events": "kind: severity: text:",
+    "audit": "action: outcome: user: target: id>N",
 }
 
 
@@ -92,7 +92,7 @@ def game_row(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> TableRow:
         cells,
         (
             line.start_time,
-            plain(cells[1]),
+            fmt.game_code(line),
             plain(cells[2]),
             runs,
             _price(line.ml_away),

@@ -230,3 +230,38 @@ async def test_help_lists_every_panel_key(make_app) -> None:
         for key in ("/", "s", "S", "1-4", "z", "escape", "j k g G"):
             assert key in keys, key
         assert "ev>3" in keys["/"]
+
+
+async def test_audit_find_by_action_outcome_and_user_and_escape_clears_then_leaves(
+    make_app, seeded
+) -> None:
+    from app.tui.screens.audit import AuditScreen
+
+    await add_audit(seeded, "override", "paused", "done", "rain")
+    await add_audit(seeded, "execute", None, "wrong_key", "retry")
+    await add_audit(seeded, "reset-breaker", "odds", "done", "new key")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen))
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        audit = screen.table
+        await wait_for(pilot, lambda: audit.row_count == 3)
+        await pilot.press("slash", *"outcome:done")
+        await pilot.pause()
+        assert audit.row_count == 2
+        await pilot.press(*" action:reset", "enter")
+        assert [audit.get_row(key)[2] for key in audit.row_keys()] == ["reset-breaker"]
+        assert "/outcome:done action:reset (1 of 3)" in screen.title_text
+        # A new entry that does not match stays hidden; one that does appears.
+        await add_audit(seeded, "override", "auto", "done", "dry")
+        await wait_for(pilot, lambda: len(audit.rows_given) == 4)
+        assert audit.row_count == 1
+        await pilot.press("escape")  # clears the filter, stays on the screen
+        assert audit.row_count == 4 and app.screen is screen
+        await pilot.press("slash", *"user:ops", "escape")  # find closed and cleared at once
+        assert audit.row_count == 4 and not screen.find_bar.is_open
+        await pilot.press("escape")
+        assert app.screen is app.dashboard

@@ -26,7 +26,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input
 
-from app.core.sanitize import markup_field
 from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
 from app.tui import banner
 from app.tui import formatting as fmt
@@ -42,11 +41,11 @@ from app.tui.table_rows import (
     game_filter,
     game_row,
 )
-from widgets.filter_bar import FilterBar
+from widgets.filter_bar import FilterBar, hint
 from widgets.health_panel import HealthLines, HealthPanel
 from widgets.keyed_table import NAVIGATION, KeyedTable, SyncStats
 from widgets.status_bar import StatusBar
-from widgets.table_filter import FilterError, RowFilter
+from widgets.table_filter import RowFilter
 
 MarkerKey = tuple[int, str]
 # The panels `1`-`4` focus, in that order.
@@ -64,7 +63,7 @@ class DashboardScreen(Screen[None]):
     AUTO_FOCUS = "#games"
     # Escape is ours: it closes the find bar first, then un-zooms, then clears a filter.
     ESCAPE_TO_MINIMIZE = False
-    ALLOW_IN_MAXIMIZED_VIEW = "#status, FilterBar, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "FilterBar, Footer"
 
     def __init__(self, ctx: DeskContext, flags: BannerFlags) -> None:
         super().__init__(id="dashboard")
@@ -336,11 +335,7 @@ class DashboardScreen(Screen[None]):
             self._no_table()
             return
         text = table.row_filter.text if table.row_filter is not None else ""
-        self.find_bar.open(table.id, text, self._find_hint(table))
-
-    def _find_hint(self, table: KeyedTable) -> str:
-        kept = f"{table.row_count} of {len(table.rows_given)}"
-        return f"[dim]{kept} · {FIND_HELP[table.id or '']}[/]"
+        self.find_bar.open(table.id, text, hint(table, FIND_HELP[table.id]))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         bar = self.find_bar
@@ -348,14 +343,7 @@ class DashboardScreen(Screen[None]):
             return
         event.stop()
         table = self.query_one(f"#{bar.target}", KeyedTable)
-        try:
-            row_filter = FILTERS[bar.target](event.value)
-        except FilterError as exc:
-            # The last good filter stays applied while the operator fixes the word.
-            bar.show_hint(f"[yellow]{markup_field(str(exc))}[/]")
-            return
-        table.set_filter(row_filter)
-        bar.show_hint(self._find_hint(table))
+        bar.apply(table, FILTERS[bar.target], FIND_HELP[bar.target])
         self._retitle(bar.target)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -374,7 +362,7 @@ class DashboardScreen(Screen[None]):
         if clear:
             table.set_filter(None)
             self._retitle(target)
-        table.focus()
+        self.set_focus(table)
 
     def action_escape(self) -> None:
         if self.find_bar.is_open:
@@ -406,7 +394,9 @@ class DashboardScreen(Screen[None]):
         if self.find_bar.is_open:
             self._close_find(clear=False)
         panel = self.query_one(f"#{PANELS[index]}")
-        panel.focus()
+        # Now, not after the refresh (``focus()``): a `z` typed right behind the digit
+        # zooms this panel.
+        self.set_focus(panel)
         if self.maximized is not None and self.maximized is not panel:
             self.maximize(panel, container=False)
 
