@@ -165,7 +165,9 @@ async def test_new_rows_do_not_move_the_cursor_off_the_chosen_game(make_app, see
         assert games.coordinate_to_cell_key(games.cursor_coordinate).row_key.value == "777002"
 
 
-@pytest.mark.parametrize("keys", [("slash", "s", "o", "x", "enter"), ("s", "S"), ("z",), ("slash",)])
+@pytest.mark.parametrize(
+    "keys", [("slash", "s", "o", "x", "enter"), ("s", "S"), ("z",), ("slash",)]
+)
 async def test_idle_with_a_filter_sort_zoom_or_open_find_bar_repaints_nothing(
     make_app, monkeypatch, keys: tuple[str, ...]
 ) -> None:
