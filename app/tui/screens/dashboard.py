@@ -150,7 +150,8 @@ class DashboardScreen(Screen[None]):
         following = table.cursor_row == 0
         shown = set(table.row_keys())
         stats = table.show({event.key: event_row(event, self.ctx.tz) for event in snapshot.events})
-        keys = {event.key for event in snapshot.events}
+        # The rows shown: a new event the filter hides is not news to the operator.
+        keys = set(table.row_keys())
         if following or not shown:
             self._unseen_events.clear()
         else:
