@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from app.domain.game_status import GameStatus, classify
+from app.domain.game_status import FINISHED, IN_PLAY, PRE_GAME, GameStatus, classify
 from app.storage.read.models import AuditEntry, Event, GameLine, Price, ValueBet
 from app.tui import formatting as fmt
 from widgets.keyed_table import TableRow
@@ -43,6 +43,14 @@ FIND_HELP = {
     "events": "kind: severity: text:",
     "audit": "action: outcome: user: target: id>N",
 }
+
+
+def status_rank(state: GameStatus) -> int:
+    """Sorting by Status: in play first, then to come, then over, then not played."""
+    for rank, states in enumerate((IN_PLAY, PRE_GAME, FINISHED)):
+        if state in states:
+            return rank
+    return 3
 
 
 def plain(markup: str) -> str:
@@ -93,7 +101,7 @@ def game_row(line: GameLine, tz: ZoneInfo, markers: dict[str, str]) -> TableRow:
         (
             line.start_time,
             fmt.game_code(line),
-            plain(cells[2]),
+            status_rank(state),
             runs,
             _price(line.ml_away),
             _price(line.ml_home),

@@ -145,6 +145,15 @@ async def test_sort_cycles_columns_by_typed_value_and_flips(make_app, seeded) ->
         assert "sort" not in title(app, "value-bets") and "order ▼" in title(app, "value-bets")
 
 
+async def test_games_sort_by_status_puts_live_first_then_to_come_then_over(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        await pilot.press("s", "s", "s")
+        assert "sort Status ▲" in title(app, "games")
+        assert table(app, "games").row_keys() == [CWS_TOR, NYY_BOS, LAD_SF]
+
+
 async def test_sort_is_kept_across_a_refresh_with_only_the_changed_cell_repainted(
     make_app, seeded, monkeypatch
 ) -> None:
@@ -181,16 +190,20 @@ async def test_digits_focus_panels_and_z_zooms_and_escape_unzooms(make_app) -> N
         await pilot.press("z")
         games = table(app, "games")
         assert dash.maximized is games
+        assert "zoomed (z or escape: back)" in title(app, "games")
         await pilot.pause()
         assert games.region.height >= 18  # the whole screen but status bar and footer
         await pilot.press("3")  # in a zoom, a digit zooms that panel
         assert dash.maximized is table(app, "events")
         await pilot.press("escape")
         assert dash.maximized is None and dash.focused is table(app, "events")
+        assert "zoomed" not in title(app, "events")
         await pilot.press("4", "z")
         assert dash.maximized is dash.query_one("#health")
+        assert "zoomed" in str(dash.query_one("#health").border_title)
         await pilot.press("z")
         assert dash.maximized is None
+        assert str(dash.query_one("#health").border_title) == "Pipeline health"
 
 
 async def test_j_k_g_g_move_the_cursor_and_the_counter_follows(make_app) -> None:

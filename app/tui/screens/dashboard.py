@@ -139,7 +139,7 @@ class DashboardScreen(Screen[None]):
         # An empty slate (off-season, or nothing fetched yet) is a quiet state: say so.
         table = self.query_one("#games", KeyedTable)
         title = (
-            f"Today's games {snapshot.slate_date} {table.title_tail()}"
+            f"Today's games {snapshot.slate_date} {table.title_tail()}{self._zoomed(table)}"
             if snapshot.games
             else f"Today's games: none on the slate for {snapshot.slate_date}"
         )
@@ -163,15 +163,27 @@ class DashboardScreen(Screen[None]):
     def _title_events(self) -> None:
         table = self.query_one("#events", KeyedTable)
         unseen = f" · {len(self._unseen_events)} new ↑" if self._unseen_events else ""
-        retitle(table, f"Recent events {table.title_tail()}{unseen}")
+        retitle(table, f"Recent events {table.title_tail()}{unseen}{self._zoomed(table)}")
 
     def _title_bets(self) -> None:
         table = self.query_one("#value-bets", KeyedTable)
-        retitle(table, f"Value bets {table.title_tail()}")
+        retitle(table, f"Value bets {table.title_tail()}{self._zoomed(table)}")
+
+    def _zoomed(self, panel: Widget) -> str:
+        return " · zoomed (z or escape: back)" if self.maximized is panel else ""
+
+    def watch_maximized(self, before: Widget | None, after: Widget | None) -> None:
+        # Zoomed or back (by a key or the palette's Maximize): the panel's title says so.
+        for panel in (before, after):
+            if panel is not None and panel.id in PANELS:
+                self._retitle(panel.id)
 
     def _retitle(self, table_id: str) -> None:
-        """The border title of one table (its position, filter and sort are in it)."""
+        """The border title of one panel (a table's position, filter and sort are in it)."""
         snapshot = self.snapshot
+        if table_id == "health":
+            health = self.query_one("#health")
+            health.border_title = f"Pipeline health{self._zoomed(health)}"
         if snapshot is None:
             return
         if table_id == "games":
