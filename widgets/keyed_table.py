@@ -21,7 +21,7 @@ from typing import ClassVar, Self
 
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -99,6 +99,19 @@ class KeyedTable(DataTable[str]):
         if self._narrow_refresh and not regions and not layout and not recompose:
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # A new size makes the base class queue a whole-table repaint, but the layout
+        # pass that resized the table paints all of it already, and the queued region
+        # is only taken at the table's next update: one changed cell then repainted the
+        # whole table (7.9 kB instead of ~200 B at 120x40, after the health panel grew).
+        resized = self._size != size
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized:
+            self._repaint_regions.clear()
+        return changed
 
     # -- the view: filter, sort, position -----------------------------------------
 

@@ -26,17 +26,17 @@ teaches operators to ignore WARNING.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
 
 from app.core.clock import Clock, iso, parse_iso
 from app.core.config import Settings
 from app.core.private_files import exposure_warnings
 from app.domain.status import (
-    ATTEMPTED,
     HEALTH_EXIT_CODES,
     UNSUCCESSFUL,
     CircuitState,
@@ -47,7 +47,6 @@ from app.domain.status import (
 )
 from app.resilience import quota as quota_rules
 from app.resilience.breaker import half_open_at, source_name
-from app.storage import source_health
 from app.storage.database import (
     CORRUPT_HINT,
     MIN_SAFE_SQLITE,
@@ -55,11 +54,12 @@ from app.storage.database import (
     sqlite_version,
     sqlite_version_is_safe,
 )
-from app.storage.mode import get_mode
-from app.storage.read.models import SecurityState, Verdict
-from app.storage.read.runs import last_delivered_run
-from app.storage.read.security import load_security
-from app.storage.runs import outcome_in
+from app.storage.read.health_facts import AttemptedRun as LastRun
+from app.storage.read.health_facts import HealthFacts, read_health_facts
+from app.storage.read.models import DashboardSnapshot, SecurityState, Verdict
+
+if TYPE_CHECKING:
+    from app.storage.read.desk_data import VerdictRead
 
 _MIN_SAFE = ".".join(str(p) for p in MIN_SAFE_SQLITE)
 
@@ -70,16 +70,6 @@ class ModeInfo:
     set_by: str
     set_at: str | None
     reason: str
-
-
-@dataclass(frozen=True)
-class LastRun:
-    id: int
-    trigger: str
-    outcome: str
-    reason: str | None
-    started_at: str
-    finished_at: str | None
 
 
 @dataclass(frozen=True)
@@ -205,27 +195,20 @@ def _human(delta: timedelta) -> str:
 
 async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> HealthReport:
     now = clock.now()
-    cfg = settings.health
     async with db.read() as conn:
-        mode = await get_mode(conn)
-        attempted, attempted_values = outcome_in(ATTEMPTED)
-        async with conn.execute(
-            f"SELECT * FROM runs WHERE {attempted} ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*attempted_values, max(cfg.failed_runs_critical, 1)),
-        ) as cur:
-            recent = list(await cur.fetchall())
-        delivered = await last_delivered_run(conn)
-        last_success = delivered.started_at if delivered is not None else None
-        async with conn.execute(
-            f"SELECT MIN(started_at) FROM runs WHERE {attempted}", attempted_values
-        ) as cur:
-            row = await cur.fetchone()
-            first_run = row[0] if row is not None else None
-        rows = await source_health.all_sources(conn)
-        security = await load_security(conn, now, settings.security)
+        facts = await read_health_facts(
+            conn, now, settings.security, recent_runs=settings.health.failed_runs_critical
+        )
+    return judge(facts, settings, now, db.path)
 
+
+def judge(facts: HealthFacts, settings: Settings, now: datetime, db_path: Path) -> HealthReport:
+    """The verdict of the facts: the one function ``pressbox health`` and the desk use."""
+    cfg = settings.health
+    mode, recent, security = facts.mode, facts.recent, facts.security
+    last_success = facts.last_success_at
     critical: list[str] = []
-    warning: list[str] = exposure_warnings(db.path)
+    warning: list[str] = exposure_warnings(db_path)
     warning += [f"break-glass locked for {lock.who} until {lock.until}" for lock in security.locks]
 
     halted_for = _age(now, mode.set_at) if mode.mode is Mode.HALTED else None
@@ -240,27 +223,16 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
     if mode.mode is Mode.PAUSED:
         warning.append(f"system paused by {mode.set_by} ({mode.reason}); scheduled runs wait")
 
-    last_run = (
-        LastRun(
-            int(recent[0]["id"]),
-            recent[0]["trigger"],
-            recent[0]["outcome"],
-            recent[0]["reason"],
-            recent[0]["started_at"],
-            recent[0]["finished_at"],
-        )
-        if recent
-        else None
-    )
+    last_run = LastRun(**asdict(recent[0])) if recent else None
     n = cfg.failed_runs_critical
-    if len(recent) >= n and all(r["outcome"] in UNSUCCESSFUL for r in recent[:n]):
-        critical.append(f"the last {n} runs failed (latest: {recent[0]['reason'] or 'no reason'})")
+    if len(recent) >= n and all(r.outcome in UNSUCCESSFUL for r in recent[:n]):
+        critical.append(f"the last {n} runs failed (latest: {recent[0].reason or 'no reason'})")
     elif last_run is not None and last_run.outcome in {RunOutcome.DEGRADED, *UNSUCCESSFUL}:
         warning.append(
             f"last run {last_run.id} was {last_run.outcome} ({last_run.reason or 'no reason'})"
         )
 
-    reference = last_success or first_run
+    reference = last_success or facts.first_run_at
     since = _age(now, reference)
     if since is not None and since > timedelta(seconds=cfg.no_success_critical_s):
         what = f"since {last_success}" if last_success else "ever"
@@ -272,7 +244,7 @@ async def evaluate_health(db: Database, settings: Settings, clock: Clock) -> Hea
 
     sources: list[SourceStatus] = []
     quota: QuotaStatus | None = None
-    for r in rows:
+    for r in facts.sources:
         reopen = half_open_at(r.opened_at, settings) if r.last_error_kind != "auth" else None
         status = SourceStatus(
             source=r.source,
@@ -357,12 +329,23 @@ def verdict_of(report: HealthReport) -> Verdict:
     return Verdict(report.status, tuple(report.reasons), report.security)
 
 
-def desk_verdict(
-    db: Database, settings: Settings, clock: Clock
-) -> Callable[[], Awaitable[Verdict]]:
-    """The desk's header verdict: ``evaluate_health`` itself, as a read the desk may call."""
+def desk_verdict(db: Database, settings: Settings, clock: Clock) -> VerdictRead:
+    """The desk's header verdict: ``judge``, fed inside the dashboard snapshot's own read.
 
-    async def read() -> Verdict:
-        return verdict_of(await evaluate_health(db, settings, clock))
+    The mode and the breakers are the snapshot's; the rest of the facts are read on the
+    same connection, so one changed poll is one read and the verdict matches the screen.
+    """
+
+    async def read(conn: aiosqlite.Connection, snapshot: DashboardSnapshot) -> Verdict:
+        now = clock.now()
+        facts = await read_health_facts(
+            conn,
+            now,
+            settings.security,
+            recent_runs=settings.health.failed_runs_critical,
+            mode=snapshot.mode,
+            sources=snapshot.sources,
+        )
+        return verdict_of(judge(facts, settings, now, db.path))
 
     return read

@@ -30,14 +30,25 @@ def header(app, part: str) -> str:
     [("healthy", "OK"), ("degraded", "WARNING"), ("critical", "CRITICAL"), ("locked", "WARNING")],
 )
 async def test_the_badge_is_the_verdict_of_health_with_its_first_reason(
-    make_app, seeded: Database, desk_settings: Settings, state: str, status: str
+    make_app, seeded: Database, desk_settings: Settings, state: str, status: str, monkeypatch
 ) -> None:
     await STATES[state](seeded)
     report = await evaluate_health(seeded, desk_settings, FixedClock(NOW))
     assert report.status == status
+    reads = counted_reads(seeded, monkeypatch)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
+        await wait_for(pilot, lambda: app.poller.checks >= 3)
+        # The verdict is judged inside the snapshot's own read: one read per changed poll.
+        assert reads == [1]
+        shown = app.dashboard.snapshot.verdict
+        assert shown is not None
+        assert (shown.status, shown.reasons, shown.security) == (
+            report.status,
+            tuple(report.reasons),
+            report.security,
+        )
         verdict = header(app, "verdict")
         assert f" {status} [/]" in verdict
         if report.reasons:
@@ -46,6 +57,19 @@ async def test_the_badge_is_the_verdict_of_health_with_its_first_reason(
         assert header(app, "clock") == "16:00 EDT"  # NOW is 20:00 UTC, New York in June
         # One line at 80 columns, whatever the reason's length.
         assert app.dashboard.query_one("#header").region.height == 1
+
+
+def counted_reads(db: Database, monkeypatch) -> list[int]:
+    """How many ``db.read()`` transactions the desk opens (one counter cell)."""
+    reads = [0]
+    original = db.read
+
+    def counting():
+        reads[0] += 1
+        return original()
+
+    monkeypatch.setattr(db, "read", counting)
+    return reads
 
 
 async def test_locked_desk_says_who_and_until_when(make_app, seeded: Database) -> None:

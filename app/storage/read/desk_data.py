@@ -6,14 +6,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 
+import aiosqlite
+
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
 from app.storage.read.clv import load_clv
 from app.storage.read.clv_models import ClvReport
-from app.storage.read.dashboard import load_dashboard
+from app.storage.read.dashboard import read_dashboard
 from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
+
+# The verdict of a snapshot, read on the snapshot's own connection.
+VerdictRead = Callable[[aiosqlite.Connection, DashboardSnapshot], Awaitable[Verdict]]
 
 
 class StoredDeskData:
@@ -22,13 +27,12 @@ class StoredDeskData:
     Handed a closed database (snapshot tests, simple launchers), ``start`` opens it
     on the desk's event loop and ``stop`` closes it; an open one stays its owner's.
     ``verdict`` is the health verdict (``app.pipeline.health.desk_verdict``, handed in
-    by the composition root: storage may not import the pipeline), read with every
-    dashboard so the header says what ``pressbox health`` says.
+    by the composition root: storage may not import the pipeline), judged inside the
+    dashboard's own read from that snapshot, so the header says what ``pressbox
+    health`` would say of exactly what the desk shows, and a changed poll is one read.
     """
 
-    def __init__(
-        self, db: Database, *, verdict: Callable[[], Awaitable[Verdict]] | None = None
-    ) -> None:
+    def __init__(self, db: Database, *, verdict: VerdictRead | None = None) -> None:
         self.db = db
         self._verdict = verdict
         self._owns_db = False
@@ -47,10 +51,13 @@ class StoredDeskData:
         return await self.db.data_version()
 
     async def dashboard(self, slate_date: date, *, recent_events: int) -> DashboardSnapshot:
-        snapshot = await load_dashboard(self.db, slate_date=slate_date, recent_events=recent_events)
-        if self._verdict is None:
-            return snapshot
-        return replace(snapshot, verdict=await self._verdict())
+        async with self.db.read() as conn:
+            snapshot = await read_dashboard(
+                conn, slate_date=slate_date, recent_events=recent_events
+            )
+            if self._verdict is None:
+                return snapshot
+            return replace(snapshot, verdict=await self._verdict(conn, snapshot))
 
     async def game_detail(self, game_pk: int) -> GameDetail | None:
         return await load_game_detail(self.db, game_pk)
