@@ -274,6 +274,12 @@ async def test_audit_find_by_action_outcome_and_user_and_escape_clears_then_leav
         assert audit.row_count == 1
         await pilot.press("escape")  # clears the filter, stays on the screen
         assert audit.row_count == 4 and app.screen is screen
+        await pilot.press("G")
+        assert audit.cursor_row == 3
+        await pilot.press("k", "k", "j")
+        assert audit.cursor_row == 2
+        await pilot.press("g")
+        assert audit.cursor_row == 0
         await pilot.press("slash", *"user:ops", "escape")  # find closed and cleared at once
         assert audit.row_count == 4 and not screen.find_bar.is_open
         await pilot.press("escape")
