@@ -190,7 +190,7 @@ async def test_digits_focus_panels_and_z_zooms_and_escape_unzooms(make_app) -> N
         await pilot.press("z")
         games = table(app, "games")
         assert dash.maximized is games
-        assert "zoomed (z or escape: back)" in title(app, "games")
+        assert "zoomed (z: back)" in title(app, "games")
         await pilot.pause()
         assert games.region.height >= 18  # the whole screen but status bar and footer
         await pilot.press("3")  # in a zoom, a digit zooms that panel
@@ -204,6 +204,23 @@ async def test_digits_focus_panels_and_z_zooms_and_escape_unzooms(make_app) -> N
         await pilot.press("z")
         assert dash.maximized is None
         assert str(dash.query_one("#health").border_title) == "Pipeline health"
+
+
+async def test_find_works_in_a_zoom_and_escape_closes_find_before_it_unzooms(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, app)
+        dash = app.dashboard
+        await pilot.press("z")
+        await find(pilot, "final")
+        bar = dash.query_one(FilterBar)
+        assert bar.region.height == 1  # the bar shows in the zoomed view
+        assert table(app, "games").row_keys() == [LAD_SF]
+        await pilot.press("escape")
+        assert not bar.is_open and dash.maximized is table(app, "games")
+        assert len(table(app, "games").row_keys()) == 3
+        await pilot.press("escape")
+        assert dash.maximized is None
 
 
 async def test_j_k_g_g_move_the_cursor_and_the_counter_follows(make_app) -> None:

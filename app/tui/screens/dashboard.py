@@ -170,7 +170,7 @@ class DashboardScreen(Screen[None]):
         retitle(table, f"Value bets {table.title_tail()}{self._zoomed(table)}")
 
     def _zoomed(self, panel: Widget) -> str:
-        return " · zoomed (z or escape: back)" if self.maximized is panel else ""
+        return " · zoomed (z: back)" if self.maximized is panel else ""
 
     def watch_maximized(self, before: Widget | None, after: Widget | None) -> None:
         # Zoomed or back (by a key or the palette's Maximize): the panel's title says so.
