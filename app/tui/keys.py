@@ -29,7 +29,7 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         "Find",
         key_display="/",
         show=False,
-        tooltip="Find/filter the focused table (words, book:fanduel, ev>3; escape clears)",
+        tooltip="Find in the focused table (sox, book:fanduel, ev>3)",
     ),
     Binding(
         "s", "sort_next", "Sort", show=False, tooltip="Sort the focused table by its next column"
@@ -41,7 +41,7 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         "Games",
         key_display="1-4",
         show=False,
-        tooltip="Focus a panel: 1 games, 2 value bets, 3 events, 4 pipeline health",
+        tooltip="Focus games, value bets, events, health",
     ),
     Binding("2", "panel(1)", "Bets", show=False),
     Binding("3", "panel(2)", "Events", show=False),
@@ -54,7 +54,7 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         "escape",
         "Clear",
         show=False,
-        tooltip="Close find and clear its filter; un-zoom; clear the focused filter",
+        tooltip="Close find (clears it), un-zoom, clear the filter",
     ),
 )
 FIND_BINDING = PANEL_BINDINGS[0]

@@ -40,7 +40,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     ]
     HELP_TITLE = "Audit trail"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
-        (key_label(FIND_BINDING), f"Find entries: words, {FIND_HELP['audit']}; escape clears"),
+        (key_label(FIND_BINDING), f"Find ({FIND_HELP['audit']})"),
         (key_label(NAVIGATION[0]), str(NAVIGATION[0].tooltip)),
     )
     TITLE_ID = "audit-title"
