@@ -9,10 +9,10 @@ dropped terminal (hang-up) and on SIGTERM is timed.
 
 The header's own cost is measured apart: the same desk on a clock that runs
 (the two runs above use a fixed one, so nothing may tick), on data written
-just before it starts, over 60 s: the data age steps 10 → 20 → … → 50 s → 1 min
+just before it starts, over 60 s: the data age steps <15 s → 15 s → 30 s → 1 min
 and the clock turns a minute, the worst minute of a still database.
 
-    .venv/bin/python bench/idle.py            # ~1 minute
+    .venv/bin/python bench/idle.py            # ~2.5 minutes
     .venv/bin/python bench/idle.py --quick    # smoke run
     .venv/bin/python bench/idle.py --record   # also append to bench/RESULTS.md
 
@@ -366,7 +366,7 @@ def report(results: list[Measure], *, poll_s: float, size: tuple[int, int]) -> s
             f"**{header.header_bytes:,} bytes on the header row = {rate:.2f} B/s** ({verdict} "
             f"the {HEADER_BUDGET_BPS:g} B/s budget); the whole desk wrote {header.idle_bytes:,} "
             f"bytes ({total:.2f} B/s, {total / (base.idle_bytes / base.window_s):.5f} of the "
-            "baseline's idle rate), the rest being the minute tick of relative times.",
+            "baseline's idle rate), the rest being the health panel's relative times.",
         ]
     return "\n".join(lines)
 

@@ -16,7 +16,7 @@ from widgets.quiet_static import QuietStatic
 
 MODE_WIDTH = 8  # " HALTED "
 CLOCK_WIDTH = 10  # "14:05 EDT "
-AGE_WIDTH = 16  # "data 59 min old"
+AGE_WIDTH = 18  # " data 15:58:00 EDT" (absolute times), "data 59 min old"
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,13 @@ class StatusBar(Vertical):
         return changed + self.show_time(text.clock, text.age)
 
     def show_time(self, clock: str, age: str) -> int:
-        """The ticking cells only (the clock and the data age)."""
-        changed = int(self.query_one("#header-clock", QuietStatic).show(clock))
-        return changed + self.query_one("#header-age", QuietStatic).show(age)
+        """The ticking cells only (the clock and the data age).
+
+        Padded to their width here rather than aligned by CSS: a cell that is one run of
+        one style costs a tick ~15 bytes less than text plus a separately styled pad.
+        """
+        changed = int(self.query_one("#header-clock", QuietStatic).show(clock.rjust(CLOCK_WIDTH)))
+        return changed + self.query_one("#header-age", QuietStatic).show(age.rjust(AGE_WIDTH))
 
     def show_notices(self, notices: list[str]) -> bool:
         line = self.query_one("#notices", QuietStatic)

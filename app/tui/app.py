@@ -58,7 +58,7 @@ BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "r
 # The dashboard's own keys (its bindings are the desk's, listed after these).
 DASHBOARD_KEYS = (
     ("enter", "Game detail of the highlighted game"),
-    ("t", "Times: relative / absolute (local, with the zone)"),
+    ("T", "Times: relative / absolute (local, with the zone)"),
 )
 
 log = get_logger(__name__)
@@ -93,7 +93,7 @@ class PressboxApp(App[int]):
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
         Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
-        Binding("t", "toggle_times", "Times", show=False),
+        Binding("T", "toggle_times", "Times", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -375,6 +375,8 @@ class PressboxApp(App[int]):
         screen = self.screen
         if isinstance(screen, LiveScreen):
             screen.action_reload()
+        elif screen is self.dashboard:
+            self.dashboard.tick()
         self.notify(
             "times are absolute (local, with the zone)" if absolute else "times are relative",
             title="Times",

@@ -8,15 +8,17 @@ desk wakes exactly then and never repaints the same text.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from app.core.clock import parse_iso
 from app.core.sanitize import markup_field
+from app.core.timefmt import local_time
 from app.domain.status import HealthStatus
 from app.storage.read.models import ModeState, Verdict
+from app.tui.timefmt import next_change_s, stepped
 from widgets.status_bar import HeaderText
 
 _MODE_STYLE = {
@@ -30,11 +32,9 @@ _VERDICT_STYLE = {
     HealthStatus.CRITICAL: "bold white on red",
     HealthStatus.UNKNOWN: "bold white on blue",
 }
-# Under a minute the data age moves in steps of this many seconds: precise enough to tell
-# a quiet desk from a hung one, and cheap enough for the idle budget of 5 B/s (an update
-# of the age costs 75 bytes: two steps, the minute and the clock are 279 B a minute;
-# bench/idle.py).
-AGE_STEP_S = 20
+# Under a minute the data age steps at 15 s and 30 s (timefmt.MARKS_S): precise enough
+# to tell a quiet desk from a hung one, and cheap enough for the idle budget of 5 B/s:
+# the two marks, the minute and the clock cost ~240 B in the worst minute (bench/RESULTS.md).
 _MINUTE = 60
 _HOUR = 3600
 
@@ -73,29 +73,38 @@ def _age_s(now: datetime, changed_at: str | None) -> float | None:
     return None if changed_at is None else max(0.0, (now - parse_iso(changed_at)).total_seconds())
 
 
-def age_text(now: datetime, changed_at: str | None) -> str:
-    """``data 20 s old`` (steps of ``AGE_STEP_S``), ``data 4 min old``, ``data 3 h old``."""
+def age_text(
+    now: datetime, changed_at: str | None, tz: tzinfo | None = None, *, absolute: bool = False
+) -> str:
+    """``data 15 s old`` (stepped under a minute), ``data 4 min old``, ``data 3 h old``.
+
+    Absolute (the `T` key, with ``tz``): ``data 15:58:00 EDT``, when the data last changed.
+    """
     age = _age_s(now, changed_at)
-    if age is None:
+    if age is None or changed_at is None:
         return "no data yet"
-    if age < AGE_STEP_S:
-        return f"data <{AGE_STEP_S} s old"
+    if absolute and tz is not None:
+        return f"data {local_time(parse_iso(changed_at), tz, seconds=True)}"
     if age < _MINUTE:
-        return f"data {int(age // AGE_STEP_S) * AGE_STEP_S} s old"
+        return f"data {stepped(parse_iso(changed_at), now).removesuffix(' ago')} old"
     if age < _HOUR:
         return f"data {int(age // _MINUTE)} min old"
     return f"data {int(age // _HOUR)} h old"
 
 
-def next_tick_s(now: datetime, changed_at: str | None) -> float:
-    """Seconds until the clock or the data age would show something new."""
+def next_tick_s(now: datetime, changed_at: str | None, moments: Iterable[str] = ()) -> float:
+    """Seconds until the clock, the data age or a stepped relative time would change.
+
+    ``moments`` are the other relative times on screen (last run, next run, ...).
+    """
     to_minute = _MINUTE - (now.second + now.microsecond / 1e6)
-    age = _age_s(now, changed_at)
-    if age is None or age >= _HOUR:
-        return to_minute
-    step = AGE_STEP_S if age < _MINUTE else _MINUTE
-    to_age_step = step * (math.floor(age / step) + 1) - age
-    return max(0.05, min(to_minute, to_age_step))
+    waits = [to_minute]
+    for moment in (changed_at, *moments):
+        if moment is not None:
+            wait = next_change_s(parse_iso(moment), now)
+            if wait is not None:
+                waits.append(wait)
+    return max(0.05, min(waits))
 
 
 def header_text(
@@ -104,9 +113,14 @@ def header_text(
     now: datetime,
     tz: ZoneInfo,
     changed_at: str | None,
+    *,
+    absolute: bool = False,
 ) -> HeaderText:
     return HeaderText(
-        verdict_text(verdict), mode_text(mode), clock_text(now, tz), age_text(now, changed_at)
+        verdict_text(verdict),
+        mode_text(mode),
+        clock_text(now, tz),
+        age_text(now, changed_at, tz, absolute=absolute),
     )
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.clock import parse_iso
 from app.core.sanitize import markup_field
+from app.core.timefmt import local_iso
 from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.read.models import (
@@ -24,6 +25,7 @@ from app.storage.read.models import (
     Verdict,
     short_team,
 )
+from app.tui.timefmt import TimeView
 
 UP = "▲"
 DOWN = "▼"
@@ -98,24 +100,14 @@ def local_hhmm(iso_text: str | None, tz: ZoneInfo) -> str:
     return parse_iso(iso_text).astimezone(tz).strftime("%H:%M")
 
 
-def ago(iso_text: str | None, now: datetime) -> str:
-    """Minute resolution on purpose: the desk re-renders relative times once a minute."""
-    if not iso_text:
-        return "never"
-    seconds = (now - parse_iso(iso_text)).total_seconds()
-    if seconds < 0:
-        minutes = int(-seconds // 60)
-        return "in <1 min" if minutes < 1 else f"in {_span(minutes)}"
-    minutes = int(seconds // 60)
-    return "<1 min ago" if minutes < 1 else f"{_span(minutes)} ago"
-
-
-def _span(minutes: int) -> str:
-    if minutes < 120:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} d"
+def moments(snapshot: DashboardSnapshot) -> list[str]:
+    """The times the health panel shows relative: when one would read differently, redraw."""
+    daemon = snapshot.daemon
+    found = [snapshot.last_run.started_at if snapshot.last_run else None]
+    if daemon is not None and daemon.stopped_at is None:
+        found += [daemon.next_run_at, daemon.heartbeat_at]
+    found += [source.last_error_at for source in snapshot.sources]
+    return [moment for moment in found if moment]
 
 
 def duration(seconds: float | None) -> str:
@@ -275,12 +267,12 @@ def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
     )
 
 
-def run_line(run: Run | None, now: datetime) -> str:
+def run_line(run: Run | None, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
     if run is None:
         return "Last run: [dim]none yet[/] — start one with X or `pressbox run`"
     outcome = styled(run.outcome.upper(), OUTCOME_STYLE.get(run.outcome, ""))
     text = (
-        f"Run #{run.id} {outcome} {run.trigger}, {ago(run.started_at, now)},"
+        f"Run #{run.id} {outcome} {run.trigger}, {times.moment(run.started_at, now, tz)},"
         f" took {duration(run.duration_s)}"
     )
     if run.reason:
@@ -298,15 +290,18 @@ def stages_line(run: Run | None) -> str:
     return "Stages: " + " › ".join(parts)
 
 
-def next_run_line(snapshot: DashboardSnapshot, now: datetime) -> str:
+def next_run_line(snapshot: DashboardSnapshot, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
     daemon = snapshot.daemon
     if daemon is None or daemon.stopped_at is not None:
         return "Next run: [yellow]no daemon running[/] (X runs one now)"
-    when = ago(daemon.next_run_at, now) if daemon.next_run_at else "not scheduled"
-    return f"Next run: {when} · daemon pid {daemon.pid} beat {ago(daemon.heartbeat_at, now)}"
+    when = times.moment(daemon.next_run_at, now, tz) if daemon.next_run_at else "not scheduled"
+    beat = times.moment(daemon.heartbeat_at, now, tz)
+    return f"Next run: {when} · daemon pid {daemon.pid} beat {beat}"
 
 
-def source_line(source: SourceHealthRow, now: datetime, low_credits: int) -> str:
+def source_line(
+    source: SourceHealthRow, now: datetime, low_credits: int, tz: ZoneInfo, times: TimeView
+) -> str:
     circuit = styled(
         source.circuit_state.replace("_", "-"), _CIRCUIT_STYLE.get(source.circuit_state, "")
     )
@@ -318,7 +313,8 @@ def source_line(source: SourceHealthRow, now: datetime, low_credits: int) -> str
     if source.last_error:
         kind = markup_field(source.last_error_kind or "error")
         text += (
-            f" · [red]{kind}[/] {ago(source.last_error_at, now)}: {markup_field(source.last_error)}"
+            f" · [red]{kind}[/] {times.moment(source.last_error_at, now, tz)}: "
+            f"{markup_field(source.last_error)}"
         )
     return text
 
@@ -343,16 +339,14 @@ def security_line(security: SecurityState | None, tz: ZoneInfo) -> str:
     if security is None or not (security.locks or security.failed_attempts or security.holds):
         return ""
     parts = [
-        styled(
-            f"LOCKED for {markup_field(lock.who)} until {local_hhmm(lock.until, tz)}", "bold red"
-        )
+        styled(f"LOCKED for {markup_field(lock.who)} until {local_iso(lock.until, tz)}", "bold red")
         for lock in security.locks
     ]
     window = f"{security.window_s / 60:g} min"
     failed = f"{security.failed_attempts} failed key attempts in {window}"
     parts.append(styled(failed, "yellow") if security.failed_attempts else styled(failed, "dim"))
     parts += [
-        f"{markup_field(hold.action)} held until {local_hhmm(hold.until, tz)}"
+        f"{markup_field(hold.action)} held until {local_iso(hold.until, tz)}"
         for hold in security.holds
     ]
     return "Security: " + " · ".join(parts)

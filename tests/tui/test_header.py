@@ -8,6 +8,7 @@ import pytest
 
 from app.core.clock import FixedClock, iso
 from app.core.config import Settings
+from app.core.timefmt import display_zone
 from app.pipeline.health import evaluate_health
 from app.storage.database import Database
 from app.storage.read.models import last_change_at
@@ -20,9 +21,11 @@ from widgets.status_bar import StatusBar
 
 from .conftest import wait_for
 
+NY = display_zone("America/New_York")
+
 
 def header(app, part: str) -> str:
-    return app.dashboard.query_one(f"#header-{part}", QuietStatic).shown
+    return app.dashboard.query_one(f"#header-{part}", QuietStatic).shown.strip()
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,7 @@ async def test_locked_desk_says_who_and_until_when(make_app, seeded: Database) -
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         security = app.dashboard.query_one("#health-security", QuietStatic).shown
-        assert f"LOCKED for {LOCKED_ORIGIN} until 16:14" in security
+        assert f"LOCKED for {LOCKED_ORIGIN} until 16:14 EDT" in security  # with the zone
         assert "5 failed key attempts in 15 min" in security
         assert "break-glass locked for mallory" in header(app, "verdict")
 
@@ -123,10 +126,11 @@ async def test_data_age_and_clock_follow_the_clock(make_app) -> None:
 def test_age_steps_and_the_next_tick() -> None:
     now = datetime(2025, 6, 14, 20, 0, 5, tzinfo=UTC)
     changed = iso(now - timedelta(seconds=12))
-    assert banner.age_text(now, changed) == "data <20 s old"
-    assert banner.next_tick_s(now, changed) == pytest.approx(8.0)  # at 20 s old
+    assert banner.age_text(now, changed) == "data <15 s old"
+    assert banner.next_tick_s(now, changed) == pytest.approx(3.0)  # at 15 s old
+    assert banner.age_text(now, iso(now - timedelta(seconds=16))) == "data 15 s old"
     later = iso(now - timedelta(seconds=47))
-    assert banner.age_text(now, later) == "data 40 s old"
+    assert banner.age_text(now, later) == "data 30 s old"
     assert banner.next_tick_s(now, later) == pytest.approx(13.0)  # at 1 min old
     old = iso(now - timedelta(minutes=5, seconds=50))
     assert banner.age_text(now, old) == "data 5 min old"
@@ -135,6 +139,20 @@ def test_age_steps_and_the_next_tick() -> None:
     assert banner.age_text(now, ancient) == "data 3 h old"
     assert banner.next_tick_s(now, ancient) == pytest.approx(55.0)  # only the clock
     assert banner.age_text(now, None) == "no data yet"
+    # Absolute (the T key): when the data last changed, local, with the zone; no ticking.
+    assert banner.age_text(now, later, NY, absolute=True) == "data 15:59:18 EDT"
+
+
+def test_other_relative_times_wake_the_header_when_they_would_change() -> None:
+    now = datetime(2025, 6, 14, 20, 0, 5, tzinfo=UTC)
+    ancient = iso(now - timedelta(hours=3))
+    next_run = iso(now + timedelta(seconds=40))  # "in 30 s" until 30 s are left
+    assert banner.next_tick_s(now, ancient, [next_run]) == pytest.approx(10.0, abs=0.01)
+    last_run = iso(now - timedelta(seconds=20))  # "15 s ago" until 30 s ago
+    assert banner.next_tick_s(now, ancient, [next_run, last_run]) == pytest.approx(10.0)
+    assert banner.next_tick_s(now, ancient, [iso(now - timedelta(seconds=28))]) == (
+        pytest.approx(2.0)
+    )
 
 
 async def test_two_identical_events_keep_the_feed_sorted(make_app, seeded: Database) -> None:
@@ -181,3 +199,33 @@ async def test_new_events_are_counted_while_scrolled_away(make_app, seeded: Data
         await pilot.pause()
         assert "new" not in str(events.border_title)
         assert str(events.border_title).startswith(f"Recent events [1/{events.row_count}]")
+
+
+async def test_capital_t_switches_every_dashboard_time_to_absolute_and_back(
+    make_app,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+
+        def line(part: str) -> str:
+            return app.dashboard.query_one(f"#health-{part}", QuietStatic).shown
+
+        assert "3 min ago" in line("run")  # run 41 started at 19:57:00 UTC; NOW is 20:00
+        assert "Next run: in 2 min" in line("next")
+        assert "2 min ago: The Odds API timed out" in line("sources")
+        relative = (line("run"), line("next"), line("sources"), header(app, "age"))
+        await pilot.press("t")  # the trends helper's key now: times stay as they are
+        await pilot.pause()
+        assert (line("run"), line("next"), line("sources"), header(app, "age")) == relative
+
+        await pilot.press("T")
+        await wait_for(pilot, lambda: "at 15:57:00 EDT" in line("run"))
+        assert "Next run: at 16:02:00 EDT" in line("next")
+        assert "ago" not in line("next") and " in " not in line("next")
+        assert "at 15:58:00 EDT: The Odds API timed out" in line("sources")
+        assert header(app, "age").startswith("data 15:") and header(app, "age").endswith(" EDT")
+
+        await pilot.press("T")
+        await wait_for(pilot, lambda: "3 min ago" in line("run"))
+        assert (line("run"), line("next"), line("sources"), header(app, "age")) == relative

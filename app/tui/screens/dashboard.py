@@ -218,6 +218,7 @@ class DashboardScreen(Screen[None]):
                 now,
                 self.ctx.tz,
                 last_change_at(snap) if snap else None,
+                absolute=self.ctx.times.absolute,
             )
         )
         self._arm_header(now)
@@ -229,30 +230,39 @@ class DashboardScreen(Screen[None]):
         """Wake when the clock or the data age next shows something new, and not before."""
         if self._header_timer is not None:
             self._header_timer.stop()
-        changed_at = last_change_at(self.snapshot) if self.snapshot else None
-        self._header_timer = self.set_timer(banner.next_tick_s(now, changed_at), self._tick_header)
+        snap = self.snapshot
+        changed_at = last_change_at(snap) if snap else None
+        moments = fmt.moments(snap) if snap else []
+        self._header_timer = self.set_timer(
+            banner.next_tick_s(now, changed_at, moments), self._tick_header
+        )
 
     def _tick_header(self) -> None:
         now = self.ctx.clock.now()
-        changed_at = last_change_at(self.snapshot) if self.snapshot else None
+        snap = self.snapshot
+        changed_at = last_change_at(snap) if snap else None
         self.query_one(StatusBar).show_time(
-            banner.clock_text(now, self.ctx.tz), banner.age_text(now, changed_at)
+            banner.clock_text(now, self.ctx.tz),
+            banner.age_text(now, changed_at, self.ctx.tz, absolute=self.ctx.times.absolute),
         )
+        if snap is not None:
+            self._show_health(snap, now)  # its stepped relative times; unchanged lines stay
         self._arm_header(now)
 
     def _show_health(self, snap: DashboardSnapshot, now: datetime) -> None:
         low = self.ctx.settings.quota.low_credits_warning
         verdict = snap.verdict
+        tz, times = self.ctx.tz, self.ctx.times
         self.query_one(HealthPanel).show(
             HealthLines(
                 verdict=fmt.verdict_lines(verdict),
-                run=fmt.run_line(snap.last_run, now),
+                run=fmt.run_line(snap.last_run, now, tz, times),
                 stages=fmt.stages_line(snap.last_run),
-                next_run=fmt.next_run_line(snap, now),
+                next_run=fmt.next_run_line(snap, now, tz, times),
                 security=fmt.security_line(
                     verdict.security if verdict is not None else None, self.ctx.tz
                 ),
-                sources=[fmt.source_line(source, now, low) for source in snap.sources],
+                sources=[fmt.source_line(source, now, low, tz, times) for source in snap.sources],
             )
         )
 
