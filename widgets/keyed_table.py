@@ -6,19 +6,54 @@ that repaint to the cell's own region, and ``sync`` applies a full desired state
 (rows by key) as the smallest set of ``remove_row`` / ``set_cell`` / ``add_row``
 calls inside one ``batch_update``. Nothing is ever cleared, so the cursor and
 the scroll position stay where the operator left them.
+
+``show`` is ``sync`` behind a view: the table keeps every row it was given and
+shows those the operator's filter keeps, in the operator's sort order (by each
+row's typed values, never by cell text), so a refresh keeps both and a key that
+changes them moves only the rows that must move.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Self
+from dataclasses import dataclass, field
+from typing import ClassVar, Self
 
+from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+from app.core.sanitize import markup_field
+from widgets.table_filter import Facts, RowFilter
+
+SortValue = str | int | float | None
+UP = "▲"
+DOWN = "▼"
+# The cursor keys of k9s and less, beside the arrows; help lists them from here.
+NAVIGATION: tuple[Binding, ...] = (
+    Binding(
+        "j",
+        "cursor_down",
+        "Down",
+        key_display="j k g G",
+        show=False,
+        tooltip="Cursor down, up, to the first row, to the last row",
+    ),
+    Binding("k", "cursor_up", "Up", show=False),
+    Binding("g", "scroll_top", "Top", show=False),
+    Binding("G", "scroll_bottom", "Bottom", show=False),
+)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row: its cells, the typed value of each column to sort by, what a filter reads."""
+
+    cells: tuple[str, ...]
+    sort: tuple[SortValue, ...] = ()
+    facts: Facts = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +70,8 @@ class SyncStats:
 class KeyedTable(DataTable[str]):
     """Cells are markup strings (hashable, cheap to compare)."""
 
+    BINDINGS: ClassVar[list[BindingType]] = list(NAVIGATION)
+
     # A class default: DataTable.__init__ sets reactives that refresh before ours runs.
     _narrow_refresh = False
 
@@ -45,6 +82,10 @@ class KeyedTable(DataTable[str]):
         # A feed (newest first) keeps showing its newest rows while the cursor sits on
         # the first row; anywhere else the cursor stays on the row the operator chose.
         self.follow_top = follow_top
+        self.rows_given: dict[str, TableRow] = {}
+        self.row_filter: RowFilter | None = None
+        self.sort_column: int | None = None  # None: the order the rows were given in
+        self.sort_reverse = False
 
     def refresh(
         self,
@@ -72,31 +113,84 @@ class KeyedTable(DataTable[str]):
             self._repaint_regions.clear()
         return changed
 
-    class Scrolled(Message):
-        """The rows in view changed (for a position counter in a title)."""
+    # -- the view: filter, sort, position -----------------------------------------
 
-        def __init__(self, table: KeyedTable) -> None:
-            super().__init__()
-            self.table = table
+    def show(self, rows: Mapping[str, TableRow]) -> SyncStats:
+        """Keep ``rows`` (key -> row, in their natural order) and show the filtered, sorted view."""
+        self.rows_given = dict(rows)
+        return self._show_view()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if round(old_value) != round(new_value):
-            self.post_message(self.Scrolled(self))
+    def _show_view(self) -> SyncStats:
+        keys = [
+            key
+            for key, row in self.rows_given.items()
+            if self.row_filter is None or self.row_filter.matches(row.facts)
+        ]
+        return self.sync({key: self.rows_given[key].cells for key in self._ordered(keys)})
 
-    def on_resize(self) -> None:
-        self.post_message(self.Scrolled(self))
+    def _ordered(self, keys: list[str]) -> list[str]:
+        column = self.sort_column
+        if column is None:
+            return keys[::-1] if self.sort_reverse else keys
+
+        def value(key: str) -> SortValue:
+            typed = self.rows_given[key].sort
+            return typed[column] if column < len(typed) else None
+
+        # Rows without a value (no price yet) stay last whichever way the sort goes;
+        # Python's sort is stable either way, so equal values keep their natural order.
+        present = [key for key in keys if value(key) is not None]
+        missing = [key for key in keys if value(key) is None]
+        present.sort(key=value, reverse=self.sort_reverse)  # type: ignore[arg-type]
+        return present + missing
+
+    def set_filter(self, row_filter: RowFilter | None) -> SyncStats:
+        if row_filter is not None and not row_filter.terms:
+            row_filter = None
+        if row_filter == self.row_filter:
+            return SyncStats()
+        self.row_filter = row_filter
+        return self._show_view()
+
+    def cycle_sort(self) -> None:
+        """The next column (in display order), then back to the natural order."""
+        count = len(self.columns)
+        if self.sort_column is None:
+            self.sort_column = 0 if count else None
+        elif self.sort_column + 1 < count:
+            self.sort_column += 1
+        else:
+            self.sort_column = None
+        self._show_view()
+
+    def flip_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._show_view()
+
+    def sort_text(self) -> str:
+        """``sort EV % ▼``; empty in the natural order."""
+        arrow = DOWN if self.sort_reverse else UP
+        if self.sort_column is None:
+            return f"order {arrow}" if self.sort_reverse else ""
+        label = self.ordered_columns[self.sort_column].label.plain
+        return f"sort {markup_field(label)} {arrow}"
 
     def position_text(self) -> str:
-        """``3–7 of 15`` when some rows are out of view, else ``15``."""
-        header = self.header_height if self.show_header else 0
-        visible = max(0, self.scrollable_content_region.height - header)
+        """``[7/15]``: the cursor's row of the rows shown (``[0/0]`` when none are)."""
         count = self.row_count
-        if count <= visible or visible == 0:
-            return str(count)
-        first = min(round(self.scroll_y), count - 1) + 1
-        last = min(count, first + visible - 1)
-        return f"{first}–{last} of {count}"
+        row = min(self.cursor_row, count - 1) + 1 if count else 0
+        return f"[{row}/{count}]"
+
+    def title_tail(self) -> str:
+        """What follows a panel's name: position, the filter (rows kept of all), the sort."""
+        parts = [markup_field(self.position_text())]
+        if self.row_filter is not None:
+            kept = f"{self.row_count} of {len(self.rows_given)}"
+            parts.append(f"/{markup_field(self.row_filter.text, 40)} ({kept})")
+        sort = self.sort_text()
+        if sort:
+            parts.append(sort)
+        return " · ".join(parts)
 
     def set_cell(self, row_key: str, column_key: str, value: str) -> bool:
         """Change one cell if its value differs; True when it changed."""

@@ -439,7 +439,7 @@ class PressboxApp(App[int]):
         if isinstance(screen, HelpScreen):
             return
         if screen is self.dashboard:
-            title, own = "Dashboard", list(DASHBOARD_KEYS)
+            title, own = "Dashboard", list(DASHBOARD_KEYS) + self.dashboard.help_keys()
         else:
             title = getattr(screen, "HELP_TITLE", type(screen).__name__)
             own = binding_help(screen.BINDINGS) + list(getattr(screen, "HELP_EXTRA", ()))

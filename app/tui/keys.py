@@ -19,6 +19,47 @@ HELP_AND_QUIT: tuple[Binding, ...] = (
 )
 HELP_AND_QUIT_KEYS = frozenset(b.key for b in HELP_AND_QUIT)
 
+# Find, sort, jump and zoom on the dashboard's panels (the cursor keys are the table's own,
+# ``widgets.keyed_table.NAVIGATION``). Hidden from the footer, which must keep ? and q at
+# 80 columns; the help lists them from these tooltips.
+PANEL_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "slash",
+        "find",
+        "Find",
+        key_display="/",
+        show=False,
+        tooltip="Find in the focused table (sox, book:fanduel, ev>3)",
+    ),
+    Binding(
+        "s", "sort_next", "Sort", show=False, tooltip="Sort the focused table by its next column"
+    ),
+    Binding("S", "sort_flip", "Order", show=False, tooltip="Flip the sort order (▲ / ▼)"),
+    Binding(
+        "1",
+        "panel(0)",
+        "Games",
+        key_display="1-4",
+        show=False,
+        tooltip="Focus games, value bets, events, health",
+    ),
+    Binding("2", "panel(1)", "Bets", show=False),
+    Binding("3", "panel(2)", "Events", show=False),
+    Binding("4", "panel(3)", "Health", show=False),
+    Binding(
+        "z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel to the screen and back"
+    ),
+    Binding(
+        "escape",
+        "escape",
+        "Clear",
+        show=False,
+        tooltip="Close find (clears it), un-zoom, clear the filter",
+    ),
+)
+FIND_BINDING = PANEL_BINDINGS[0]
+ESCAPE_BINDING = PANEL_BINDINGS[-1]
+
 GENERAL: tuple[KeyHelp, ...] = (
     ("tab", "Next table or button (Shift+Tab: previous)"),
     ("enter", "In break-glass, Enter (never Tab) moves from Reason to the key"),
@@ -32,11 +73,17 @@ def key_label(binding: Binding) -> str:
     return binding.key_display or binding.key
 
 
-def binding_help(bindings: Iterable[BindingType]) -> list[KeyHelp]:
-    """(key, what it does) of the shown bindings, help and quit left to ``GENERAL``."""
+def binding_help(bindings: Iterable[BindingType], *, hidden: bool = False) -> list[KeyHelp]:
+    """(key, what it does) of the shown bindings, help and quit left to ``GENERAL``.
+
+    ``hidden``: also the bindings kept out of the footer that carry a tooltip (one
+    tooltip may speak for a group of keys, like ``1``-``4``).
+    """
     rows: list[KeyHelp] = []
     for binding in bindings:
-        if not isinstance(binding, Binding) or not binding.show:
+        if not isinstance(binding, Binding):
+            continue
+        if not (binding.show or (hidden and binding.tooltip)):
             continue
         if binding.key in HELP_AND_QUIT_KEYS:
             continue

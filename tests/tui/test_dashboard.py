@@ -147,5 +147,5 @@ async def test_the_games_title_counts_the_slate(make_app) -> None:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         assert (
             str(app.dashboard.query_one("#games", KeyedTable).border_title)
-            == "Today's games 2025-06-14 (3)"
+            == "Today's games 2025-06-14 [1/3]"
         )

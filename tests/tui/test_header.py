@@ -198,7 +198,7 @@ async def test_new_events_are_counted_while_scrolled_away(make_app, seeded: Data
         events.move_cursor(row=0)
         await pilot.pause()
         assert "new" not in str(events.border_title)
-        assert str(events.border_title).startswith(f"Recent events ({events.row_count}")
+        assert str(events.border_title).startswith(f"Recent events [1/{events.row_count}]")
 
 
 async def test_capital_t_switches_every_dashboard_time_to_absolute_and_back(

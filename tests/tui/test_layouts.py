@@ -62,7 +62,7 @@ async def test_at_80x24_health_and_games_come_first(make_app) -> None:
         assert events.region.bottom <= 23  # above the footer
         for table in (games, bets, events):
             assert isinstance(table, KeyedTable)
-            assert f"({table.position_text()}" in str(table.border_title)
+            assert f" {table.position_text()}" in str(table.border_title)
 
 
 async def test_wide_layout_gives_health_the_full_width(make_app) -> None:

@@ -40,12 +40,26 @@ class RefreshCounter:
         self.regions.clear()
 
 
-async def test_idle_polls_neither_query_nor_repaint(make_app, monkeypatch) -> None:
+# As left, and with a filter kept, a sort, a zoom, or the find bar open (its cursor never blinks).
+IDLE_AFTER = {
+    "as-left": (),
+    "filtered": ("slash", "s", "o", "x", "enter"),
+    "sorted": ("s", "S"),
+    "zoomed": ("z",),
+    "find-open": ("slash",),
+}
+
+
+@pytest.mark.parametrize("keys", list(IDLE_AFTER.values()), ids=list(IDLE_AFTER))
+async def test_idle_polls_neither_query_nor_repaint(
+    make_app, monkeypatch, keys: tuple[str, ...]
+) -> None:
     counter = RefreshCounter()
     counter.install(monkeypatch)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
+        await pilot.press(*keys)
         await pilot.pause(0.1)
         counter.active = True
         checks = app.poller.checks

@@ -83,3 +83,22 @@ def test_override_modal_80x24(snap_compare, snapshot_settings) -> None:
         await pilot.pause()
 
     assert snap_compare(desk(snapshot_settings), terminal_size=(80, 24), run_before=open_override)
+
+
+# Find with its bar open, a sort by Game descending, the value bets zoomed.
+PANEL_KEYS = {
+    "find": ("slash", *"sox"),
+    "sort": ("s", "s", "S"),
+    "zoom": ("2", "z"),
+}
+
+
+@pytest.mark.parametrize("scene", list(PANEL_KEYS))
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_panel_keys(snap_compare, snapshot_settings, size, scene) -> None:
+    async def press(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press(*PANEL_KEYS[scene])
+        await pilot.pause()
+
+    assert snap_compare(desk(snapshot_settings), terminal_size=size, run_before=press)

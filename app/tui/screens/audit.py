@@ -1,4 +1,8 @@
-"""The audit trail, newest first; every break-glass attempt, allowed or refused."""
+"""The audit trail, newest first; every break-glass attempt, allowed or refused.
+
+`/` finds entries by action, outcome, user, target or reason (``table_rows.audit_filter``);
+the filter is kept while new entries arrive, and escape clears it before it leaves.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer, Input
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -14,8 +18,11 @@ from app.core.timefmt import local_iso, zone_label
 from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.keys import FIND_BINDING, HELP_AND_QUIT, KeyHelp, key_label
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
+from app.tui.table_rows import FIND_HELP, audit_filter, audit_row
+from widgets.filter_bar import FilterBar, hint
+from widgets.keyed_table import NAVIGATION, KeyedTable, TableRow
 from widgets.quiet_static import QuietStatic
 
 AUDIT_PAGE = 200
@@ -24,14 +31,18 @@ log = get_logger(__name__)
 
 class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
         RELOAD,
         Binding("m", "more", "Older entries"),
         FREEZE,
         *HELP_AND_QUIT,
+        FIND_BINDING,
     ]
     HELP_TITLE = "Audit trail"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
+        (key_label(FIND_BINDING), f"Find ({FIND_HELP['audit']})"),
+        (key_label(NAVIGATION[0]), str(NAVIGATION[0].tooltip)),
+    )
     TITLE_ID = "audit-title"
 
     def __init__(self, ctx: DeskContext, *, page_size: int = AUDIT_PAGE) -> None:
@@ -42,11 +53,12 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("Audit trail (newest first)", id="audit-title")
-        yield DataTable(id="audit-table", cursor_type="row")
+        yield KeyedTable(id="audit-table")
+        yield FilterBar(id="audit-find")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#audit-table", DataTable)
+        table = self.query_one("#audit-table", KeyedTable)
         when = f"When ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
         for label in ("#", when, "Action", "Target", "Outcome", "Who", "Reason"):
             table.add_column(label, key=label.split()[0].lower())
@@ -73,7 +85,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     def show_entries(self, entries: tuple[AuditEntry, ...]) -> None:
         self._complete = len(entries) < self.limit
         now = self.read_at or self.ctx.clock.now()
-        rows: list[Row] = []
+        rows: dict[str, TableRow] = {}
         for entry in entries:
             who = entry.login_user or "?"
             if entry.sudo_user:
@@ -85,26 +97,68 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
                 if not self.ctx.times.absolute
                 else local_iso(entry.at, self.ctx.tz, seconds=True, day=True)
             )
-            rows.append(
-                (
-                    str(entry.id),
-                    (
-                        str(entry.id),
-                        when,
-                        escape(entry.action),
-                        escape(entry.target or ""),
-                        fmt.styled(
-                            escape(entry.outcome), "green" if entry.outcome == "done" else "yellow"
-                        ),
-                        escape(who),
-                        escape(entry.reason or ""),
-                    ),
-                )
+            cells = (
+                str(entry.id),
+                when,
+                escape(entry.action),
+                escape(entry.target or ""),
+                fmt.styled(escape(entry.outcome), "green" if entry.outcome == "done" else "yellow"),
+                escape(who),
+                escape(entry.reason or ""),
             )
-        table = self.query_one("#audit-table", DataTable)
-        self.counted(sync_rows(table, rows))
-        if table.row_count == 0:
+            rows[str(entry.id)] = audit_row(entry, cells)
+        stats = self.table.show(rows)
+        self.counted(stats.cells_changed if not (stats.added or stats.removed) else None)
+        self._title()
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one("#audit-table", KeyedTable)
+
+    def _title(self) -> None:
+        table = self.table
+        if not table.rows_given:
             self.show_title("Audit trail: no entries yet")
+            return
+        more = "" if self._complete else " · m: older entries"
+        found = ""
+        if table.row_filter is not None:
+            found = f" · {table.title_tail()}"
+        self.show_title(f"Audit trail (newest first, {len(table.rows_given)} shown){found}{more}")
+
+    # -- find ------------------------------------------------------------------------
+
+    @property
+    def find_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def action_find(self) -> None:
+        table = self.table
+        text = table.row_filter.text if table.row_filter is not None else ""
+        self.find_bar.open("audit-table", text, hint(table, FIND_HELP["audit"]))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "audit-find-input":
+            return
+        event.stop()
+        self.find_bar.apply(self.table, audit_filter, FIND_HELP["audit"])
+        self._title()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "audit-find-input":
+            event.stop()
+            self._close_find(clear=False)
+
+    def _close_find(self, *, clear: bool) -> None:
+        self.find_bar.close()
+        if clear:
+            self.table.set_filter(None)
+            self._title()
+        self.set_focus(self.table)
+
+    def action_back(self) -> None:
+        """Escape: close find (clearing it), then clear the filter, then back to the desk."""
+        if self.find_bar.is_open or self.table.row_filter is not None:
+            self._close_find(clear=True)
         else:
-            more = "" if self._complete else " · m: older entries"
-            self.show_title(f"Audit trail (newest first, {table.row_count} shown){more}")
+            self.app.pop_screen()

@@ -5,33 +5,67 @@
 is called at most once a minute. Neither ever clears a table. The header's
 clock and data age wake on their own one-shot timer, armed for the instant
 their text next changes (``banner.next_tick_s``), and repaint only themselves.
+
+The operator's keys (``keys.PANEL_BINDINGS``): `/` finds in the focused table,
+`s`/`S` sort it, `1`-`4` focus a panel, `z` zooms it. Filter and sort live in
+each ``KeyedTable``, so every refresh keeps them; the focus moves only on a key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input
 
 from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
 from app.tui import banner
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
+from app.tui.keys import PANEL_BINDINGS, KeyHelp, binding_help
 from app.tui.rewind import rewound_at
+from app.tui.table_rows import (
+    FIND_HELP,
+    bet_filter,
+    bet_row,
+    event_filter,
+    event_row,
+    game_filter,
+    game_row,
+)
+from widgets.filter_bar import FilterBar, hint
 from widgets.health_panel import HealthLines, HealthPanel
-from widgets.keyed_table import KeyedTable, SyncStats
+from widgets.keyed_table import NAVIGATION, KeyedTable, SyncStats
 from widgets.status_bar import StatusBar
+from widgets.table_filter import RowFilter
 
 MarkerKey = tuple[int, str]
+# The panels `1`-`4` focus, in that order.
+PANELS = ("games", "value-bets", "events", "health")
+FILTERS: dict[str, Callable[[str], RowFilter]] = {
+    "games": game_filter,
+    "value-bets": bet_filter,
+    "events": event_filter,
+}
 
 
 class DashboardScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(PANEL_BINDINGS)
+    # The health panel can take the focus (`4`, to zoom it); the games still get it first.
+    AUTO_FOCUS = "#games"
+    # Escape is ours: it closes the find bar first, then un-zooms, then clears a filter.
+    ESCAPE_TO_MINIMIZE = False
+    ALLOW_IN_MAXIMIZED_VIEW = "FilterBar, Footer"
+
     def __init__(self, ctx: DeskContext, flags: BannerFlags) -> None:
         super().__init__(id="dashboard")
         self.ctx = ctx
@@ -54,6 +88,7 @@ class DashboardScreen(Screen[None]):
                 yield KeyedTable(id="value-bets")
             with Vertical(id="right"):
                 yield KeyedTable(id="events", follow_top=True)
+        yield FilterBar(id="find")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -69,7 +104,9 @@ class DashboardScreen(Screen[None]):
         self.query_one("#games").border_title = "Today's games"
         self.query_one("#value-bets").border_title = "Value bets"
         self.query_one("#events").border_title = "Recent events"
-        self.query_one("#health").border_title = "Pipeline health"
+        health = self.query_one("#health")
+        health.border_title = "Pipeline health"
+        health.can_focus = True
         self.tick()
 
     def on_unmount(self) -> None:
@@ -87,8 +124,8 @@ class DashboardScreen(Screen[None]):
         games = self._sync_games()
         self._title_games(snapshot)
         games_by_pk = {line.game_pk: line for line in snapshot.games}
-        bets = self.query_one("#value-bets", KeyedTable).sync(
-            {bet.key: fmt.value_cells(bet, games_by_pk) for bet in snapshot.value_bets}
+        bets = self.query_one("#value-bets", KeyedTable).show(
+            {bet.key: bet_row(bet, games_by_pk) for bet in snapshot.value_bets}
         )
         self._title_bets()
         events = self._sync_events(snapshot)
@@ -103,7 +140,7 @@ class DashboardScreen(Screen[None]):
         # An empty slate (off-season, or nothing fetched yet) is a quiet state: say so.
         table = self.query_one("#games", KeyedTable)
         title = (
-            f"Today's games {snapshot.slate_date} ({table.position_text()})"
+            f"Today's games {snapshot.slate_date} {table.title_tail()}{self._zoomed(table)}"
             if snapshot.games
             else f"Today's games: none on the slate for {snapshot.slate_date}"
         )
@@ -113,16 +150,9 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#events", KeyedTable)
         following = table.cursor_row == 0
         shown = set(table.row_keys())
-        stats = table.sync(
-            {
-                event.key: (
-                    fmt.local_hhmm(event.at, self.ctx.tz),
-                    fmt.severity_text(event.text, event.severity),
-                )
-                for event in snapshot.events
-            }
-        )
-        keys = {event.key for event in snapshot.events}
+        stats = table.show({event.key: event_row(event, self.ctx.tz) for event in snapshot.events})
+        # The rows shown: a new event the filter hides is not news to the operator.
+        keys = set(table.row_keys())
         if following or not shown:
             self._unseen_events.clear()
         else:
@@ -134,29 +164,41 @@ class DashboardScreen(Screen[None]):
     def _title_events(self) -> None:
         table = self.query_one("#events", KeyedTable)
         unseen = f" · {len(self._unseen_events)} new ↑" if self._unseen_events else ""
-        retitle(table, f"Recent events ({table.position_text()}){unseen}")
+        retitle(table, f"Recent events {table.title_tail()}{unseen}{self._zoomed(table)}")
 
     def _title_bets(self) -> None:
         table = self.query_one("#value-bets", KeyedTable)
-        retitle(table, f"Value bets ({table.position_text()})")
+        retitle(table, f"Value bets {table.title_tail()}{self._zoomed(table)}")
 
-    def on_keyed_table_scrolled(self, message: KeyedTable.Scrolled) -> None:
+    def _zoomed(self, panel: Widget) -> str:
+        return " · zoomed (z: back)" if self.maximized is panel else ""
+
+    def watch_maximized(self, before: Widget | None, after: Widget | None) -> None:
+        # Zoomed or back (by a key or the palette's Maximize): the panel's title says so.
+        for panel in (before, after):
+            if panel is not None and panel.id in PANELS:
+                self._retitle(panel.id)
+
+    def _retitle(self, table_id: str) -> None:
+        """The border title of one panel (a table's position, filter and sort are in it)."""
         snapshot = self.snapshot
+        if table_id == "health":
+            health = self.query_one("#health")
+            health.border_title = f"Pipeline health{self._zoomed(health)}"
         if snapshot is None:
             return
-        retitler = {
-            "games": lambda: self._title_games(snapshot),
-            "value-bets": self._title_bets,
-            "events": self._title_events,
-        }.get(message.table.id or "")
-        if retitler is not None:
-            retitler()
+        if table_id == "games":
+            self._title_games(snapshot)
+        elif table_id == "value-bets":
+            self._title_bets()
+        elif table_id == "events":
+            self._title_events()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # Back at the top of the feed: everything new is in view again.
         if event.data_table.id == "events" and event.cursor_row == 0 and self._unseen_events:
             self._unseen_events.clear()
-            self._title_events()
+        self._retitle(event.data_table.id or "")
 
     def show_problem(self, problem: str) -> None:
         self.problem = problem
@@ -237,8 +279,8 @@ class DashboardScreen(Screen[None]):
             markers = {
                 col: arrow for (pk, col), (arrow, _) in self._markers.items() if pk == line.game_pk
             }
-            rows[str(line.game_pk)] = fmt.game_cells(line, self.ctx.tz, markers)
-        return self.query_one("#games", KeyedTable).sync(rows)
+            rows[str(line.game_pk)] = game_row(line, self.ctx.tz, markers)
+        return self.query_one("#games", KeyedTable).show(rows)
 
     def _update_markers(
         self, previous: DashboardSnapshot | None, snapshot: DashboardSnapshot
@@ -284,6 +326,114 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "games" and event.row_key.value is not None:
             self.post_message(self.GameChosen(int(str(event.row_key.value))))
+
+    # -- find, sort, jump, zoom (keys.PANEL_BINDINGS) -----------------------------
+
+    @staticmethod
+    def help_keys() -> list[KeyHelp]:
+        """The panel keys for the help screen, from their bindings' tooltips."""
+        return binding_help(PANEL_BINDINGS, hidden=True) + binding_help(NAVIGATION, hidden=True)
+
+    @property
+    def find_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def focused_panel(self) -> Widget | None:
+        """The panel the operator is on (the find bar counts as its table's)."""
+        bar = self.find_bar
+        if bar.is_open and bar.target is not None:
+            return self.query_one(f"#{bar.target}")
+        node = self.focused
+        while node is not None and node.id not in PANELS:
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return node
+
+    def focused_table(self) -> KeyedTable | None:
+        panel = self.focused_panel()
+        return panel if isinstance(panel, KeyedTable) else None
+
+    def _no_table(self) -> None:
+        self.notify("find and sort work on a table: 1, 2 or 3 picks one", timeout=3)
+
+    def action_find(self) -> None:
+        table = self.focused_table()
+        if table is None or table.id not in FILTERS:
+            self._no_table()
+            return
+        text = table.row_filter.text if table.row_filter is not None else ""
+        self.find_bar.open(table.id, text, hint(table, FIND_HELP[table.id]))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        bar = self.find_bar
+        if event.input.id != "find-input" or bar.target is None:
+            return
+        event.stop()
+        table = self.query_one(f"#{bar.target}", KeyedTable)
+        bar.apply(table, FILTERS[bar.target], FIND_HELP[bar.target])
+        self._retitle(bar.target)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "find-input":
+            return
+        event.stop()
+        self._close_find(clear=False)
+
+    def _close_find(self, *, clear: bool) -> None:
+        bar = self.find_bar
+        target = bar.target
+        bar.close()
+        if target is None:
+            return
+        table = self.query_one(f"#{target}", KeyedTable)
+        if clear:
+            table.set_filter(None)
+            self._retitle(target)
+        self.set_focus(table)
+
+    def action_escape(self) -> None:
+        if self.find_bar.is_open:
+            self._close_find(clear=True)
+        elif self.maximized is not None:
+            self.minimize()
+        else:
+            table = self.focused_table()
+            if table is not None and table.row_filter is not None:
+                table.set_filter(None)
+                self._retitle(table.id or "")
+
+    def action_sort_next(self) -> None:
+        self._sort(KeyedTable.cycle_sort)
+
+    def action_sort_flip(self) -> None:
+        self._sort(KeyedTable.flip_sort)
+
+    def _sort(self, change: Callable[[KeyedTable], None]) -> None:
+        table = self.focused_table()
+        if table is None:
+            self._no_table()
+            return
+        change(table)
+        self._retitle(table.id or "")
+
+    def action_panel(self, index: int) -> None:
+        """Focus panel ``index`` (``1``-``4``); in a zoom, zoom that one instead."""
+        if self.find_bar.is_open:
+            self._close_find(clear=False)
+        panel = self.query_one(f"#{PANELS[index]}")
+        # Now, not after the refresh (``focus()``): a `z` typed right behind the digit
+        # zooms this panel.
+        self.set_focus(panel)
+        if self.maximized is not None and self.maximized is not panel:
+            self.maximize(panel, container=False)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        panel = self.focused_panel()
+        if panel is not None:
+            self.maximize(panel, container=False)
 
 
 def retitle(widget: KeyedTable, title: str) -> None:
