@@ -15,6 +15,7 @@ from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.screens.audit_entry import AuditEntryScreen
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
 from widgets.quiet_static import QuietStatic
 
@@ -31,7 +32,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
         *HELP_AND_QUIT,
     ]
     HELP_TITLE = "Audit trail"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "The highlighted entry in full"),)
     TITLE_ID = "audit-title"
 
     def __init__(self, ctx: DeskContext, *, page_size: int = AUDIT_PAGE) -> None:
@@ -108,3 +109,8 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
         else:
             more = "" if self._complete else " · m: older entries"
             self.show_title(f"Audit trail (newest first, {table.row_count} shown){more}")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value or "")
+        if key.isdigit():
+            self.app.push_screen(AuditEntryScreen(self.ctx, int(key)))

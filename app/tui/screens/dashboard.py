@@ -19,10 +19,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
 from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
-from app.tui import banner
+from app.tui import banner, drill
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
+from app.tui.screens.source_errors import SourceErrorsScreen, SourcePickerScreen
 from widgets.health_panel import HealthLines, HealthPanel
 from widgets.keyed_table import KeyedTable, SyncStats
 from widgets.status_bar import StatusBar
@@ -31,6 +32,9 @@ MarkerKey = tuple[int, str]
 
 
 class DashboardScreen(Screen[None]):
+    # The health panel is focusable (enter: a source's errors); the games still come first.
+    AUTO_FOCUS = "#games"
+
     def __init__(self, ctx: DeskContext, flags: BannerFlags) -> None:
         super().__init__(id="dashboard")
         self.ctx = ctx
@@ -270,6 +274,42 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "games" and event.row_key.value is not None:
             self.post_message(self.GameChosen(int(str(event.row_key.value))))
+        elif event.row_key.value is not None:
+            self._drill(event.data_table.id, str(event.row_key.value))
+
+    # -- drill-through (enter on a bet, an event, the health panel) ------
+
+    def _drill(self, table_id: str | None, key: str) -> None:
+        snapshot = self.snapshot
+        if table_id == "value-bets" and snapshot is not None:
+            bet = next((b for b in snapshot.value_bets if b.key == key), None)
+            if bet is not None and bet.game_pk is not None:
+                self.post_message(self.GameChosen(bet.game_pk))
+            elif bet is not None:
+                self.notify("this bet's event is not matched to an MLB game yet", title="Enter")
+        elif table_id == "events":
+            target = drill.event_screen(self.ctx, key)
+            if isinstance(target, str):
+                self.notify(target, title="Enter")
+            else:
+                self.app.push_screen(target)
+
+    def on_health_panel_source_wanted(self, _message: HealthPanel.SourceWanted) -> None:
+        sources = self.snapshot.sources if self.snapshot is not None else ()
+        if not sources:
+            self.notify("no source was called yet: nothing to show", title="Enter")
+            return
+        now = self.ctx.clock.now()
+        low = self.ctx.settings.quota.low_credits_warning
+        choices = [(s.source, fmt.source_line(s, now, low)) for s in sources]
+
+        def open_source(source: str | None) -> None:
+            if source is not None:
+                self.app.push_screen(SourceErrorsScreen(self.ctx, source))
+
+        self.app.push_screen(
+            SourcePickerScreen(choices, highlighted=drill.worst_source(sources)), open_source
+        )
 
 
 def retitle(widget: KeyedTable, title: str) -> None:
