@@ -45,7 +45,7 @@ def plain(cell: object) -> str:
 
 def clipboard_line(parts: Iterable[str]) -> str:
     """The parts (plain text) as one clean line: no controls, secrets masked, bounded."""
-    fields = (clean_field(part, COPY_LIMIT) for part in parts)
+    fields = (clean_field(part, COPY_LIMIT).strip() for part in parts)
     return clean_field(redact(SEPARATOR.join(f for f in fields if f)), COPY_LIMIT)
 
 
