@@ -41,7 +41,7 @@ def entry_fields(entry: AuditEntry, when: str) -> list[tuple[str, str]]:
         ("Reason", entry.reason or "—"),
         ("Detail", entry.detail or "—"),
         ("Hash", entry.hash),
-        ("Previous hash", entry.prev_hash),
+        ("Prev. hash", entry.prev_hash),  # short: label and hash fit 80 columns
     ]
 
 
