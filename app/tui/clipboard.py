@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from rich.errors import MarkupError
 from rich.text import Text
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable
 
@@ -24,6 +25,8 @@ from app.core.sanitize import clean_field
 COPY_LIMIT = 4000
 SEPARATOR = " · "
 Copied = tuple[str, str]  # (what was copied, for the notice; the text)
+# A screen's own `y` (the desk's is hidden from the footer): shown where copying is offered.
+COPY = Binding("y", "app.copy", "Copy", tooltip="Copy the selection (terminal clipboard, OSC 52)")
 
 
 @runtime_checkable

@@ -12,7 +12,7 @@ from textual.widgets import Footer
 from app.core.sanitize import markup_field
 from app.core.timefmt import local_iso
 from app.storage.read.models import AuditEntry
-from app.tui.clipboard import Copied, clipboard_line
+from app.tui.clipboard import COPY, Copied, clipboard_line
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
@@ -48,7 +48,7 @@ def entry_fields(entry: AuditEntry, when: str) -> list[tuple[str, str]]:
 class AuditEntryScreen(LiveScreen[tuple[AuditEntry, ...]]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("y", "app.copy", "Copy", tooltip="Copy the entry (OSC 52 clipboard)"),
+        COPY,
         RELOAD,
         FREEZE,
         *HELP_AND_QUIT,

@@ -14,7 +14,7 @@ from app.core.timefmt import local_iso
 from app.domain.prices import american_to_decimal
 from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
-from app.tui.clipboard import Copied, clipboard_line, plain
+from app.tui.clipboard import COPY, Copied, clipboard_line, plain
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
@@ -44,7 +44,7 @@ def _edge_cell(price: QuotedPrice) -> str:
 class GameDetailScreen(LiveScreen["GameDetail | None"]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("y", "app.copy", "Copy", tooltip="Copy the game's summary (OSC 52 clipboard)"),
+        COPY,
         RELOAD,
         FREEZE,
         *HELP_AND_QUIT,

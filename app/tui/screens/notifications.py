@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer
 
 from app.core.timefmt import local_time
 from app.tui import formatting as fmt
+from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.notification_log import Notice, NotificationLog
@@ -24,7 +25,7 @@ SEVERITY_WORD = {"information": "info", "warning": "warning", "error": "error"}
 class NotificationsScreen(LiveScreen[tuple[Notice, ...]]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("y", "app.copy", "Copy", tooltip="Copy the highlighted notice (OSC 52 clipboard)"),
+        COPY,
         FREEZE,
         *HELP_AND_QUIT,
     ]

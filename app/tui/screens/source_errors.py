@@ -16,6 +16,7 @@ from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, 
 from app.core.timefmt import zone_label
 from app.storage.read.drill_models import SourceErrors
 from app.tui import formatting as fmt
+from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
@@ -29,7 +30,7 @@ ERRORS_SHOWN = 100
 class SourceErrorsScreen(LiveScreen[SourceErrors]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("y", "app.copy", "Copy", tooltip="Copy the highlighted error (OSC 52 clipboard)"),
+        COPY,
         RELOAD,
         FREEZE,
         *HELP_AND_QUIT,
