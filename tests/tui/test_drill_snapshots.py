@@ -59,8 +59,10 @@ def test_source_errors_80x24(snap_compare, tmp_path) -> None:
         await pilot.press("enter")
         await wait_for(
             pilot,
-            lambda: isinstance(pilot.app.screen, SourceErrorsScreen)
-            and pilot.app.screen.errors is not None,
+            lambda: (
+                isinstance(pilot.app.screen, SourceErrorsScreen)
+                and pilot.app.screen.errors is not None
+            ),
         )
         await pilot.pause()
 
