@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 
 from widgets.quiet_static import QuietStatic
 
@@ -29,6 +31,16 @@ class HealthPanel(Vertical):
     """
 
     _PARTS = ("verdict", "run", "stages", "next", "security", "sources")
+
+    # Focusable so that enter can drill into a source (its recent errors).
+    can_focus = True
+    BINDINGS = [Binding("enter", "choose_source", "Source errors", show=False)]
+
+    class SourceWanted(Message):
+        """Enter on the panel: the operator wants a source's recent errors."""
+
+    def action_choose_source(self) -> None:
+        self.post_message(self.SourceWanted())
 
     def compose(self) -> ComposeResult:
         for part in self._PARTS:

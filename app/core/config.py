@@ -210,6 +210,8 @@ class DashboardSettings(SettingsSection):
     """how long a moved price shows its up/down marker (s)"""
     exit_grace_s: float = Field(3.0, gt=0, le=60)
     """after a hang-up, the desk's process is ended if shutdown takes longer than this (s)"""
+    notification_history: int = Field(500, ge=10, le=100_000)
+    """how many of the session's notices the desk keeps for its history (`n`)"""
 
 
 class AlertsSettings(SettingsSection):

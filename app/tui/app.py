@@ -40,10 +40,12 @@ from app.domain.status import SOURCES
 from app.storage.read.models import DashboardSnapshot
 from app.tui.actions import MODES, ActionResult, ControlActions
 from app.tui.banner import BannerFlags
+from app.tui.clipboard import selection
 from app.tui.commands import DeskCommands
 from app.tui.context import DeskContext
 from app.tui.data import DeskData
 from app.tui.keys import binding_help, screen_help
+from app.tui.notification_log import Notice, NotificationLog
 from app.tui.poller import ChangePoller
 from app.tui.rewind import REWIND_KEYS, Rewindable, RewindClock
 from app.tui.screens.dashboard import DashboardScreen
@@ -59,8 +61,18 @@ BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "r
 REWIND_ACTIONS = frozenset({"rewind", "rewind_step", "live"})
 # The dashboard's own keys (its bindings are the desk's, listed after these).
 DASHBOARD_KEYS = (
-    ("enter", "Game detail of the highlighted game"),
+    (
+        "enter",
+        "Open the highlighted line: a game or bet (its game), an event (its run or "
+        "audit entry), the health panel (a source's recent errors)",
+    ),
     ("T", "Times: relative / absolute (local, with the zone)"),
+)
+
+# Desk-wide keys kept out of the footer (room at 80 columns), listed in every help.
+DRILL_KEYS = (
+    ("y", "Copy the highlighted row or the open entry (terminal clipboard, OSC 52)"),
+    ("n", "Notification history of this session"),
 )
 
 log = get_logger(__name__)
@@ -110,6 +122,9 @@ class PressboxApp(App[int]):
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
         Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
         Binding("T", "toggle_times", "Times", show=False),
+        # Drill helper (issue 13): copy and the notification history; listed in help by DRILL_KEYS.
+        Binding("y", "copy", "Copy", show=False),
+        Binding("n", "notifications", "Notices", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # Rewind (issue 13): the desk as it stood at a moment, read-only; listed in the help.
@@ -159,6 +174,7 @@ class PressboxApp(App[int]):
         )
         self.poll_skips = 0
         self.handover_outcomes: list[str] = []
+        self.notices = NotificationLog(settings.dashboard.notification_history)
         self._poll_timer: Timer | None = None
         self._last_poll_problem: str | None = None
         self.dashboard = self.make_dashboard()
@@ -324,9 +340,16 @@ class PressboxApp(App[int]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
+        kind: str = "notice",
     ) -> None:
-        """Every notification says untrusted text (errors, upstream, reasons) sanitized."""
+        """Every notification says untrusted text (errors, upstream, reasons) sanitized.
+
+        Each is recorded for the notification history (`n`), escaped for its table.
+        """
         clean = escape if markup else clean_field
+        self.notices.record(
+            Notice(self.ctx.clock.now(), severity, escape(title), escape(message), kind)
+        )
         super().notify(
             clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
         )
@@ -449,6 +472,7 @@ class PressboxApp(App[int]):
             if isinstance(binding, Binding) and self.check_action(binding.action, ()) is not False
             for row in binding_help([binding])
         ]
+        desk += DRILL_KEYS
         if not any(self._allowed(action) for action in BREAK_GLASS):
             desk.insert(0, ("X O B", self.why_absent()))
         if isinstance(self.ctx.data, Rewindable):
@@ -488,6 +512,24 @@ class PressboxApp(App[int]):
 
         if not isinstance(self.screen, ClvScreen):
             self.push_screen(ClvScreen(self.ctx))
+
+    # -- drill helper (issue 13): copy, notification history --
+
+    def action_copy(self) -> None:
+        """The selection as plain text to the terminal's clipboard (OSC 52), sanitized."""
+        found = selection(self.screen)
+        if found is None:
+            self.notify("nothing to copy here: highlight a row first", title="Copy")
+            return
+        what, text = found
+        self.copy_to_clipboard(text)
+        self.notify(f"copied {what} ({len(text)} characters)", title="Copy", timeout=3)
+
+    def action_notifications(self) -> None:
+        from app.tui.screens.notifications import NotificationsScreen
+
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen(self.ctx, self.notices))
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
         from app.tui.screens.game_detail import GameDetailScreen
@@ -540,7 +582,7 @@ class PressboxApp(App[int]):
                 line = await outcome(request_id)
             self.handover_outcomes.append(line)
             self.poller.invalidate()
-            self.notify(line, title="Run now", severity="information")
+            self.notify(line, title="Run now", severity="information", kind="run result")
 
         self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 

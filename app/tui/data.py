@@ -13,6 +13,7 @@ from datetime import date
 from typing import Protocol
 
 from app.storage.read.clv_models import ClvReport
+from app.storage.read.drill_models import SourceErrors
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
 
 
@@ -39,4 +40,12 @@ class DeskData(Protocol):
 
     async def clv(self, since: date | None) -> ClvReport:
         """Closing-line value of the bets whose games were on or after ``since``."""
+        ...
+
+    async def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        """One audit entry in full (None when there is no such entry)."""
+        ...
+
+    async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
+        """A source's breaker row and its newest ``limit`` stage errors."""
         ...

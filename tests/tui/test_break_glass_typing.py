@@ -194,4 +194,7 @@ async def test_a_handed_over_run_reports_its_outcome_when_it_ends(
         assert app.handover_outcomes == []  # still pending: nothing claimed yet
         finished.append("request #7: run #9 finished ok")
         await wait_for(pilot, lambda: app.handover_outcomes == [finished[0]])
-        assert any("run #9 finished ok" in n.message for n in app._notifications)
+        # notify() posts a message: the toast lands on the next turn of the app's loop.
+        await wait_for(
+            pilot, lambda: any("run #9 finished ok" in n.message for n in app._notifications)
+        )

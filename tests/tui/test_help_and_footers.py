@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -16,7 +17,7 @@ from app.tui.screens.runs import RunsScreen
 
 from .conftest import wait_for
 
-SCREENS = {"r": RunsScreen, "a": AuditScreen}
+SCREENS: dict[str, type[Screen[Any]]] = {"r": RunsScreen, "a": AuditScreen}
 
 
 async def open_help(pilot: Any, app: PressboxApp) -> HelpScreen:

@@ -10,12 +10,15 @@ import aiosqlite
 
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
+from app.storage.read.audit_entry import load_audit_entry
 from app.storage.read.clv import load_clv
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import read_dashboard
+from app.storage.read.drill_models import SourceErrors
 from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
+from app.storage.read.source_errors import load_source_errors
 
 # The verdict of a snapshot, read on the snapshot's own connection.
 VerdictRead = Callable[[aiosqlite.Connection, DashboardSnapshot], Awaitable[Verdict]]
@@ -72,3 +75,11 @@ class StoredDeskData:
 
     async def clv(self, since: date | None) -> ClvReport:
         return await load_clv(self.db, since)
+
+    # -- drill-through (issue 13) --
+
+    async def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        return await load_audit_entry(self.db, entry_id)
+
+    async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
+        return await load_source_errors(self.db, source, limit=limit)

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input
+from textual.widgets import DataTable, Footer, Input
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -19,6 +19,7 @@ from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from app.tui.keys import FIND_BINDING, HELP_AND_QUIT, KeyHelp, key_label
+from app.tui.screens.audit_entry import AuditEntryScreen
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
 from app.tui.table_rows import FIND_HELP, audit_filter, audit_row
 from widgets.filter_bar import FilterBar, hint
@@ -42,6 +43,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
         (key_label(FIND_BINDING), f"Find ({FIND_HELP['audit']})"),
         (key_label(NAVIGATION[0]), str(NAVIGATION[0].tooltip)),
+        ("enter", "The highlighted entry in full"),
     )
     TITLE_ID = "audit-title"
 
@@ -162,3 +164,8 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
             self._close_find(clear=True)
         else:
             self.app.pop_screen()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value or "")
+        if key.isdigit():
+            self.app.push_screen(AuditEntryScreen(self.ctx, int(key)))

@@ -27,12 +27,13 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input
 
 from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
-from app.tui import banner
+from app.tui import banner, drill
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
 from app.tui.keys import PANEL_BINDINGS, KeyHelp, binding_help
 from app.tui.rewind import rewound_at
+from app.tui.screens.source_errors import SourceErrorsScreen, SourcePickerScreen
 from app.tui.table_rows import (
     FIND_HELP,
     bet_filter,
@@ -60,7 +61,8 @@ FILTERS: dict[str, Callable[[str], RowFilter]] = {
 
 class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(PANEL_BINDINGS)
-    # The health panel can take the focus (`4`, to zoom it); the games still get it first.
+    # The health panel takes the focus (`4` to zoom it, enter: a source's recent errors);
+    # the games still get it first.
     AUTO_FOCUS = "#games"
     # Escape is ours: it closes the find bar first, then un-zooms, then clears a filter.
     ESCAPE_TO_MINIMIZE = False
@@ -326,6 +328,44 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "games" and event.row_key.value is not None:
             self.post_message(self.GameChosen(int(str(event.row_key.value))))
+        elif event.row_key.value is not None:
+            self._drill(event.data_table.id, str(event.row_key.value))
+
+    # -- drill-through (enter on a bet, an event, the health panel) ------
+
+    def _drill(self, table_id: str | None, key: str) -> None:
+        snapshot = self.snapshot
+        if table_id == "value-bets" and snapshot is not None:
+            bet = next((b for b in snapshot.value_bets if b.key == key), None)
+            if bet is not None and bet.game_pk is not None:
+                self.post_message(self.GameChosen(bet.game_pk))
+            elif bet is not None:
+                self.notify("this bet's event is not matched to an MLB game yet", title="Enter")
+        elif table_id == "events":
+            target = drill.event_screen(self.ctx, key)
+            if isinstance(target, str):
+                self.notify(target, title="Enter")
+            else:
+                self.app.push_screen(target)
+
+    def on_health_panel_source_wanted(self, _message: HealthPanel.SourceWanted) -> None:
+        sources = self.snapshot.sources if self.snapshot is not None else ()
+        if not sources:
+            self.notify("no source was called yet: nothing to show", title="Enter")
+            return
+        now = self.ctx.clock.now()
+        low = self.ctx.settings.quota.low_credits_warning
+        choices = [
+            (s.source, fmt.source_line(s, now, low, self.ctx.tz, self.ctx.times)) for s in sources
+        ]
+
+        def open_source(source: str | None) -> None:
+            if source is not None:
+                self.app.push_screen(SourceErrorsScreen(self.ctx, source))
+
+        self.app.push_screen(
+            SourcePickerScreen(choices, highlighted=drill.worst_source(sources)), open_source
+        )
 
     # -- find, sort, jump, zoom (keys.PANEL_BINDINGS) -----------------------------
 

@@ -14,6 +14,7 @@ from app.core.timefmt import local_iso
 from app.domain.prices import american_to_decimal
 from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
+from app.tui.clipboard import COPY, Copied, clipboard_line, plain
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
@@ -43,6 +44,7 @@ def _edge_cell(price: QuotedPrice) -> str:
 class GameDetailScreen(LiveScreen["GameDetail | None"]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
+        COPY,
         RELOAD,
         FREEZE,
         *HELP_AND_QUIT,
@@ -127,3 +129,24 @@ class GameDetailScreen(LiveScreen["GameDetail | None"]):
             )
         # A poll that changed one price updates that one cell (and its edge), nothing else.
         self.counted(sync_rows(self.query_one("#detail-prices", DataTable), rows))
+
+    def copy_text(self) -> Copied | None:
+        """The game's summary: matchup, start, status, score, the fair prices, the value."""
+        detail = self.detail
+        if detail is None:
+            return None
+        game = detail.game
+        parts = [
+            matchup(game.away_team, game.home_team),
+            local_iso(game.start_time, self.ctx.tz),
+            plain(f"{fmt.game_status(game)} {fmt.score(game)}"),
+            f"game {game.game_pk}",
+            plain(self.query_one("#detail-fair", QuietStatic).shown),
+        ]
+        parts += [
+            f"value: {MARKET_NAMES.get(p.market, p.market)} {p.outcome} {p.book_title} "
+            f"{fmt.american(p.price)} edge {p.edge * 100:+.1f}%"
+            for p in detail.prices
+            if p.is_value and p.edge is not None
+        ]
+        return f"the summary of game {game.game_pk}", clipboard_line(parts)

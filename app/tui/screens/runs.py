@@ -31,10 +31,12 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
     HELP_TITLE = "Run history"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "Stages of the highlighted run"),)
 
-    def __init__(self, ctx: DeskContext) -> None:
+    def __init__(self, ctx: DeskContext, *, run_id: int | None = None) -> None:
         super().__init__(ctx, id="runs")
         self.runs: dict[str, Run] = {}
         self._shown_run: Run | None = None
+        # Opened on one run (drill-through): its stages are shown once it is loaded.
+        self.open_run = run_id
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("Run history (enter: stages)", id="runs-title")
@@ -88,9 +90,20 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         ]
         self.counted(sync_rows(self.query_one("#runs-table", DataTable), rows))
         self.show_title("Run history (enter: stages)" if runs else "Run history: no runs yet")
+        if self.open_run is not None:
+            self._open_stages_of(self.open_run)
         selected = self._selected_run()
         if selected != self._shown_run:
             self._show_stages(selected)
+
+    def _open_stages_of(self, run_id: int) -> None:
+        self.open_run = None
+        keys = list(self.runs)
+        if str(run_id) not in self.runs:
+            self.show_title(f"Run history: run #{run_id} is not among the {len(keys)} shown")
+            return
+        self.query_one("#runs-table", DataTable).move_cursor(row=keys.index(str(run_id)))
+        self.query_one("#stages-table").focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "runs-table" and event.row_key.value is not None:

@@ -1,0 +1,85 @@
+"""The session's notification history (`n`): every toast and run result, newest first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer
+
+from app.core.timefmt import local_time
+from app.tui import formatting as fmt
+from app.tui.clipboard import COPY
+from app.tui.context import DeskContext
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.notification_log import Notice, NotificationLog
+from app.tui.poller import ChangePoller
+from app.tui.screens.live import FREEZE, LiveScreen, Row, sync_rows
+from widgets.quiet_static import QuietStatic
+
+SEVERITY_STYLE = {"information": "", "warning": "yellow", "error": "red"}
+SEVERITY_WORD = {"information": "info", "warning": "warning", "error": "error"}
+
+
+class NotificationsScreen(LiveScreen[tuple[Notice, ...]]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        COPY,
+        FREEZE,
+        *HELP_AND_QUIT,
+    ]
+    TITLE_ID = "notices-title"
+    HELP_TITLE = "Notification history"
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
+
+    def __init__(self, ctx: DeskContext, notices: NotificationLog) -> None:
+        super().__init__(ctx, id="notifications")
+        self.notices = notices
+        # Follows the session's notices (in memory), not the database.
+        self.poller = ChangePoller(self._version, self.fetch)
+
+    async def _version(self) -> int:
+        return self.notices.version
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic("Notifications of this session", id="notices-title")
+        yield DataTable(id="notices-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#notices-table", DataTable)
+        # Each time carries its own zone label: a session can span a DST change.
+        for label in ("When", "Severity", "Kind", "Title", "Text"):
+            table.add_column(label, key=label.lower())
+        table.focus()
+        super().on_mount()
+
+    async def fetch(self) -> tuple[Notice, ...]:
+        return self.notices.newest_first()
+
+    def present(self, data: tuple[Notice, ...]) -> None:
+        # Notices were sanitized (and escaped, if markup) when they were recorded.
+        # Keyed by the notice's number in the session: the newest is ``version``.
+        rows: list[Row] = [
+            (
+                str(self.notices.version - index),
+                (
+                    local_time(notice.at, self.ctx.tz, seconds=True),
+                    fmt.styled(
+                        SEVERITY_WORD.get(notice.severity, notice.severity),
+                        SEVERITY_STYLE.get(notice.severity, ""),
+                    ),
+                    notice.kind,
+                    notice.title,
+                    notice.text,
+                ),
+            )
+            for index, notice in enumerate(data)
+        ]
+        self.counted(sync_rows(self.query_one("#notices-table", DataTable), rows))
+        self.show_title(
+            f"Notifications of this session, newest first ({len(data)})"
+            if data
+            else "Notifications of this session: none yet"
+        )
