@@ -30,6 +30,10 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         key_display="/",
         show=False,
         tooltip="Find in the focused table (sox, book:fanduel, ev>3)",
+        # Priority: run when the app reads the key, before it hands the keys typed right
+        # after it to the table; a burst like `/ev>3` then lands whole in the find bar.
+        # A screen's ``check_action`` lets a `/` typed into the bar itself through.
+        priority=True,
     ),
     Binding(
         "s", "sort_next", "Sort", show=False, tooltip="Sort the focused table by its next column"

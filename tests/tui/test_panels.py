@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+
 from app.tui.app import PressboxApp
 from app.tui.screens.help import HelpScreen
 from tests.support.desk_seed import add_audit
@@ -54,6 +56,24 @@ async def test_find_filters_the_focused_games_by_status_word_and_enter_keeps_it(
         await pilot.press("escape")  # escape on the table clears it
         assert games.row_keys() == [LAD_SF, CWS_TOR, NYY_BOS]
         assert "/live" not in title(app, "games")
+
+
+async def test_find_typed_in_one_burst_lands_whole_in_the_bar(make_app) -> None:
+    """`/` and the text in one read (tmux, a fast typist): no character reaches the table."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        # Posted together, as the driver does with one read of the terminal: the app has
+        # handed every key on before the first one has run its binding, unless `/` is
+        # taken when the app reads it.
+        for key, char in [("slash", "/"), ("l", "l"), ("i", "i"), ("v", "v"), ("e", "e")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        bar = app.dashboard.query_one(FilterBar)
+        assert bar.input.value == "live"
+        assert table(app, "games").row_keys() == [CWS_TOR]
+        await pilot.press("slash")  # a `/` typed into the bar itself is text
+        assert bar.input.value == "live/"
 
 
 async def test_find_by_team_and_value_and_escape_clears_and_closes(make_app) -> None:

@@ -134,6 +134,11 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     def find_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "find" and isinstance(self.focused, Input):
+            return False  # a `/` typed into the find bar is text, not the key
+        return super().check_action(action, parameters)
+
     def action_find(self) -> None:
         table = self.table
         text = table.row_filter.text if table.row_filter is not None else ""

@@ -396,6 +396,11 @@ class DashboardScreen(Screen[None]):
     def _no_table(self) -> None:
         self.notify("find and sort work on a table: 1, 2 or 3 picks one", timeout=3)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "find" and isinstance(self.focused, Input):
+            return False  # a `/` typed into the find bar is text, not the key
+        return super().check_action(action, parameters)
+
     def action_find(self) -> None:
         table = self.focused_table()
         if table is None or table.id not in FILTERS:
