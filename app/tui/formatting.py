@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.clock import parse_iso
 from app.core.sanitize import markup_field
-from app.core.timefmt import local_iso
+from app.core.timefmt import local_iso, span
 from app.domain.game_status import start_text
 from app.domain.teams import TEAMS, team_id_for_name
 from app.storage.read.models import (
@@ -290,13 +290,29 @@ def stages_line(run: Run | None) -> str:
     return "Stages: " + " › ".join(parts)
 
 
+# A scheduled run this late has not started: the daemon is busy, stuck or gone.
+OVERDUE_AFTER_S = 60.0
+
+
 def next_run_line(snapshot: DashboardSnapshot, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
     daemon = snapshot.daemon
     if daemon is None or daemon.stopped_at is not None:
         return "Next run: [yellow]no daemon running[/] (X runs one now)"
-    when = times.moment(daemon.next_run_at, now, tz) if daemon.next_run_at else "not scheduled"
+    when = _next_run_when(daemon.next_run_at, now, tz, times)
     beat = times.moment(daemon.heartbeat_at, now, tz)
     return f"Next run: {when} · daemon pid {daemon.pid} beat {beat}"
+
+
+def _next_run_when(next_run_at: str | None, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
+    """``in 30 s``; a time already passed is due (the run is starting) or, later, overdue."""
+    if not next_run_at:
+        return "not scheduled"
+    late = (now - parse_iso(next_run_at)).total_seconds()
+    if times.absolute or late < 0:
+        return times.moment(next_run_at, now, tz)
+    if late < OVERDUE_AFTER_S:
+        return "due now"
+    return styled(f"overdue by {span(late)}", "yellow")
 
 
 def source_line(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from app.core.clock import iso
 from app.storage.read.models import GameLine
-from app.tui.formatting import game_status, score
+from app.tui.formatting import _next_run_when, game_status, score
+from app.tui.timefmt import TimeView
 
 BASE = GameLine(
     game_pk=1,
@@ -54,3 +58,17 @@ def test_a_rainout_says_postponed_not_final() -> None:
 def test_score_only_once_play_started() -> None:
     assert score(BASE) == ""
     assert score(game(abstract_state="Live", away_score=2, home_score=1)) == "2-1"
+
+
+def test_a_next_run_already_passed_is_due_then_overdue_never_ago() -> None:
+    tz, now = ZoneInfo("America/New_York"), datetime(2025, 6, 14, 20, 0, tzinfo=UTC)
+    relative, absolute = TimeView(), TimeView(absolute=True)
+
+    def when(offset_s: float, view: TimeView = relative) -> str:
+        return _next_run_when(iso(now + timedelta(seconds=offset_s)), now, tz, view)
+
+    assert when(40) == "in 30 s"
+    assert when(-10) == "due now"  # the run is starting: never "10 s ago"
+    assert "overdue by 5 min" in when(-300)
+    assert when(-300, absolute) == "at 15:55:00 EDT"
+    assert _next_run_when(None, now, tz, relative) == "not scheduled"
