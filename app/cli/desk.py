@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
+from app.control.service import daemon_fresh_s
 from app.core.clock import Clock
 from app.core.config import Settings
 from app.core.errors import PressboxError
@@ -14,6 +15,8 @@ from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.health import desk_verdict
 from app.storage.database import Database
+from app.storage.read.checklist import inspect_keyring
+from app.storage.read.checklist_models import KeyringCheck
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.launch import DeskParts, desk_app
@@ -43,6 +46,11 @@ def missing_database(settings: Settings, *, demo: bool, create: bool) -> str | N
         f"database {path} does not exist; nothing was created. Check --db (or db.path); "
         "`pressbox --create` or `pressbox db migrate` creates one"
     )
+
+
+async def demo_keyring() -> KeyringCheck:
+    """The demo keeps its secrets in memory (``InMemorySecretStore``): nothing to set up."""
+    return KeyringCheck(True, "in-memory (demo)", "the demo's secrets never leave the process")
 
 
 async def odds_key_reachable(secrets: SecretProvider) -> bool:
@@ -97,7 +105,12 @@ async def run_desk(settings: Settings, *, demo: bool, parts: PartsFactory | None
         wired = await parts(db) if parts is not None else DeskParts()
         app = desk_app(
             settings,
-            StoredDeskData(db, verdict=desk_verdict(db, settings, Clock())),
+            StoredDeskData(
+                db,
+                verdict=desk_verdict(db, settings, Clock()),
+                keyring=demo_keyring if demo else inspect_keyring,
+                daemon_fresh_s=daemon_fresh_s(settings),
+            ),
             demo=demo,
             control=wired.control,
             background=wired.background,

@@ -45,12 +45,14 @@ from app.tui.keys import binding_help, screen_help
 from app.tui.poller import ChangePoller
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+from app.tui.screens.checklist import ChecklistScreen
 from app.tui.screens.clv import ClvScreen
 from app.tui.screens.dashboard import DashboardScreen
 from app.tui.screens.game_detail import GameDetailScreen
 from app.tui.screens.help import HelpScreen
 from app.tui.screens.live import LiveScreen
 from app.tui.screens.runs import RunsScreen
+from app.tui.screens.trends import TrendsScreen
 
 STYLE_PATH = Path(styles.__file__).resolve().parent / "pressbox.tcss"
 MINUTE_S = 60.0
@@ -58,7 +60,7 @@ BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "r
 # The dashboard's own keys (its bindings are the desk's, listed after these).
 DASHBOARD_KEYS = (
     ("enter", "Game detail of the highlighted game"),
-    ("t", "Times: relative / absolute (local, with the zone)"),
+    ("T", "Times: relative / absolute (local, with the zone)"),
 )
 
 log = get_logger(__name__)
@@ -71,6 +73,7 @@ WORKER_NAMES = {
     "background": "the background pipeline",
     "break-glass": "the break-glass action",
     "live": "refreshing the screen",
+    "checklist": "the first-run checklist",
 }
 
 
@@ -93,7 +96,10 @@ class PressboxApp(App[int]):
         Binding("r", "runs", "Runs", tooltip="Run history and stage errors"),
         Binding("a", "audit", "Audit", tooltip="The audit trail"),
         Binding("c", "clv", "CLV", tooltip="Closing-line value of the flagged bets", show=False),
-        Binding("t", "toggle_times", "Times", show=False),
+        Binding("T", "toggle_times", "Times", show=False),
+        # trends helper: the trends screen and the first-run checklist
+        Binding("t", "trends", "Trends", tooltip="Run durations, latency, quota burn", show=False),
+        Binding("i", "checklist", "Setup", tooltip="First-run checklist", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -110,6 +116,7 @@ class PressboxApp(App[int]):
         notices: tuple[str, ...] = (),
         watch_terminal: bool = False,
         exit_grace_s: float = 3.0,
+        first_run_check: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -127,6 +134,7 @@ class PressboxApp(App[int]):
         self._watch_terminal = watch_terminal
         self._exit_grace_s = exit_grace_s
         self._stopping = False
+        self._first_run_check = first_run_check
         self.poller: ChangePoller[DashboardSnapshot] = ChangePoller(
             self.poll_version, self.load_snapshot
         )
@@ -163,6 +171,8 @@ class PressboxApp(App[int]):
             )
         if self._watch_terminal:
             self._install_terminal_guards()
+        if self._first_run_check:
+            self._check_first_run()
 
     async def on_unmount(self) -> None:
         await self.ctx.data.stop()
@@ -392,6 +402,23 @@ class PressboxApp(App[int]):
     def action_clv(self) -> None:
         if not isinstance(self.screen, ClvScreen):
             self.push_screen(ClvScreen(self.ctx))
+
+    # -- trends and the first-run checklist (trends helper) -------------------------
+
+    def action_trends(self) -> None:
+        if not isinstance(self.screen, TrendsScreen):
+            self.push_screen(TrendsScreen(self.ctx))
+
+    def action_checklist(self) -> None:
+        if not isinstance(self.screen, ChecklistScreen):
+            self.push_screen(ChecklistScreen(self.ctx))
+
+    @work(name="first-run", group="checklist", exit_on_error=False)
+    async def _check_first_run(self) -> None:
+        """An installation not set up yet opens on its checklist, not on a cut banner."""
+        checklist = await self.ctx.data.checklist(self.ctx.clock.now())
+        if checklist.setup_incomplete and self.screen is self.dashboard:
+            self.action_checklist()
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))

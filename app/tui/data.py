@@ -9,11 +9,13 @@ and close its connections there.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
+from app.storage.read.checklist_models import Checklist
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+from app.storage.read.trends_models import TrendsReport
 
 
 class DeskData(Protocol):
@@ -39,4 +41,14 @@ class DeskData(Protocol):
 
     async def clv(self, since: date | None) -> ClvReport:
         """Closing-line value of the bets whose games were on or after ``since``."""
+        ...
+
+    # -- trends and the first-run checklist ---------------------------------------
+
+    async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        """Run durations, per-source latency and failures, quota burn since ``since``."""
+        ...
+
+    async def checklist(self, now: datetime) -> Checklist:
+        """What a new installation still lacks (stored facts only; no upstream call)."""
         ...

@@ -52,4 +52,6 @@ def desk_app(
         notices=desk_notices(control, read_only=settings.dashboard.read_only) + notices,
         watch_terminal=True,
         exit_grace_s=settings.dashboard.exit_grace_s,
+        # The demo is configured (its own admin key, in-memory secrets): no checklist.
+        first_run_check=not demo,
     )

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
+from app.storage.read.checklist import inspect_keyring, load_checklist
+from app.storage.read.checklist_models import Checklist, KeyringProbe
 from app.storage.read.clv import load_clv
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import load_dashboard
 from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
+from app.storage.read.trends import load_trends
+from app.storage.read.trends_models import TrendsReport
 
 
 class StoredDeskData:
@@ -23,15 +27,24 @@ class StoredDeskData:
     on the desk's event loop and ``stop`` closes it; an open one stays its owner's.
     ``verdict`` is the health verdict (``app.pipeline.health.desk_verdict``, handed in
     by the composition root: storage may not import the pipeline), read with every
-    dashboard so the header says what ``pressbox health`` says.
+    dashboard so the header says what ``pressbox health`` says. ``keyring`` inspects
+    the keyring for the checklist (the demo hands in its in-memory store's);
+    ``daemon_fresh_s`` is how recent a heartbeat must be to count as alive.
     """
 
     def __init__(
-        self, db: Database, *, verdict: Callable[[], Awaitable[Verdict]] | None = None
+        self,
+        db: Database,
+        *,
+        verdict: Callable[[], Awaitable[Verdict]] | None = None,
+        keyring: KeyringProbe = inspect_keyring,
+        daemon_fresh_s: float = 30.0,
     ) -> None:
         self.db = db
         self._verdict = verdict
         self._owns_db = False
+        self._keyring = keyring
+        self._daemon_fresh_s = daemon_fresh_s
 
     async def start(self) -> None:
         if not self.db.is_open:
@@ -65,3 +78,14 @@ class StoredDeskData:
 
     async def clv(self, since: date | None) -> ClvReport:
         return await load_clv(self.db, since)
+
+    # -- trends and the first-run checklist ---------------------------------------
+
+    async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        return await load_trends(self.db, since=since, now=now, reserve_credits=reserve_credits)
+
+    async def checklist(self, now: datetime) -> Checklist:
+        keyring = await self._keyring()
+        return await load_checklist(
+            self.db, now, keyring=keyring, daemon_fresh_s=self._daemon_fresh_s
+        )

@@ -1,0 +1,150 @@
+"""Trends (`t`): the last day's run durations, per-source latency and failures, quota burn.
+
+Each series is one of Textual's own ``Sparkline`` widgets with its numbers beside it
+(min, median, max, last, with the unit). The screen follows the database through the
+same change-only poll as the other live screens: while nothing is committed it reads
+and paints nothing (a ``Sparkline`` given an equal tuple does not repaint, and every
+text goes through ``QuietStatic.show``). The forecast is computed by the loader
+(``app.domain.quota_forecast``); this screen only says it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Sparkline
+
+from app.core.clock import parse_iso
+from app.core.sanitize import markup_field
+from app.core.timefmt import local_time
+from app.storage.read.trends_models import Series, SourceTrend, TrendsReport
+from app.tui.context import DeskContext
+from app.tui.keys import HELP_AND_QUIT
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
+from widgets.quiet_static import QuietStatic
+
+WINDOW = timedelta(hours=24)
+# (widget id, label): the rows in order; a source's rows are filled from its SourceTrend.
+ROWS = (
+    ("runs", "run duration"),
+    ("mlb-latency", "mlb latency"),
+    ("odds-latency", "odds latency"),
+    ("mlb-failures", "mlb failures"),
+    ("odds-failures", "odds failures"),
+    ("credits", "credits/run"),
+    ("quota", "credits left"),
+)
+UNIT_FORMAT = {"s": "{:.1f}", "ms": "{:.0f}", "credits": "{:.0f}"}
+
+
+def number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return UNIT_FORMAT.get(unit, "{:.2f}").format(value)
+
+
+def numbers(series: Series) -> str:
+    """``min 1.2 · med 1.5 · max 3.1 · last 1.4 s``, or what is missing."""
+    if not series.values:
+        return "[dim]no data in the window[/]"
+    if series.unit == "per run":
+        failed = sum(series.values)
+        last = "failed" if series.last else "ok"
+        return f"{failed:.0f} failed of {len(series.values)} runs · last {last}"
+    unit = series.unit
+    parts = (
+        f"min {number(series.low, unit)}",
+        f"med {number(series.median, unit)}",
+        f"max {number(series.high, unit)}",
+        f"last [b]{number(series.last, unit)}[/]",
+    )
+    return " · ".join(parts) + f" {unit}"
+
+
+class TrendsScreen(LiveScreen[TrendsReport]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        RELOAD,
+        FREEZE,
+        *HELP_AND_QUIT,
+    ]
+    TITLE_ID = "trends-title"
+    HELP_TITLE = "Trends"
+    DEFAULT_CSS = """
+    TrendsScreen #trends-title { padding: 0 1; background: $panel; height: auto; }
+    TrendsScreen #trends-body { height: 1fr; padding: 0 1; }
+    TrendsScreen .trend-row { height: 1; margin-top: 1; }
+    TrendsScreen .trend-label { width: 14; }
+    TrendsScreen .trend-numbers { width: 44; padding-left: 1; }
+    TrendsScreen Sparkline { width: 1fr; height: 1; }
+    TrendsScreen .trend-note { height: auto; margin-top: 1; }
+    """
+
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx, id="trends")
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic("Trends", id="trends-title")
+        with VerticalScroll(id="trends-body"):
+            for key, label in ROWS:
+                with Horizontal(classes="trend-row", id=f"row-{key}"):
+                    yield QuietStatic(label, classes="trend-label")
+                    yield Sparkline((), id=f"spark-{key}")
+                    yield QuietStatic("", id=f"numbers-{key}", classes="trend-numbers")
+            yield QuietStatic("", id="trends-breakers", classes="trend-note")
+            yield QuietStatic("", id="trends-forecast", classes="trend-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_title("Trends: the last 24 h")
+        super().on_mount()
+
+    async def fetch(self) -> TrendsReport:
+        now = self.ctx.clock.now()
+        return await self.ctx.data.trends(
+            since=now - WINDOW,
+            now=now,
+            reserve_credits=self.ctx.settings.quota.reserve_credits,
+        )
+
+    def present(self, data: TrendsReport) -> None:
+        sources = {trend.source: trend for trend in data.sources}
+        series: dict[str, Series] = {"runs": data.run_durations, "credits": data.credits}
+        series["quota"] = data.quota_left
+        for source, trend in sources.items():
+            series[f"{source}-latency"] = trend.latency
+            series[f"{source}-failures"] = trend.failures
+        for key, _label in ROWS:
+            shown = series.get(key)
+            if shown is None:
+                continue
+            self.query_one(f"#spark-{key}", Sparkline).data = shown.values
+            self.query_one(f"#numbers-{key}", QuietStatic).show(numbers(shown))
+        self.query_one("#trends-breakers", QuietStatic).show(
+            " · ".join(self._breaker(trend) for trend in data.sources)
+        )
+        self.query_one("#trends-forecast", QuietStatic).show(self._forecast(data))
+        self.show_title(f"Trends: the last 24 h, {data.runs} runs")
+
+    def _breaker(self, trend: SourceTrend) -> str:
+        state = markup_field(trend.circuit_state, 20)
+        style = {"open": "red", "half_open": "yellow"}.get(trend.circuit_state, "green")
+        text = f"{markup_field(trend.source, 20)} breaker [{style}]{state}[/]"
+        if trend.opened_at is not None:
+            text += f", opened {local_time(parse_iso(trend.opened_at), self.ctx.tz)}"
+        if trend.consecutive_failures:
+            text += f" ({trend.consecutive_failures} failures in a row)"
+        return text
+
+    def _forecast(self, data: TrendsReport) -> str:
+        forecast = data.forecast
+        if forecast is None:
+            return "Odds quota: no credits read yet (the first odds call reads them)"
+        style = "red" if forecast.days_left is not None and forecast.days_left < 1 else "b"
+        return (
+            f"Odds quota: {forecast.remaining} credits left, reserve {forecast.reserve}; "
+            f"[{style}]{forecast.sentence()}[/]"
+        )
