@@ -83,4 +83,6 @@ def _number(value: float) -> str:
 def _days(days: float) -> str:
     if days < 1:
         return f"{days * HOURS_PER_DAY:.0f} h"
+    if days >= 10:
+        return f"{days:.0f} days"
     return f"{_number(round(days, 1))} day" + ("" if round(days, 1) == 1 else "s")

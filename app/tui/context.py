@@ -16,7 +16,7 @@ class DeskContext:
     settings: Settings
     data: DeskData
     clock: Clock
-    # Relative or absolute times, switched for every screen at once (`t`).
+    # Relative or absolute times, switched for every screen at once (`T`).
     times: TimeView = field(default_factory=TimeView)
 
     @property

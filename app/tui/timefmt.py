@@ -1,4 +1,4 @@
-"""How the desk shows a time: relative or absolute (the `t` key), always with the zone.
+"""How the desk shows a time: relative or absolute (the `T` key), always with the zone.
 
 The absolute form is the local time with its zone label (``19:15:07 EDT``); the
 relative one is ``12 s ago`` / ``in 4 min`` (``app.core.timefmt``, shared with the

@@ -93,6 +93,6 @@ async def test_the_audit_screen_follows_new_entries_and_t_shows_absolute_times(
         newest = table.get_row_at(0)
         assert newest[2] == "override" and newest[6] == "rain delay"
         assert newest[1] == "30 s ago"  # second precision under a minute
-        await pilot.press("t")
+        await pilot.press("T")
         await wait_for(pilot, lambda: table.get_row_at(0)[1] == "2025-06-14 15:59:30 EDT")
         assert "as of 16:00:00 EDT" in title(screen, "#audit-title")

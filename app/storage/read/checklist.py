@@ -51,8 +51,8 @@ async def _admin_key(conn: aiosqlite.Connection) -> CheckItem:
     if not rows:
         return CheckItem("admin-key", "admin key set", False, "no admin key yet", ADMIN_KEY_FIX)
     row = rows[0]
-    detail = f"set {row['set_at'][:16].replace('T', ' ')} UTC by {row['set_by']}"
-    return CheckItem("admin-key", "admin key set", True, detail, ADMIN_KEY_FIX)
+    detail = f"set by {row['set_by']}"
+    return CheckItem("admin-key", "admin key set", True, detail, ADMIN_KEY_FIX, row["set_at"])
 
 
 def _keyring(check: KeyringCheck) -> CheckItem:
@@ -89,21 +89,21 @@ async def _daemon(conn: aiosqlite.Connection, now: datetime, fresh_s: float) -> 
     label = "daemon alive"
     if state is None:
         return CheckItem("daemon", label, False, "no daemon has run yet", DAEMON_FIX)
-    beat = state.heartbeat_at[:19].replace("T", " ")
+    beat = state.heartbeat_at
     if state.alive(now, fresh_s):
-        detail = f"pid {state.pid} on {state.host}, heard from {beat} UTC"
-        return CheckItem("daemon", label, True, detail, DAEMON_FIX)
+        detail = f"pid {state.pid} on {state.host}, last heartbeat"
+        return CheckItem("daemon", label, True, detail, DAEMON_FIX, beat)
     gone = "stopped" if state.stopped_at is not None else "silent"
-    detail = f"pid {state.pid} on {state.host} {gone} since {beat} UTC"
-    return CheckItem("daemon", label, False, detail, DAEMON_FIX)
+    detail = f"pid {state.pid} on {state.host} {gone}, last heartbeat"
+    return CheckItem("daemon", label, False, detail, DAEMON_FIX, state.stopped_at or beat)
 
 
 async def _first_run(conn: aiosqlite.Connection) -> CheckItem:
     run = await last_delivered_run(conn)
     label = "first run ok"
     if run is not None:
-        detail = f"run #{run.id} {run.outcome} at {run.started_at[:16].replace('T', ' ')} UTC"
-        return CheckItem("first-run", label, True, detail, RUN_FIX)
+        detail = f"run #{run.id} {run.outcome}"
+        return CheckItem("first-run", label, True, detail, RUN_FIX, run.started_at)
     rows = await fetch_rows(conn, "SELECT id, outcome FROM runs ORDER BY id DESC LIMIT 1")
     if rows:
         detail = f"no run delivered data yet (last: run #{rows[0]['id']} {rows[0]['outcome']})"

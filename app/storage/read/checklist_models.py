@@ -20,13 +20,17 @@ KeyringProbe = Callable[[], Awaitable[KeyringCheck]]
 
 @dataclass(frozen=True)
 class CheckItem:
-    """One line: ``ok`` is True, False, or None (not checked yet); ``fix`` is the command."""
+    """One line: ``ok`` is True, False, or None (not checked yet); ``fix`` is the command.
+
+    ``at`` is the stored time the detail is about (shown after it, in the desk's time form).
+    """
 
     key: str
     label: str
     ok: bool | None
     detail: str
     fix: str
+    at: str | None = None
 
     @property
     def mark(self) -> str:

@@ -9,6 +9,8 @@ terminal turns its line green without a keypress.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,16 +27,18 @@ MARK_STYLE = {True: "b green", False: "b red", None: "b yellow"}
 DETAIL_LIMIT = 160
 
 
-def item_text(item: CheckItem) -> str:
+def item_text(item: CheckItem, when: Callable[[str], str]) -> str:
     mark = f"[{MARK_STYLE[item.ok]}]{item.mark}[/]"
     line = f"{mark} [b]{item.label}[/]: {markup_field(item.detail, DETAIL_LIMIT)}"
+    if item.at is not None:
+        line += f" {when(item.at)}"
     if item.ok:
         return line
     return f"{line}\n    fix: [b]{markup_field(item.fix, DETAIL_LIMIT)}[/]"
 
 
-def checklist_text(checklist: Checklist) -> str:
-    lines = [item_text(item) for item in checklist.items]
+def checklist_text(checklist: Checklist, when: Callable[[str], str]) -> str:
+    lines = [item_text(item, when) for item in checklist.items]
     if checklist.all_ok:
         lines.append("\n[green]All set.[/] escape: the dashboard")
     else:
@@ -74,6 +78,11 @@ class ChecklistScreen(LiveScreen[Checklist]):
 
     def present(self, data: Checklist) -> None:
         self.checklist = data
-        self.query_one("#checklist-items", QuietStatic).show(checklist_text(data))
+        now = self.read_at or self.ctx.clock.now()
+
+        def when(at: str) -> str:
+            return self.ctx.times.when(at, now, self.ctx.tz)
+
+        self.query_one("#checklist-items", QuietStatic).show(checklist_text(data, when))
         done = sum(1 for item in data.items if item.ok)
         self.show_title(f"First-run checklist: {done} of {len(data.items)} done")

@@ -18,7 +18,7 @@ ABOUT = (
     "The desk and its screens refresh only when the database changes; `f` freezes a "
     "screen (as of shows when it was read). ▲/▼ beside a price: it moved in the last "
     "moments. ★: the game has a value bet. Times are local, labelled with their zone; "
-    "`t` switches relative and absolute times."
+    "`T` switches relative and absolute times."
 )
 
 

@@ -38,30 +38,30 @@ ROWS = (
     ("quota", "credits left"),
 )
 UNIT_FORMAT = {"s": "{:.1f}", "ms": "{:.0f}", "credits": "{:.0f}"}
+NUMBER_WIDTH = 7  # each of min, med, max, last; the unit follows
+HEADER = "".join(f"{name:>{NUMBER_WIDTH}}" for name in ("min", "med", "max", "last"))
 
 
 def number(value: float | None, unit: str) -> str:
+    """One figure in at most ``NUMBER_WIDTH`` characters (``19529``, ``1.2``, ``123.4k``)."""
     if value is None:
         return "–"
-    return UNIT_FORMAT.get(unit, "{:.2f}").format(value)
+    text = UNIT_FORMAT.get(unit, "{:.2f}").format(value)
+    return text if len(text) < NUMBER_WIDTH else f"{value / 1000:.1f}k"
 
 
 def numbers(series: Series) -> str:
-    """``min 1.2 · med 1.5 · max 3.1 · last 1.4 s``, or what is missing."""
+    """``    1.2    1.5    3.1    1.4 s`` under the header, or what is missing."""
     if not series.values:
-        return "[dim]no data in the window[/]"
+        return "[dim]  no data in the last 24 h[/]"
     if series.unit == "per run":
         failed = sum(series.values)
-        last = "failed" if series.last else "ok"
-        return f"{failed:.0f} failed of {len(series.values)} runs · last {last}"
+        last = "[red]failed[/]" if series.last else "ok"
+        return f"  {failed:.0f} of {len(series.values)} runs failed, last {last}"
     unit = series.unit
-    parts = (
-        f"min {number(series.low, unit)}",
-        f"med {number(series.median, unit)}",
-        f"max {number(series.high, unit)}",
-        f"last [b]{number(series.last, unit)}[/]",
-    )
-    return " · ".join(parts) + f" {unit}"
+    figures = [number(v, unit) for v in (series.low, series.median, series.high)]
+    cells = "".join(f"{figure:>{NUMBER_WIDTH}}" for figure in figures)
+    return f"{cells}[b]{number(series.last, unit):>{NUMBER_WIDTH}}[/] {unit}"
 
 
 class TrendsScreen(LiveScreen[TrendsReport]):
@@ -78,8 +78,9 @@ class TrendsScreen(LiveScreen[TrendsReport]):
     TrendsScreen #trends-body { height: 1fr; padding: 0 1; }
     TrendsScreen .trend-row { height: 1; margin-top: 1; }
     TrendsScreen .trend-label { width: 14; }
-    TrendsScreen .trend-numbers { width: 44; padding-left: 1; }
-    TrendsScreen Sparkline { width: 1fr; height: 1; }
+    TrendsScreen .trend-numbers { width: 37; }
+    TrendsScreen #trends-header { height: 1; }
+    TrendsScreen Sparkline, TrendsScreen #trends-axis { width: 1fr; height: 1; }
     TrendsScreen .trend-note { height: auto; margin-top: 1; }
     """
 
@@ -89,6 +90,10 @@ class TrendsScreen(LiveScreen[TrendsReport]):
     def compose(self) -> ComposeResult:
         yield QuietStatic("Trends", id="trends-title")
         with VerticalScroll(id="trends-body"):
+            with Horizontal(classes="trend-row", id="trends-header"):
+                yield QuietStatic("", classes="trend-label")
+                yield QuietStatic("[dim]oldest … newest[/]", id="trends-axis")
+                yield QuietStatic(f"[dim]{HEADER}[/]", classes="trend-numbers")
             for key, label in ROWS:
                 with Horizontal(classes="trend-row", id=f"row-{key}"):
                     yield QuietStatic(label, classes="trend-label")
@@ -127,7 +132,8 @@ class TrendsScreen(LiveScreen[TrendsReport]):
             " · ".join(self._breaker(trend) for trend in data.sources)
         )
         self.query_one("#trends-forecast", QuietStatic).show(self._forecast(data))
-        self.show_title(f"Trends: the last 24 h, {data.runs} runs")
+        runs = "1 run" if data.runs == 1 else f"{data.runs} runs"
+        self.show_title(f"Trends: the last 24 h, {runs}")
 
     def _breaker(self, trend: SourceTrend) -> str:
         state = markup_field(trend.circuit_state, 20)
