@@ -32,7 +32,10 @@ def test_nothing_spent_means_no_end_in_sight() -> None:
     forecast = forecast_quota(500, 100, [], 24.0)
     assert forecast.days_left is None
     assert forecast.lasts_to_renewal is None
-    assert forecast.sentence() == "no credits spent in the last 24 h (0 credits/h; 400 above the reserve)"
+    assert (
+        forecast.sentence()
+        == "no credits spent in the last 24 h (0 credits/h; 400 above the reserve)"
+    )
 
 
 def test_at_the_reserve_nothing_more_is_spent() -> None:
