@@ -117,12 +117,19 @@ async def admit(db: Database, source: str, settings: Settings, clock: Clock) -> 
 
 
 async def on_success(
-    db: Database, source: str, clock: Clock, latency_ms: float | None
+    db: Database,
+    source: str,
+    clock: Clock,
+    latency_ms: float | None,
+    *,
+    retries: int | None = None,
 ) -> BreakerChange | None:
     at = clock.now_iso()
     async with db.write() as conn:
         row = await source_health.get_source(conn, source)
-        await source_health.record_success(conn, source, at=at, latency_ms=latency_ms)
+        await source_health.record_success(
+            conn, source, at=at, latency_ms=latency_ms, retries=retries
+        )
     if row is not None and row.circuit_state != CircuitState.CLOSED:
         log.info("circuit closed", source=source)
         return BreakerChange(source, row.circuit_state, CircuitState.CLOSED, at, "a call succeeded")
@@ -136,6 +143,8 @@ async def on_failure(
     clock: Clock,
     exc: PressboxError,
     latency_ms: float | None,
+    *,
+    retries: int | None = None,
 ) -> BreakerChange | None:
     at = clock.now_iso()
     text = describe_error(exc)
@@ -165,6 +174,7 @@ async def on_failure(
             error=text,
             at=at,
             latency_ms=latency_ms,
+            retries=retries,
         )
     if new != old:
         log.warning("circuit opened", source=source, failures=failures, error_kind=exc.kind.value)

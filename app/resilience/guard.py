@@ -51,11 +51,19 @@ async def guarded_call(source: str, fn: Callable[[], Awaitable[T]], ctx: GuardCo
         value = await call_with_retry(source, fn, ctx.settings.resilience, record)
     except PressboxError as exc:
         change = await breaker.on_failure(
-            ctx.db, source, ctx.settings, ctx.clock, exc, record.last_latency_ms
+            ctx.db,
+            source,
+            ctx.settings,
+            ctx.clock,
+            exc,
+            record.last_latency_ms,
+            retries=record.retries,
         )
         await _tell(ctx, change)
         raise
-    change = await breaker.on_success(ctx.db, source, ctx.clock, record.last_latency_ms)
+    change = await breaker.on_success(
+        ctx.db, source, ctx.clock, record.last_latency_ms, retries=record.retries
+    )
     await _tell(ctx, change)
     return value
 

@@ -86,6 +86,11 @@ class AttemptLog:
     attempts: int = 0
     last_latency_ms: float | None = None
 
+    @property
+    def retries(self) -> int:
+        """Attempts after the first (``source_health.last_retries``, kept for rewind)."""
+        return max(self.attempts - 1, 0)
+
 
 async def call_with_retry(
     source: str,

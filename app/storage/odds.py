@@ -77,4 +77,10 @@ async def record_quotes(
             "AND outcome = ?",
             gone,
         )
+        # The pull is history too: a rewound desk must not show a line nobody offered.
+        await conn.executemany(
+            "INSERT INTO odds_pulls (event_id, book, market, outcome, observed_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(*key, observed_at, run_id) for key in gone],
+        )
     return len(moves)

@@ -357,6 +357,179 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX bet_closes_by_date ON bet_closes(official_date);
     """,
+    # Rewind (issue 13): what the desk showed at any moment. Each history row is written by
+    # a trigger in the transaction of the current-state write it copies, so no writer can
+    # forget one and no run commits twice. Mode changes are not copied: every override is
+    # in audit_log with its time, target and reason. Line prices are odds_moves; a line a
+    # book pulled (gone from odds_latest) is in odds_pulls.
+    """
+    -- Retries of the source's last fetch (attempts after the first).
+    ALTER TABLE source_health ADD COLUMN last_retries INTEGER;
+
+    -- Every write of a source's row, as it stood after that write.
+    CREATE TABLE source_health_history (
+        id                   INTEGER PRIMARY KEY,
+        source               TEXT NOT NULL,
+        at                   TEXT NOT NULL,    -- source_health.updated_at of the write
+        circuit_state        TEXT NOT NULL,
+        consecutive_failures INTEGER NOT NULL,
+        opened_at            TEXT,
+        last_error_kind      TEXT,
+        last_error           TEXT,
+        last_error_at        TEXT,
+        last_success_at      TEXT,
+        latency_ms           REAL,
+        retries              INTEGER,
+        quota_remaining      INTEGER,
+        quota_used           INTEGER,
+        quota_last           INTEGER,
+        quota_updated_at     TEXT
+    );
+    CREATE INDEX source_health_history_by_at ON source_health_history(source, at, id);
+    CREATE TRIGGER source_health_history_on_insert AFTER INSERT ON source_health BEGIN
+        INSERT INTO source_health_history (source, at, circuit_state, consecutive_failures,
+            opened_at, last_error_kind, last_error, last_error_at, last_success_at, latency_ms,
+            retries, quota_remaining, quota_used, quota_last, quota_updated_at)
+        VALUES (NEW.source, NEW.updated_at, NEW.circuit_state, NEW.consecutive_failures,
+            NEW.opened_at, NEW.last_error_kind, NEW.last_error, NEW.last_error_at,
+            NEW.last_success_at, NEW.latency_ms, NEW.last_retries, NEW.quota_remaining,
+            NEW.quota_used, NEW.quota_last, NEW.quota_updated_at);
+    END;
+    CREATE TRIGGER source_health_history_on_update AFTER UPDATE ON source_health BEGIN
+        INSERT INTO source_health_history (source, at, circuit_state, consecutive_failures,
+            opened_at, last_error_kind, last_error, last_error_at, last_success_at, latency_ms,
+            retries, quota_remaining, quota_used, quota_last, quota_updated_at)
+        VALUES (NEW.source, NEW.updated_at, NEW.circuit_state, NEW.consecutive_failures,
+            NEW.opened_at, NEW.last_error_kind, NEW.last_error, NEW.last_error_at,
+            NEW.last_success_at, NEW.latency_ms, NEW.last_retries, NEW.quota_remaining,
+            NEW.quota_used, NEW.quota_last, NEW.quota_updated_at);
+    END;
+
+    -- A game as it stood from ``at`` on: one row when it is first stored and one per
+    -- change of anything the desk shows (status, score, inning, start, pairing).
+    CREATE TABLE game_history (
+        id              INTEGER PRIMARY KEY,
+        game_pk         INTEGER NOT NULL,
+        at              TEXT NOT NULL,         -- games.updated_at of the write
+        official_date   TEXT,
+        start_time      TEXT,
+        away_team_id    INTEGER,
+        away_team       TEXT,
+        home_team_id    INTEGER,
+        home_team       TEXT,
+        abstract_state  TEXT,
+        status_code     TEXT,
+        status          TEXT,
+        inning          INTEGER,
+        inning_half     TEXT,
+        away_score      INTEGER,
+        home_score      INTEGER,
+        double_header   TEXT,
+        game_number     INTEGER,
+        odds_event_id   TEXT,
+        status_category TEXT,
+        status_reason   TEXT,
+        reschedule_date TEXT,
+        start_tbd       INTEGER,
+        also_on         TEXT
+    );
+    CREATE INDEX game_history_by_game ON game_history(game_pk, at, id);
+    CREATE INDEX game_history_by_date ON game_history(official_date);
+    CREATE TRIGGER game_history_on_insert AFTER INSERT ON games BEGIN
+        INSERT INTO game_history (game_pk, at, official_date, start_time, away_team_id,
+            away_team, home_team_id, home_team, abstract_state, status_code, status, inning,
+            inning_half, away_score, home_score,
+            double_header, game_number, odds_event_id, status_category, status_reason,
+            reschedule_date, start_tbd, also_on)
+        VALUES (NEW.game_pk, NEW.updated_at, NEW.official_date, NEW.start_time,
+            NEW.away_team_id, NEW.away_team, NEW.home_team_id, NEW.home_team,
+            NEW.abstract_state, NEW.status_code, NEW.status,
+            NEW.inning, NEW.inning_half, NEW.away_score, NEW.home_score, NEW.double_header,
+            NEW.game_number, NEW.odds_event_id, NEW.status_category, NEW.status_reason,
+            NEW.reschedule_date, NEW.start_tbd, NEW.also_on);
+    END;
+    CREATE TRIGGER game_history_on_update AFTER UPDATE ON games
+    WHEN NEW.official_date IS NOT OLD.official_date OR NEW.start_time IS NOT OLD.start_time OR
+        NEW.away_team_id IS NOT OLD.away_team_id OR NEW.away_team IS NOT OLD.away_team OR
+        NEW.home_team_id IS NOT OLD.home_team_id OR NEW.home_team IS NOT OLD.home_team OR
+        NEW.abstract_state IS NOT OLD.abstract_state OR
+        NEW.status_code IS NOT OLD.status_code OR NEW.status IS NOT OLD.status OR
+        NEW.inning IS NOT OLD.inning OR NEW.inning_half IS NOT OLD.inning_half OR
+        NEW.away_score IS NOT OLD.away_score OR NEW.home_score IS NOT OLD.home_score OR
+        NEW.double_header IS NOT OLD.double_header OR NEW.game_number IS NOT OLD.game_number OR
+        NEW.odds_event_id IS NOT OLD.odds_event_id OR
+        NEW.status_category IS NOT OLD.status_category OR
+        NEW.status_reason IS NOT OLD.status_reason OR
+        NEW.reschedule_date IS NOT OLD.reschedule_date OR NEW.start_tbd IS NOT OLD.start_tbd OR
+        NEW.also_on IS NOT OLD.also_on
+    BEGIN
+        INSERT INTO game_history (game_pk, at, official_date, start_time, away_team_id,
+            away_team, home_team_id, home_team, abstract_state, status_code, status, inning,
+            inning_half, away_score, home_score,
+            double_header, game_number, odds_event_id, status_category, status_reason,
+            reschedule_date, start_tbd, also_on)
+        VALUES (NEW.game_pk, NEW.updated_at, NEW.official_date, NEW.start_time,
+            NEW.away_team_id, NEW.away_team, NEW.home_team_id, NEW.home_team,
+            NEW.abstract_state, NEW.status_code, NEW.status,
+            NEW.inning, NEW.inning_half, NEW.away_score, NEW.home_score, NEW.double_header,
+            NEW.game_number, NEW.odds_event_id, NEW.status_category, NEW.status_reason,
+            NEW.reschedule_date, NEW.start_tbd, NEW.also_on);
+    END;
+
+    -- Every write of a value bet, as it stood after that write (the edge moves each run).
+    CREATE TABLE value_bet_history (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,           -- value_bets.updated_at of the write
+        event_id      TEXT NOT NULL,
+        market        TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        point         REAL NOT NULL,
+        book          TEXT NOT NULL,
+        official_date TEXT NOT NULL,
+        game_pk       INTEGER,
+        price         INTEGER NOT NULL,
+        fair_prob     REAL NOT NULL,
+        edge          REAL NOT NULL,
+        stake         REAL NOT NULL,
+        alternatives  TEXT NOT NULL,
+        active        INTEGER NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        closed_reason TEXT,
+        closed_at     TEXT,
+        run_id        INTEGER
+    );
+    CREATE INDEX value_bet_history_by_date ON value_bet_history(official_date, at);
+    CREATE TRIGGER value_bet_history_on_insert AFTER INSERT ON value_bets BEGIN
+        INSERT INTO value_bet_history (at, event_id, market, outcome, point, book,
+            official_date, game_pk, price, fair_prob, edge, stake, alternatives, active,
+            first_seen_at, closed_reason, closed_at, run_id)
+        VALUES (NEW.updated_at, NEW.event_id, NEW.market, NEW.outcome, NEW.point, NEW.book,
+            NEW.official_date, NEW.game_pk, NEW.price, NEW.fair_prob, NEW.edge, NEW.stake,
+            NEW.alternatives, NEW.active, NEW.first_seen_at, NEW.closed_reason, NEW.closed_at,
+            NEW.run_id);
+    END;
+    CREATE TRIGGER value_bet_history_on_update AFTER UPDATE ON value_bets BEGIN
+        INSERT INTO value_bet_history (at, event_id, market, outcome, point, book,
+            official_date, game_pk, price, fair_prob, edge, stake, alternatives, active,
+            first_seen_at, closed_reason, closed_at, run_id)
+        VALUES (NEW.updated_at, NEW.event_id, NEW.market, NEW.outcome, NEW.point, NEW.book,
+            NEW.official_date, NEW.game_pk, NEW.price, NEW.fair_prob, NEW.edge, NEW.stake,
+            NEW.alternatives, NEW.active, NEW.first_seen_at, NEW.closed_reason, NEW.closed_at,
+            NEW.run_id);
+    END;
+
+    -- A line a book stopped quoting (it left odds_latest) at the fetch that saw it gone.
+    CREATE TABLE odds_pulls (
+        id          INTEGER PRIMARY KEY,
+        event_id    TEXT NOT NULL,
+        book        TEXT NOT NULL,
+        market      TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        run_id      INTEGER
+    );
+    CREATE INDEX odds_pulls_by_key ON odds_pulls(event_id, market, book, outcome, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -57,15 +57,20 @@ async def set_circuit(
 
 
 async def record_success(
-    conn: aiosqlite.Connection, source: str, *, at: str, latency_ms: float | None
+    conn: aiosqlite.Connection,
+    source: str,
+    *,
+    at: str,
+    latency_ms: float | None,
+    retries: int | None = None,
 ) -> None:
     """A good answer: the circuit closes and the failure count starts again."""
     await ensure_source(conn, source, at)
     await conn.execute(
         "UPDATE source_health SET circuit_state = ?, consecutive_failures = 0, opened_at = NULL, "
-        "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), updated_at = ? "
-        "WHERE source = ?",
-        (CircuitState.CLOSED, at, latency_ms, at, source),
+        "last_success_at = ?, latency_ms = COALESCE(?, latency_ms), last_retries = ?, "
+        "updated_at = ? WHERE source = ?",
+        (CircuitState.CLOSED, at, latency_ms, retries, at, source),
     )
 
 
@@ -80,13 +85,26 @@ async def record_failure(
     error: str,
     at: str,
     latency_ms: float | None,
+    retries: int | None = None,
 ) -> None:
     await ensure_source(conn, source, at)
     await conn.execute(
         "UPDATE source_health SET circuit_state = ?, consecutive_failures = ?, opened_at = ?, "
         "last_error_kind = ?, last_error = ?, last_error_at = ?, "
-        "latency_ms = COALESCE(?, latency_ms), updated_at = ? WHERE source = ?",
-        (state, consecutive_failures, opened_at, error_kind, error, at, latency_ms, at, source),
+        "latency_ms = COALESCE(?, latency_ms), last_retries = ?, updated_at = ? "
+        "WHERE source = ?",
+        (
+            state,
+            consecutive_failures,
+            opened_at,
+            error_kind,
+            error,
+            at,
+            latency_ms,
+            retries,
+            at,
+            source,
+        ),
     )
 
 
