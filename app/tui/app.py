@@ -61,6 +61,8 @@ BREAK_GLASS = {"run_now": "execute", "override": "override", "reset_breaker": "r
 DASHBOARD_KEYS = (
     ("enter", "Game detail of the highlighted game"),
     ("T", "Times: relative / absolute (local, with the zone)"),
+    ("t", "Trends: run durations, latency and retries, breakers, quota burn"),
+    ("i", "First-run checklist: what is not set up yet, and the fix"),
 )
 
 log = get_logger(__name__)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import aiosqlite
+
 from app.core.clock import iso
+from app.domain.status import CircuitState, Source
 from app.security.admin_key import ScryptParams, make_verifier, store_verifier
+from app.storage import source_health
 from app.storage.database import Database
 from tests.support.desk_seed import NOW
 
@@ -38,63 +42,84 @@ def odds_ms(index: int) -> float:
     return 300.0 + 10 * index
 
 
-async def seed_day(db: Database, *, now: datetime = NOW, opened_at: datetime | None = None) -> None:
+def mlb_retries(index: int) -> int:
+    return 1 if index % 4 == 3 else 0
+
+
+def quota_after(index: int) -> int:
+    """Credits left after run ``index``: 500 after the last, plus what the later runs spent."""
+    later = [i for i in range(index + 1, RUNS) if i not in FAILED_ODDS]
+    return REMAINING + CREDITS * len(later)
+
+
+async def seed_day(db: Database, *, now: datetime = NOW) -> None:
+    """The runs and their stages in SQL; the sources through the real writes (history rows)."""
     async with db.write() as conn:
         for index in range(RUNS):
-            run_id = 100 + index
-            started = run_start(index, now)
-            finished = started + timedelta(seconds=run_seconds(index))
-            failed = index in FAILED_ODDS
-            await conn.execute(
-                "INSERT INTO runs (id, trigger, slate_date, outcome, started_at, finished_at, "
-                "owner_host, owner_pid, credits_used) "
-                "VALUES (?, 'schedule', ?, ?, ?, ?, 'h', 1, ?)",
-                (
-                    run_id,
-                    started.date().isoformat(),
-                    "degraded" if failed else "ok",
-                    iso(started),
-                    iso(finished),
-                    0 if failed else CREDITS,
-                ),
+            await _run(conn, index, now)
+            at = iso(run_start(index, now) + timedelta(seconds=1))
+            await source_health.record_success(
+                conn, Source.MLB, at=at, latency_ms=mlb_ms(index), retries=mlb_retries(index)
             )
-            stages = (
-                ("schedule", "ok", mlb_ms(index), None),
-                (
-                    "odds",
-                    "failed" if failed else "ok",
-                    odds_ms(index),
-                    "transient" if failed else None,
-                ),
-            )
-            for position, (name, status, ms, kind) in enumerate(stages, start=1):
-                await conn.execute(
-                    "INSERT INTO run_stages (run_id, position, name, status, started_at, "
-                    "finished_at, duration_ms, error_kind, error_summary) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        run_id,
-                        position,
-                        name,
-                        status,
-                        iso(started),
-                        iso(finished),
-                        ms,
-                        kind,
-                        "The Odds API timed out after 10 s" if kind else None,
-                    ),
+            if index in FAILED_ODDS:
+                # Two retries, then the breaker opens; the next run's success closes it.
+                await source_health.record_failure(
+                    conn,
+                    Source.ODDS,
+                    state=CircuitState.OPEN,
+                    consecutive_failures=3,
+                    opened_at=at,
+                    error_kind="transient",
+                    error="The Odds API timed out after 10 s",
+                    at=at,
+                    latency_ms=odds_ms(index),
+                    retries=2,
                 )
-        stamp = iso(now - timedelta(minutes=1))
+                continue
+            await source_health.record_success(
+                conn, Source.ODDS, at=at, latency_ms=odds_ms(index), retries=0
+            )
+            await source_health.record_quota(
+                conn, Source.ODDS, remaining=quota_after(index), used=19_000, last=CREDITS, at=at
+            )
+
+
+async def _run(conn: aiosqlite.Connection, index: int, now: datetime) -> None:
+    run_id = 100 + index
+    started = run_start(index, now)
+    finished = started + timedelta(seconds=run_seconds(index))
+    failed = index in FAILED_ODDS
+    await conn.execute(
+        "INSERT INTO runs (id, trigger, slate_date, outcome, started_at, finished_at, "
+        "owner_host, owner_pid, credits_used) VALUES (?, 'schedule', ?, ?, ?, ?, 'h', 1, ?)",
+        (
+            run_id,
+            started.date().isoformat(),
+            "degraded" if failed else "ok",
+            iso(started),
+            iso(finished),
+            0 if failed else CREDITS,
+        ),
+    )
+    stages = (
+        ("schedule", "ok", mlb_ms(index), None),
+        ("odds", "failed" if failed else "ok", odds_ms(index), "transient" if failed else None),
+    )
+    for position, (name, status, ms, kind) in enumerate(stages, start=1):
         await conn.execute(
-            "INSERT INTO source_health (source, circuit_state, consecutive_failures, latency_ms, "
-            "last_success_at, updated_at) VALUES ('mlb', 'closed', 0, 123, ?, ?)",
-            (stamp, stamp),
-        )
-        await conn.execute(
-            "INSERT INTO source_health (source, circuit_state, consecutive_failures, opened_at, "
-            "latency_ms, quota_remaining, quota_used, quota_updated_at, updated_at) "
-            "VALUES ('odds', 'closed', 0, ?, 400, ?, 19500, ?, ?)",
-            (iso(opened_at) if opened_at else None, REMAINING, stamp, stamp),
+            "INSERT INTO run_stages (run_id, position, name, status, started_at, finished_at, "
+            "duration_ms, error_kind, error_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                position,
+                name,
+                status,
+                iso(started),
+                iso(finished),
+                ms,
+                kind,
+                "The Odds API timed out after 10 s" if kind else None,
+            ),
         )
 
 

@@ -54,7 +54,7 @@ async def test_help_on_the_dashboard_lists_its_keys_and_the_desk(make_app, fake_
         await wait_for(pilot, lambda: app.poller.loads == 1)
         help_screen = await open_help(pilot, app)
         assert help_screen.title_text == "Dashboard"
-        assert [k for k, _ in help_screen.sections[0][1]] == ["enter", "T"]
+        assert [k for k, _ in help_screen.sections[0][1]] == ["enter", "T", "t", "i"]
         assert dict(help_screen.keys)["r"] == "Run history and stage errors"
 
 

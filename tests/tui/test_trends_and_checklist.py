@@ -6,10 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Sparkline
 
 from app.core.clock import iso
 from app.storage.database import Database
+from app.tui.app import PressboxApp
 from app.tui.launch import desk_app
 from app.tui.screens.checklist import ChecklistScreen
 from app.tui.screens.trends import TrendsScreen
@@ -28,19 +30,36 @@ def _text(screen: object, selector: str) -> str:
     return screen.query_one(selector, QuietStatic).shown
 
 
+async def open_trends(pilot: Pilot[int], app: PressboxApp) -> TrendsScreen:
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
+    screen = app.screen
+    assert isinstance(screen, TrendsScreen)
+    await wait_for(pilot, lambda: screen.poller.loads == 1)
+    return screen
+
+
+async def checklist_shown(pilot: Pilot[int], app: PressboxApp) -> ChecklistScreen:
+    await wait_for(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+    screen = app.screen
+    assert isinstance(screen, ChecklistScreen)
+    await wait_for(pilot, lambda: screen.checklist is not None)
+    return screen
+
+
 async def test_t_opens_the_trends_with_a_sparkline_and_numbers_per_series(tmp_path: Path) -> None:
     app = trend_desk(await prepared_settings(tmp_path / "d", day=True, configured=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
-        screen = app.screen
-        assert isinstance(screen, TrendsScreen)
-        await wait_for(pilot, lambda: screen.poller.loads == 1)
+        screen = await open_trends(pilot, app)
         durations = screen.query_one("#spark-runs", Sparkline).data
         assert durations == tuple(run_seconds(i) for i in range(RUNS))
         assert _text(screen, "#numbers-runs") == "    2.0    3.0    4.0[b]    4.0[/] s"
-        assert "2 of 24 runs failed, last ok" in _text(screen, "#numbers-odds-failures")
+        assert _text(screen, "#numbers-odds-retries") == "  4 in 24 calls · max 2 · last 0"
+        assert _text(screen, "#numbers-mlb-latency") == "    100    112    123[b]    123[/] ms"
+        assert "odds breaker [green]closed[/], opened 2× (last 13:40 EDT)" in _text(
+            screen, "#trends-breakers"
+        )
         assert _text(screen, "#numbers-quota").endswith(f"[b]{REMAINING:>7}[/] credits")
         forecast = _text(screen, "#trends-forecast")
         assert f"{REMAINING} credits left, reserve {RESERVE}" in forecast
@@ -64,11 +83,7 @@ async def test_trends_follow_a_new_run_and_cost_nothing_while_the_data_is_still(
     app = trend_desk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
-        screen = app.screen
-        assert isinstance(screen, TrendsScreen)
-        await wait_for(pilot, lambda: screen.poller.loads == 1)
+        screen = await open_trends(pilot, app)
         await pilot.pause(0.1)
         counter.active = True
         checks = screen.poller.checks
@@ -94,11 +109,7 @@ async def test_trends_follow_a_new_run_and_cost_nothing_while_the_data_is_still(
 async def test_trends_on_an_empty_database_say_what_is_missing(tmp_path: Path) -> None:
     app = trend_desk(await prepared_settings(tmp_path / "d", day=False, configured=False))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
-        screen = app.screen
-        assert isinstance(screen, TrendsScreen)
-        await wait_for(pilot, lambda: screen.poller.loads == 1)
+        screen = await open_trends(pilot, app)
         assert "no data in the last 24 h" in _text(screen, "#numbers-runs")
         assert "no credits read yet" in _text(screen, "#trends-forecast")
         assert "0 runs" in _text(screen, "#trends-title")
@@ -109,10 +120,7 @@ async def test_i_opens_the_checklist_any_time(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecklistScreen))
-        screen = app.screen
-        assert isinstance(screen, ChecklistScreen)
-        await wait_for(pilot, lambda: screen.checklist is not None)
+        screen = await checklist_shown(pilot, app)
         assert screen.checklist is not None and screen.checklist.all_ok
         text = _text(screen, "#checklist-items")
         assert text.count("✓") == 5 and "fix:" not in text and "All set." in text
@@ -127,10 +135,7 @@ async def test_an_empty_installation_opens_on_its_checklist_which_follows_the_fi
     settings = await prepared_settings(tmp_path / "d", day=False, configured=False)
     app = trend_desk(settings, keyring=NO_KEYRING, first_run_check=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecklistScreen))
-        screen = app.screen
-        assert isinstance(screen, ChecklistScreen)
-        await wait_for(pilot, lambda: screen.checklist is not None)
+        screen = await checklist_shown(pilot, app)
         text = _text(screen, "#checklist-items")
         assert "✗" in text and "fix: [b]pressbox admin-key set --generate[/]" in text
         assert "fix: [b]pressbox secrets init[/]" in text

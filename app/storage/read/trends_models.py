@@ -36,10 +36,12 @@ class Series:
 @dataclass(frozen=True)
 class SourceTrend:
     source: str
-    latency: Series  # ms
-    failures: Series  # failed calls per run (a refused or failed stage counts one)
+    latency: Series  # ms per call (or per stage, before the history: ``latency_measured``)
+    retries: Series  # retries per call (attempts after the first)
+    latency_measured: str  # "calls" (source_health_history) or "stages" (run_stages)
+    openings: int  # breaker openings in the window
+    last_opened_at: str | None
     circuit_state: str
-    opened_at: str | None  # the breaker's last opening, if inside the window
     consecutive_failures: int
 
 

@@ -1,4 +1,4 @@
-"""Trends (`t`): the last day's run durations, per-source latency and failures, quota burn.
+"""Trends (`t`): the last day's run durations, per-source latency and retries, quota burn.
 
 Each series is one of Textual's own ``Sparkline`` widgets with its numbers beside it
 (min, median, max, last, with the unit). The screen follows the database through the
@@ -32,8 +32,8 @@ ROWS = (
     ("runs", "run duration"),
     ("mlb-latency", "mlb latency"),
     ("odds-latency", "odds latency"),
-    ("mlb-failures", "mlb failures"),
-    ("odds-failures", "odds failures"),
+    ("mlb-retries", "mlb retries"),
+    ("odds-retries", "odds retries"),
     ("credits", "credits/run"),
     ("quota", "credits left"),
 )
@@ -54,10 +54,9 @@ def numbers(series: Series) -> str:
     """``    1.2    1.5    3.1    1.4 s`` under the header, or what is missing."""
     if not series.values:
         return "[dim]  no data in the last 24 h[/]"
-    if series.unit == "per run":
-        failed = sum(series.values)
-        last = "[red]failed[/]" if series.last else "ok"
-        return f"  {failed:.0f} of {len(series.values)} runs failed, last {last}"
+    if series.unit == "retries":
+        total, calls = sum(series.values), len(series.values)
+        return f"  {total:.0f} in {calls} calls · max {series.high:.0f} · last {series.last:.0f}"
     unit = series.unit
     figures = [number(v, unit) for v in (series.low, series.median, series.high)]
     cells = "".join(f"{figure:>{NUMBER_WIDTH}}" for figure in figures)
@@ -121,16 +120,17 @@ class TrendsScreen(LiveScreen[TrendsReport]):
         series["quota"] = data.quota_left
         for source, trend in sources.items():
             series[f"{source}-latency"] = trend.latency
-            series[f"{source}-failures"] = trend.failures
+            series[f"{source}-retries"] = trend.retries
         for key, _label in ROWS:
             shown = series.get(key)
             if shown is None:
                 continue
             self.query_one(f"#spark-{key}", Sparkline).data = shown.values
             self.query_one(f"#numbers-{key}", QuietStatic).show(numbers(shown))
-        self.query_one("#trends-breakers", QuietStatic).show(
-            " · ".join(self._breaker(trend) for trend in data.sources)
-        )
+        breakers = " · ".join(self._breaker(trend) for trend in data.sources)
+        if any(trend.latency_measured == "stages" for trend in data.sources):
+            breakers += "\n[dim]latency: stage durations (no call history yet)[/]"
+        self.query_one("#trends-breakers", QuietStatic).show(breakers)
         self.query_one("#trends-forecast", QuietStatic).show(self._forecast(data))
         runs = "1 run" if data.runs == 1 else f"{data.runs} runs"
         self.show_title(f"Trends: the last 24 h, {runs}")
@@ -139,8 +139,9 @@ class TrendsScreen(LiveScreen[TrendsReport]):
         state = markup_field(trend.circuit_state, 20)
         style = {"open": "red", "half_open": "yellow"}.get(trend.circuit_state, "green")
         text = f"{markup_field(trend.source, 20)} breaker [{style}]{state}[/]"
-        if trend.opened_at is not None:
-            text += f", opened {local_time(parse_iso(trend.opened_at), self.ctx.tz)}"
+        if trend.last_opened_at is not None:
+            last = local_time(parse_iso(trend.last_opened_at), self.ctx.tz)
+            text += f", opened {trend.openings}× (last {last})"
         if trend.consecutive_failures:
             text += f" ({trend.consecutive_failures} failures in a row)"
         return text
