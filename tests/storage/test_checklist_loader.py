@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
+import keyring
+import keyring.core
 import pytest
 
 from app.core.clock import iso
@@ -11,6 +16,7 @@ from app.storage.database import Database
 from app.storage.read.checklist import (
     ADMIN_KEY_FIX,
     DAEMON_FIX,
+    KEYRING_DOC,
     KEYRING_FIX,
     ODDS_KEY_FIX,
     RUN_FIX,
@@ -92,23 +98,53 @@ async def test_a_failed_odds_stage_says_why_and_how_to_fix_the_key(db: Database)
     assert first.detail == "no run delivered data yet (last: run #1 failed)"
 
 
+CRYPTFILE = "keyrings.cryptfile.cryptfile.CryptFileKeyring"
+ELSEWHERE = f"PYTHON_KEYRING_BACKEND={CRYPTFILE} pressbox secrets init  (see {KEYRING_DOC})"
+
+
 @pytest.mark.parametrize(
-    ("backend", "usable", "why"),
+    ("backend", "usable", "why", "fix"),
     [
-        ("keyring.backends.null.Keyring", False, "the null backend silently stores nothing"),
-        ("keyring.backends.fail.Keyring", False, "no keyring backend is available"),
+        (
+            "keyring.backends.null.Keyring",
+            False,
+            "the null backend silently stores nothing",
+            ELSEWHERE,
+        ),
+        ("keyring.backends.fail.Keyring", False, "no keyring backend is available", ELSEWHERE),
     ],
 )
 async def test_the_keyring_is_inspected_as_the_secret_store_vets_it(
-    monkeypatch: pytest.MonkeyPatch, backend: str, usable: bool, why: str
+    monkeypatch: pytest.MonkeyPatch, backend: str, usable: bool, why: str, fix: str
 ) -> None:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
-    import keyring.core
+    with chosen_backend(monkeypatch, backend):
+        check = await inspect_keyring()
+    assert (check.usable, check.backend, check.why, check.fix) == (usable, backend, why, fix)
 
+
+async def test_the_encrypted_file_keyring_needs_its_file_then_its_passphrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("KEYRING_CRYPTFILE_PASSWORD", raising=False)
+    with chosen_backend(monkeypatch, CRYPTFILE):
+        missing = await inspect_keyring()
+        path = Path(keyring.get_keyring().file_path)  # type: ignore[attr-defined]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        locked = await inspect_keyring()
+    assert not missing.usable and missing.why.endswith("does not exist yet")
+    assert missing.fix == KEYRING_FIX
+    assert not locked.usable and locked.why == "KEYRING_CRYPTFILE_PASSWORD is not set"
+    assert locked.fix.startswith("export KEYRING_CRYPTFILE_PASSWORD=...")
+
+
+@contextmanager
+def chosen_backend(monkeypatch: pytest.MonkeyPatch, backend: str) -> Iterator[None]:
+    """keyring's choice set as an operator sets it, then put back."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
     keyring.core.init_backend()
     try:
-        check = await inspect_keyring()
+        yield
     finally:
         monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
         keyring.core.init_backend()
-    assert (check.usable, check.backend, check.why) == (usable, backend, why)

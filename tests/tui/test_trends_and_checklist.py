@@ -111,6 +111,7 @@ async def test_trends_on_an_empty_database_say_what_is_missing(tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_trends(pilot, app)
         assert "no data in the last 24 h" in _text(screen, "#numbers-runs")
+        assert not screen.query_one("#spark-runs", Sparkline).visible
         assert "no credits read yet" in _text(screen, "#trends-forecast")
         assert "0 runs" in _text(screen, "#trends-title")
 
@@ -138,7 +139,7 @@ async def test_an_empty_installation_opens_on_its_checklist_which_follows_the_fi
         screen = await checklist_shown(pilot, app)
         text = _text(screen, "#checklist-items")
         assert "✗" in text and "fix: [b]pressbox admin-key set --generate[/]" in text
-        assert "fix: [b]pressbox secrets init[/]" in text
+        assert "fix: [b]PYTHON_KEYRING_BACKEND=keyrings.cryptfile" in text
         assert "not checked yet: run `pressbox run`" in text
         assert "0 of 5 done" in _text(screen, "#checklist-title")
         # The admin key is set in another terminal: its line turns to a tick.

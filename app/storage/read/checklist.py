@@ -21,6 +21,7 @@ from app.storage.read.runs import last_delivered_run
 
 ADMIN_KEY_FIX = "pressbox admin-key set --generate"
 KEYRING_FIX = "pressbox secrets init"
+KEYRING_DOC = "docs/headless-keyring.md"
 ODDS_KEY_FIX = "pressbox secrets set odds-api-key"
 DAEMON_FIX = "pressbox daemon  (or: systemctl enable --now pressbox-daemon.service)"
 RUN_FIX = "pressbox run"
@@ -29,10 +30,17 @@ ODDS_STAGE = "odds"
 
 async def inspect_keyring() -> KeyringCheck:
     """keyring's choice vetted as the secret store vets it, off the loop (D-Bus can be slow)."""
-    from app.security.backends import diagnose
+    from app.security.backends import CRYPTFILE, CRYPTFILE_PASSWORD_ENV, diagnose
 
     diagnosis = await asyncio.to_thread(diagnose)
-    return KeyringCheck(diagnosis.accepted, diagnosis.chosen, diagnosis.why)
+    if diagnosis.accepted or diagnosis.why.endswith("does not exist yet"):
+        fix = KEYRING_FIX
+    elif diagnosis.chosen == CRYPTFILE:
+        fix = f"export {CRYPTFILE_PASSWORD_ENV}=... in the desk's and the daemon's environment"
+    else:
+        # An unusable backend: the encrypted file one, created once (or a Secret Service).
+        fix = f"PYTHON_KEYRING_BACKEND={CRYPTFILE} {KEYRING_FIX}  (see {KEYRING_DOC})"
+    return KeyringCheck(diagnosis.accepted, diagnosis.chosen, diagnosis.why, fix)
 
 
 async def load_checklist(
@@ -57,7 +65,7 @@ async def _admin_key(conn: aiosqlite.Connection) -> CheckItem:
 
 def _keyring(check: KeyringCheck) -> CheckItem:
     detail = f"{check.backend}: {check.why}"
-    return CheckItem("keyring", "keyring usable", check.usable, detail, KEYRING_FIX)
+    return CheckItem("keyring", "keyring usable", check.usable, detail, check.fix)
 
 
 async def _odds_key(conn: aiosqlite.Connection) -> CheckItem:

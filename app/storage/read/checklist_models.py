@@ -13,6 +13,7 @@ class KeyringCheck:
     usable: bool
     backend: str
     why: str
+    fix: str = "pressbox secrets init"
 
 
 KeyringProbe = Callable[[], Awaitable[KeyringCheck]]

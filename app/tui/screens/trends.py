@@ -125,10 +125,12 @@ class TrendsScreen(LiveScreen[TrendsReport]):
             shown = series.get(key)
             if shown is None:
                 continue
-            self.query_one(f"#spark-{key}", Sparkline).data = shown.values
+            spark = self.query_one(f"#spark-{key}", Sparkline)
+            spark.data = shown.values
+            spark.visible = bool(shown.values)  # no flat line drawn for no data
             self.query_one(f"#numbers-{key}", QuietStatic).show(numbers(shown))
         breakers = " · ".join(self._breaker(trend) for trend in data.sources)
-        if any(trend.latency_measured == "stages" for trend in data.sources):
+        if any(t.latency_measured == "stages" and t.latency.values for t in data.sources):
             breakers += "\n[dim]latency: stage durations (no call history yet)[/]"
         self.query_one("#trends-breakers", QuietStatic).show(breakers)
         self.query_one("#trends-forecast", QuietStatic).show(self._forecast(data))
