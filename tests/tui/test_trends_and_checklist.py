@@ -176,3 +176,17 @@ async def test_capital_t_still_switches_the_times(tmp_path: Path) -> None:
         await pilot.press("T")
         assert app.ctx.times.absolute
         assert app.screen is app.dashboard
+
+
+async def test_the_palette_opens_the_trends(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = trend_desk(await prepared_settings(tmp_path / "d", day=True, configured=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"trends")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
