@@ -1,8 +1,8 @@
 """The trends screen's numbers: run durations, per-source latency and retries, breaker, quota.
 
 All series cover ``since`` to now, oldest first. A source's calls are the rows of
-``source_health_history`` its guarded calls wrote (a success or a failure: the row's
-time is its ``last_success_at`` or ``last_error_at``), each with its latency and
+``source_health_history`` its guarded calls wrote (a success or a failure: the rows
+that moved ``last_success_at`` or ``last_error_at``), each with its latency and
 retries; a database from before that history falls back to the duration of the
 stage that calls the source (``schedule`` calls MLB, ``odds`` The Odds API). Breaker
 openings are the distinct ``opened_at`` of the history's open rows. The credits left
