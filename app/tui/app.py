@@ -415,9 +415,19 @@ class PressboxApp(App[int]):
         if not isinstance(self.screen, ChecklistScreen):
             self.push_screen(ChecklistScreen(self.ctx))
 
+    def _check_first_run(self) -> None:
+        """An installation not set up yet opens on its checklist, not on a cut banner.
+
+        Asked once the dashboard has drawn its first snapshot, so the checklist lies on
+        top of a desk that is already there (a covered dashboard would skip its first load).
+        """
+        if self.poller.loads == 0:
+            self.set_timer(self.settings.dashboard.poll_interval_s, self._check_first_run)
+            return
+        self._open_checklist_if_needed()
+
     @work(name="first-run", group="checklist", exit_on_error=False)
-    async def _check_first_run(self) -> None:
-        """An installation not set up yet opens on its checklist, not on a cut banner."""
+    async def _open_checklist_if_needed(self) -> None:
         checklist = await self.ctx.data.checklist(self.ctx.clock.now())
         if checklist.setup_incomplete and self.screen is self.dashboard:
             self.action_checklist()
