@@ -114,13 +114,14 @@ async def build_runtime(
     ``pressbox run --demo`` processes see prices and scores move.
     """
     from app.alerts.service import AlertService
-    from app.control.service import ControlService, daemon_fresh_s
+    from app.control.service import ControlService
     from app.domain.status import Source, Trigger
     from app.pipeline.runner import PipelineRunner
     from app.resilience import quota
     from app.resilience.breaker import reset_breaker
     from app.security.secret_store import InMemorySecretStore
     from app.sources.simulated import SimulatedUpstream
+    from app.storage.daemon_state import daemon_fresh_s
 
     clock = clock or Clock()
     await claim_purpose(db, demo=demo)

@@ -1,4 +1,10 @@
-"""A one-line text sparkline, so line movement fits inside a table cell."""
+"""A one-line text sparkline, so line movement fits inside a table cell.
+
+Standalone charts (the trends screen, CLV) use Textual's own ``Sparkline`` widget. A
+table cell cannot hold a widget, and the game detail's cells are compared by their
+text so that only a changed cell is repainted (``sync_rows``): this text form is for
+that one place.
+"""
 
 from __future__ import annotations
 

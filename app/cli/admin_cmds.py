@@ -17,9 +17,10 @@ from app.cli.common import (
     run_async,
     with_settings,
 )
-from app.control.service import ControlResult, ControlService, daemon_fresh_s
+from app.control.service import ControlResult, ControlService
 from app.core.errors import ControlRefused
 from app.security.admin_key import generate_admin_key
+from app.storage.daemon_state import daemon_fresh_s
 from app.storage.database import Database
 
 

@@ -154,9 +154,9 @@ def restore_command(ctx: click.Context, source: Path) -> None:
 
     The current file is first copied beside itself as DB.before-restore-STAMP.
     """
-    from app.control.service import daemon_fresh_s
     from app.core.clock import Clock
     from app.storage.backup import backup, restore, running_daemon, verify
+    from app.storage.daemon_state import daemon_fresh_s
 
     settings = with_settings(ctx)
     target = settings.db.path

@@ -14,7 +14,10 @@ from app.core.logging import get_logger
 from app.core.sanitize import clean_line
 from app.core.secrets import ODDS_API_KEY, SecretProvider
 from app.pipeline.health import desk_verdict, verdict_at
+from app.storage.daemon_state import daemon_fresh_s
 from app.storage.database import Database
+from app.storage.read.checklist import inspect_keyring
+from app.storage.read.checklist_models import KeyringCheck
 from app.storage.read.rewind_data import RewindDeskData
 from app.tui.actions import ControlActions
 from app.tui.launch import DeskParts, desk_app
@@ -44,6 +47,11 @@ def missing_database(settings: Settings, *, demo: bool, create: bool) -> str | N
         f"database {path} does not exist; nothing was created. Check --db (or db.path); "
         "`pressbox --create` or `pressbox db migrate` creates one"
     )
+
+
+async def demo_keyring() -> KeyringCheck:
+    """The demo keeps its secrets in memory (``InMemorySecretStore``): nothing to set up."""
+    return KeyringCheck(True, "in-memory (demo)", "the demo's secrets never leave the process")
 
 
 async def odds_key_reachable(secrets: SecretProvider) -> bool:
@@ -121,6 +129,8 @@ async def run_desk(
             verdict=desk_verdict(db, settings, clock),
             verdict_at=verdict_at(db, settings, clock),
             moment=at,
+            keyring=demo_keyring if demo else inspect_keyring,
+            daemon_fresh_s=daemon_fresh_s(settings),
         )
         app = desk_app(
             settings,

@@ -77,15 +77,6 @@ ResetBreakerFn = Callable[[str], Awaitable[None]]
 OverrideListener = Callable[[str, str, str, str | None], Awaitable[None]]
 
 
-def daemon_fresh_s(settings: Settings) -> float:
-    """How recent a daemon heartbeat must be for ``execute`` to hand the run over.
-
-    The scheduler beats at least every ``pipeline.lease_heartbeat_s``; three missed
-    beats mean it is gone and the run happens in-process instead.
-    """
-    return 3 * settings.pipeline.lease_heartbeat_s
-
-
 def _in_words(seconds: float) -> str:
     seconds = max(1, math.ceil(seconds))
     if seconds < 120:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from app.core.config import Settings
 from app.storage.read.models import DaemonState
 from app.storage.rows import from_row
 
@@ -49,3 +50,12 @@ async def read_state(conn: aiosqlite.Connection) -> DaemonState | None:
     if row is None:
         return None
     return from_row(DaemonState, row)
+
+
+def daemon_fresh_s(settings: Settings) -> float:
+    """How recent a daemon heartbeat must be for the daemon to count as alive.
+
+    The scheduler beats at least every ``pipeline.lease_heartbeat_s``; three missed
+    beats mean it is gone (break-glass then runs in-process instead of handing over).
+    """
+    return 3 * settings.pipeline.lease_heartbeat_s

@@ -67,6 +67,8 @@ DASHBOARD_KEYS = (
         "audit entry), the health panel (a source's recent errors)",
     ),
     ("T", "Times: relative / absolute (local, with the zone)"),
+    ("t", "Trends: run durations, latency and retries, breakers, quota burn"),
+    ("i", "First-run checklist: what is not set up yet, and the fix"),
 )
 
 # Desk-wide keys kept out of the footer (room at 80 columns), listed in every help.
@@ -99,6 +101,7 @@ WORKER_NAMES = {
     "break-glass": "the break-glass action",
     "live": "refreshing the screen",
     "wire": "wiring the break-glass keys",
+    "checklist": "the first-run checklist",
 }
 
 
@@ -125,6 +128,9 @@ class PressboxApp(App[int]):
         # Drill helper (issue 13): copy and the notification history; listed in help by DRILL_KEYS.
         Binding("y", "copy", "Copy", show=False),
         Binding("n", "notifications", "Notices", show=False),
+        # trends helper: the trends screen and the first-run checklist
+        Binding("t", "trends", "Trends", tooltip="Run durations, latency, quota burn", show=False),
+        Binding("i", "checklist", "Setup", tooltip="First-run checklist", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # Rewind (issue 13): the desk as it stood at a moment, read-only; listed in the help.
@@ -147,6 +153,7 @@ class PressboxApp(App[int]):
         watch_terminal: bool = False,
         exit_grace_s: float = 3.0,
         wire: Wire | None = None,
+        first_run_check: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -169,6 +176,7 @@ class PressboxApp(App[int]):
         self._watch_terminal = watch_terminal
         self._exit_grace_s = exit_grace_s
         self._stopping = False
+        self._first_run_check = first_run_check
         self.poller: ChangePoller[DashboardSnapshot] = ChangePoller(
             self.poll_version, self.load_snapshot
         )
@@ -216,6 +224,8 @@ class PressboxApp(App[int]):
             # The control service, the keyring and the demo's scheduler (their imports
             # too) are wired after the first frame, which needs none of them.
             self.call_after_refresh(self._start_wiring)
+        elif self._first_run_check:
+            self.call_after_refresh(self._check_first_run)
 
     def _start_background(self, background: Background) -> None:
         self.run_worker(background, name="background", group="background", exit_on_error=False)
@@ -234,6 +244,10 @@ class PressboxApp(App[int]):
         finally:
             self.wiring = False
         self.install(parts)
+        if self._first_run_check:
+            # After the wiring, which has loaded the keyring the checklist inspects: neither
+            # delays the first frame.
+            self._check_first_run()
 
     def install(self, parts: DeskParts) -> None:
         """Take the wired parts on a running desk: keys, banner notices, background."""
@@ -530,6 +544,37 @@ class PressboxApp(App[int]):
 
         if not isinstance(self.screen, NotificationsScreen):
             self.push_screen(NotificationsScreen(self.ctx, self.notices))
+
+    # -- trends and the first-run checklist (trends helper) -------------------------
+
+    def action_trends(self) -> None:
+        from app.tui.screens.trends import TrendsScreen
+
+        if not isinstance(self.screen, TrendsScreen):
+            self.push_screen(TrendsScreen(self.ctx))
+
+    def action_checklist(self) -> None:
+        from app.tui.screens.checklist import ChecklistScreen
+
+        if not isinstance(self.screen, ChecklistScreen):
+            self.push_screen(ChecklistScreen(self.ctx))
+
+    def _check_first_run(self) -> None:
+        """An installation not set up yet opens on its checklist, not on a cut banner.
+
+        Asked once the dashboard has drawn its first snapshot, so the checklist lies on
+        top of a desk that is already there (a covered dashboard would skip its first load).
+        """
+        if self.poller.loads == 0:
+            self.set_timer(self.settings.dashboard.poll_interval_s, self._check_first_run)
+            return
+        self._open_checklist_if_needed()
+
+    @work(name="first-run", group="checklist", exit_on_error=False)
+    async def _open_checklist_if_needed(self) -> None:
+        checklist = await self.ctx.data.checklist(self.ctx.clock.now())
+        if checklist.setup_incomplete and self.screen is self.dashboard:
+            self.action_checklist()
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:
         from app.tui.screens.game_detail import GameDetailScreen

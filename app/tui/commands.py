@@ -22,6 +22,8 @@ DESK_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Reset a source's circuit breaker (break-glass)", "B: admin key required", "reset_breaker"),
     ("Run history", "r: runs with stage drill-down and errors", "runs"),
     ("Audit trail", "a: every break-glass attempt", "audit"),
+    ("Trends", "t: run durations, latency, retries, breakers, quota burn", "trends"),
+    ("First-run checklist", "i: what is not set up yet, with the fix", "checklist"),
     ("Help", "?: keys and what the desk shows", "help"),
     ("Quit", "q: leave the desk", "quit"),
 )

@@ -9,12 +9,14 @@ and close its connections there.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
+from app.storage.read.checklist_models import Checklist
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.drill_models import SourceErrors
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+from app.storage.read.trends_models import TrendsReport
 
 
 class DeskData(Protocol):
@@ -48,4 +50,14 @@ class DeskData(Protocol):
 
     async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
         """A source's breaker row and its newest ``limit`` stage errors."""
+        ...
+
+    # -- trends and the first-run checklist ---------------------------------------
+
+    async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        """Run durations, per-source latency and failures, quota burn since ``since``."""
+        ...
+
+    async def checklist(self, now: datetime) -> Checklist:
+        """What a new installation still lacks (stored facts only; no upstream call)."""
         ...

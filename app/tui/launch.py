@@ -64,4 +64,6 @@ def desk_app(
         watch_terminal=True,
         exit_grace_s=settings.dashboard.exit_grace_s,
         wire=late,
+        # The demo is configured (its own admin key, in-memory secrets): no checklist.
+        first_run_check=not demo,
     )

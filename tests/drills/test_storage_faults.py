@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 # Bookkeeping a failed run may still change: its run and stage rows, the lease, source health
-# (and its history, written with it).
+# (and the history row its trigger writes with each source-health write, for rewind).
 BOOKKEEPING = {"runs", "run_stages", "lease", "source_health", "source_health_history"}
 
 

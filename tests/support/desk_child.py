@@ -17,6 +17,8 @@ from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.launch import desk_app
 from tests.support.desk_seed import NOW, seed
+from tests.support.trend_desk import CRYPTFILE_OK, fixed_keyring
+from tests.support.trend_seed import configure
 
 
 def main(path: Path) -> int:
@@ -26,6 +28,7 @@ def main(path: Path) -> int:
     async def prepare() -> None:
         async with Database(path) as db:
             await seed(db)
+            await configure(db)  # an admin key: the desk opens on the dashboard, not the checklist
 
     asyncio.run(prepare())
     settings = load_settings(
@@ -34,7 +37,8 @@ def main(path: Path) -> int:
         dashboard={"poll_interval_s": 0.2},
         logging={"dir": path.parent / "log"},
     )
-    app = desk_app(settings, StoredDeskData(Database(path)), demo=False, clock=FixedClock(NOW))
+    data = StoredDeskData(Database(path), keyring=fixed_keyring(CRYPTFILE_OK))
+    app = desk_app(settings, data, demo=False, clock=FixedClock(NOW))
     app.run()
     return int(app.return_code or 0)
 

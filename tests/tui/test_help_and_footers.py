@@ -56,8 +56,8 @@ async def test_help_on_the_dashboard_lists_its_keys_and_the_desk(make_app, fake_
         help_screen = await open_help(pilot, app)
         assert help_screen.title_text == "Dashboard"
         own = [k for k, _ in help_screen.sections[0][1]]
-        assert own[:2] == ["enter", "T"]
-        assert own[2:] == ["/", "s", "S", "1-4", "z", "escape", "j k g G"]  # the panel keys
+        assert own[:4] == ["enter", "T", "t", "i"]
+        assert own[4:] == ["/", "s", "S", "1-4", "z", "escape", "j k g G"]  # the panel keys
         assert dict(help_screen.keys)["r"] == "Run history and stage errors"
 
 

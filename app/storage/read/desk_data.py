@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import aiosqlite
 
 from app.storage.database import Database
 from app.storage.read.audit import load_audit
 from app.storage.read.audit_entry import load_audit_entry
+from app.storage.read.checklist import inspect_keyring, load_checklist
+from app.storage.read.checklist_models import Checklist, KeyringProbe
 from app.storage.read.clv import load_clv
 from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import read_dashboard
@@ -19,6 +21,8 @@ from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
 from app.storage.read.source_errors import load_source_errors
+from app.storage.read.trends import load_trends
+from app.storage.read.trends_models import TrendsReport
 
 # The verdict of a snapshot, read on the snapshot's own connection.
 VerdictRead = Callable[[aiosqlite.Connection, DashboardSnapshot], Awaitable[Verdict]]
@@ -33,12 +37,23 @@ class StoredDeskData:
     by the composition root: storage may not import the pipeline), judged inside the
     dashboard's own read from that snapshot, so the header says what ``pressbox
     health`` would say of exactly what the desk shows, and a changed poll is one read.
+    ``keyring`` inspects the keyring for the checklist (the demo hands in its in-memory store's);
+    ``daemon_fresh_s`` is how recent a heartbeat must be to count as alive.
     """
 
-    def __init__(self, db: Database, *, verdict: VerdictRead | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        verdict: VerdictRead | None = None,
+        keyring: KeyringProbe = inspect_keyring,
+        daemon_fresh_s: float = 30.0,
+    ) -> None:
         self.db = db
         self._verdict = verdict
         self._owns_db = False
+        self._keyring = keyring
+        self._daemon_fresh_s = daemon_fresh_s
 
     async def start(self) -> None:
         if not self.db.is_open:
@@ -83,3 +98,14 @@ class StoredDeskData:
 
     async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
         return await load_source_errors(self.db, source, limit=limit)
+
+    # -- trends and the first-run checklist ---------------------------------------
+
+    async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        return await load_trends(self.db, since=since, now=now, reserve_credits=reserve_credits)
+
+    async def checklist(self, now: datetime) -> Checklist:
+        keyring = await self._keyring()
+        return await load_checklist(
+            self.db, now, keyring=keyring, daemon_fresh_s=self._daemon_fresh_s
+        )

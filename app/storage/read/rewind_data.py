@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from app.core.clock import iso, parse_iso
 from app.storage.database import Database
+from app.storage.read.checklist import inspect_keyring
+from app.storage.read.checklist_models import KeyringProbe
 from app.storage.read.desk_data import StoredDeskData, VerdictRead
 from app.storage.read.models import DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.rewind import (
@@ -35,8 +37,10 @@ class RewindDeskData(StoredDeskData):
         verdict: VerdictRead | None = None,
         verdict_at: VerdictAt | None = None,
         moment: datetime | None = None,
+        keyring: KeyringProbe = inspect_keyring,
+        daemon_fresh_s: float = 30.0,
     ) -> None:
-        super().__init__(db, verdict=verdict)
+        super().__init__(db, verdict=verdict, keyring=keyring, daemon_fresh_s=daemon_fresh_s)
         self._verdict_at = verdict_at
         self.moment = moment
         self._moments = 0
