@@ -6,6 +6,36 @@ American odds (integers). Never edit a migration that has shipped: append one.
 
 from __future__ import annotations
 
+
+def _history_triggers(
+    source: str,
+    history: str,
+    *,
+    key: str,
+    copied: str,
+    renamed: dict[str, str] | None = None,
+    only_changes: bool = False,
+) -> str:
+    """The two triggers that copy each insert and update of ``source`` into ``history``.
+
+    History rows carry the ``key`` columns, ``at`` (the write's ``updated_at``) and the
+    ``copied`` columns; ``renamed`` maps a history column to the source column it copies.
+    With ``only_changes`` an update that leaves every copied column as it was adds no row.
+    """
+    names = {"at": "updated_at", **(renamed or {})}
+    columns = [*key.split(), "at", *copied.split()]
+    values = ", ".join(f"NEW.{names.get(c, c)}" for c in columns)
+    copy = f"INSERT INTO {history} ({', '.join(columns)}) VALUES ({values});"
+    when = ""
+    if only_changes:
+        changed = (f"NEW.{names.get(c, c)} IS NOT OLD.{names.get(c, c)}" for c in copied.split())
+        when = f" WHEN {' OR '.join(changed)}"
+    return (
+        f"CREATE TRIGGER {history}_on_insert AFTER INSERT ON {source} BEGIN {copy} END;\n"
+        f"CREATE TRIGGER {history}_on_update AFTER UPDATE ON {source}{when} BEGIN {copy} END;\n"
+    )
+
+
 MIGRATIONS: list[str] = [
     # 1: the whole first schema
     """
@@ -387,24 +417,17 @@ MIGRATIONS: list[str] = [
         quota_updated_at     TEXT
     );
     CREATE INDEX source_health_history_by_at ON source_health_history(source, at, id);
-    CREATE TRIGGER source_health_history_on_insert AFTER INSERT ON source_health BEGIN
-        INSERT INTO source_health_history (source, at, circuit_state, consecutive_failures,
-            opened_at, last_error_kind, last_error, last_error_at, last_success_at, latency_ms,
-            retries, quota_remaining, quota_used, quota_last, quota_updated_at)
-        VALUES (NEW.source, NEW.updated_at, NEW.circuit_state, NEW.consecutive_failures,
-            NEW.opened_at, NEW.last_error_kind, NEW.last_error, NEW.last_error_at,
-            NEW.last_success_at, NEW.latency_ms, NEW.last_retries, NEW.quota_remaining,
-            NEW.quota_used, NEW.quota_last, NEW.quota_updated_at);
-    END;
-    CREATE TRIGGER source_health_history_on_update AFTER UPDATE ON source_health BEGIN
-        INSERT INTO source_health_history (source, at, circuit_state, consecutive_failures,
-            opened_at, last_error_kind, last_error, last_error_at, last_success_at, latency_ms,
-            retries, quota_remaining, quota_used, quota_last, quota_updated_at)
-        VALUES (NEW.source, NEW.updated_at, NEW.circuit_state, NEW.consecutive_failures,
-            NEW.opened_at, NEW.last_error_kind, NEW.last_error, NEW.last_error_at,
-            NEW.last_success_at, NEW.latency_ms, NEW.last_retries, NEW.quota_remaining,
-            NEW.quota_used, NEW.quota_last, NEW.quota_updated_at);
-    END;
+    """
+    + _history_triggers(
+        "source_health",
+        "source_health_history",
+        key="source",
+        copied="circuit_state consecutive_failures opened_at last_error_kind last_error "
+        "last_error_at last_success_at latency_ms retries quota_remaining quota_used "
+        "quota_last quota_updated_at",
+        renamed={"retries": "last_retries"},
+    )
+    + """
 
     -- A game as it stood from ``at`` on: one row when it is first stored and one per
     -- change of anything the desk shows (status, score, inning, start, pairing).
@@ -436,46 +459,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX game_history_by_game ON game_history(game_pk, at, id);
     CREATE INDEX game_history_by_date ON game_history(official_date);
-    CREATE TRIGGER game_history_on_insert AFTER INSERT ON games BEGIN
-        INSERT INTO game_history (game_pk, at, official_date, start_time, away_team_id,
-            away_team, home_team_id, home_team, abstract_state, status_code, status, inning,
-            inning_half, away_score, home_score,
-            double_header, game_number, odds_event_id, status_category, status_reason,
-            reschedule_date, start_tbd, also_on)
-        VALUES (NEW.game_pk, NEW.updated_at, NEW.official_date, NEW.start_time,
-            NEW.away_team_id, NEW.away_team, NEW.home_team_id, NEW.home_team,
-            NEW.abstract_state, NEW.status_code, NEW.status,
-            NEW.inning, NEW.inning_half, NEW.away_score, NEW.home_score, NEW.double_header,
-            NEW.game_number, NEW.odds_event_id, NEW.status_category, NEW.status_reason,
-            NEW.reschedule_date, NEW.start_tbd, NEW.also_on);
-    END;
-    CREATE TRIGGER game_history_on_update AFTER UPDATE ON games
-    WHEN NEW.official_date IS NOT OLD.official_date OR NEW.start_time IS NOT OLD.start_time OR
-        NEW.away_team_id IS NOT OLD.away_team_id OR NEW.away_team IS NOT OLD.away_team OR
-        NEW.home_team_id IS NOT OLD.home_team_id OR NEW.home_team IS NOT OLD.home_team OR
-        NEW.abstract_state IS NOT OLD.abstract_state OR
-        NEW.status_code IS NOT OLD.status_code OR NEW.status IS NOT OLD.status OR
-        NEW.inning IS NOT OLD.inning OR NEW.inning_half IS NOT OLD.inning_half OR
-        NEW.away_score IS NOT OLD.away_score OR NEW.home_score IS NOT OLD.home_score OR
-        NEW.double_header IS NOT OLD.double_header OR NEW.game_number IS NOT OLD.game_number OR
-        NEW.odds_event_id IS NOT OLD.odds_event_id OR
-        NEW.status_category IS NOT OLD.status_category OR
-        NEW.status_reason IS NOT OLD.status_reason OR
-        NEW.reschedule_date IS NOT OLD.reschedule_date OR NEW.start_tbd IS NOT OLD.start_tbd OR
-        NEW.also_on IS NOT OLD.also_on
-    BEGIN
-        INSERT INTO game_history (game_pk, at, official_date, start_time, away_team_id,
-            away_team, home_team_id, home_team, abstract_state, status_code, status, inning,
-            inning_half, away_score, home_score,
-            double_header, game_number, odds_event_id, status_category, status_reason,
-            reschedule_date, start_tbd, also_on)
-        VALUES (NEW.game_pk, NEW.updated_at, NEW.official_date, NEW.start_time,
-            NEW.away_team_id, NEW.away_team, NEW.home_team_id, NEW.home_team,
-            NEW.abstract_state, NEW.status_code, NEW.status,
-            NEW.inning, NEW.inning_half, NEW.away_score, NEW.home_score, NEW.double_header,
-            NEW.game_number, NEW.odds_event_id, NEW.status_category, NEW.status_reason,
-            NEW.reschedule_date, NEW.start_tbd, NEW.also_on);
-    END;
+    """
+    + _history_triggers(
+        "games",
+        "game_history",
+        key="game_pk",
+        copied="official_date start_time away_team_id away_team home_team_id home_team "
+        "abstract_state status_code status inning inning_half away_score home_score "
+        "double_header game_number odds_event_id status_category status_reason "
+        "reschedule_date start_tbd also_on",
+        only_changes=True,
+    )
+    + """
 
     -- Every write of a value bet, as it stood after that write (the edge moves each run).
     CREATE TABLE value_bet_history (
@@ -500,24 +495,15 @@ MIGRATIONS: list[str] = [
         run_id        INTEGER
     );
     CREATE INDEX value_bet_history_by_date ON value_bet_history(official_date, at);
-    CREATE TRIGGER value_bet_history_on_insert AFTER INSERT ON value_bets BEGIN
-        INSERT INTO value_bet_history (at, event_id, market, outcome, point, book,
-            official_date, game_pk, price, fair_prob, edge, stake, alternatives, active,
-            first_seen_at, closed_reason, closed_at, run_id)
-        VALUES (NEW.updated_at, NEW.event_id, NEW.market, NEW.outcome, NEW.point, NEW.book,
-            NEW.official_date, NEW.game_pk, NEW.price, NEW.fair_prob, NEW.edge, NEW.stake,
-            NEW.alternatives, NEW.active, NEW.first_seen_at, NEW.closed_reason, NEW.closed_at,
-            NEW.run_id);
-    END;
-    CREATE TRIGGER value_bet_history_on_update AFTER UPDATE ON value_bets BEGIN
-        INSERT INTO value_bet_history (at, event_id, market, outcome, point, book,
-            official_date, game_pk, price, fair_prob, edge, stake, alternatives, active,
-            first_seen_at, closed_reason, closed_at, run_id)
-        VALUES (NEW.updated_at, NEW.event_id, NEW.market, NEW.outcome, NEW.point, NEW.book,
-            NEW.official_date, NEW.game_pk, NEW.price, NEW.fair_prob, NEW.edge, NEW.stake,
-            NEW.alternatives, NEW.active, NEW.first_seen_at, NEW.closed_reason, NEW.closed_at,
-            NEW.run_id);
-    END;
+    """
+    + _history_triggers(
+        "value_bets",
+        "value_bet_history",
+        key="event_id market outcome point book",
+        copied="official_date game_pk price fair_prob edge stake alternatives active "
+        "first_seen_at closed_reason closed_at run_id",
+    )
+    + """
 
     -- A line a book stopped quoting (it left odds_latest) at the fetch that saw it gone.
     CREATE TABLE odds_pulls (
