@@ -26,6 +26,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -186,6 +187,21 @@ class PressboxApp(App[int]):
         self._poll_timer: Timer | None = None
         self._last_poll_problem: str | None = None
         self.dashboard = self.make_dashboard()
+
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        """Screens that show through the top one: none when the top one is opaque.
+
+        Textual counts the screen just under the top one as visible whatever the top
+        one's background. A covered dashboard that changes (its footer recomposing after
+        a screen is pushed, a header tick) is then repainted and pushed up on every idle
+        pass, for as long as it stays covered: the idle budget gone. Every full screen of
+        the desk is opaque; modals (break-glass, the pickers) keep what lies beneath.
+        """
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if top is not None and not isinstance(top, ModalScreen) and top.styles.background.a == 1:
+            return []
+        return super()._background_screens
 
     # -- hooks (the idle benchmark's baseline overrides these) ----------------
 

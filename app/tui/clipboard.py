@@ -10,6 +10,7 @@ focused table's highlighted row is copied, each cell after its column's label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
@@ -63,7 +64,8 @@ def table_row(table: DataTable[object]) -> Copied | None:
         for label, value in zip(labels, (plain(cell) for cell in cells), strict=False)
         if value
     ]
-    title = plain(table.border_title or "").split(" (")[0].strip()
+    # The panel's name, without what its border adds: "[2/7]", "(3 of 9)", "· sort …".
+    title = re.split(r"\s+(?:\\?\[|\(|·)", plain(table.border_title or ""))[0].strip()
     name = title or (table.id or "table").removesuffix("-table").replace("-", " ")
     return f"the {name} row", clipboard_line(parts)
 

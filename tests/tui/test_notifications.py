@@ -32,7 +32,7 @@ async def test_n_lists_every_notice_newest_first_and_follows_new_ones(make_app) 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
-        await pilot.press("t")  # a toast: times are absolute
+        await pilot.press("T")  # a toast: times are absolute
         app.notify("[b]odds[/b] down \x1b[31m!", title="Upstream", severity="error")
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationsScreen))
