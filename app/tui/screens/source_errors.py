@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.core.sanitize import markup_field
@@ -19,7 +19,7 @@ from app.tui import formatting as fmt
 from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
 from app.tui.screens.runs import RunsScreen
 from widgets.modal_box import ModalBox
 from widgets.quiet_static import QuietStatic
@@ -29,7 +29,7 @@ ERRORS_SHOWN = 100
 
 class SourceErrorsScreen(LiveScreen[SourceErrors]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        BACK,
         COPY,
         RELOAD,
         FREEZE,
@@ -44,17 +44,17 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
         self.source = source
         self.errors: SourceErrors | None = None
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic(f"Source {escape(self.source)}: loading…", id="source-title")
+    def loading_title(self) -> str:
+        return f"Source {escape(self.source)}: loading…"
+
+    def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="source-breaker")
         yield DataTable(id="source-errors-table", cursor_type="row")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#source-errors-table", DataTable)
         when = f"When ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
-        for label in (when, "Run", "Stage", "Kind", "Message"):
-            table.add_column(label, key=label.split()[0].lower())
+        add_columns(table, (when, "Run", "Stage", "Kind", "Message"))
         table.focus()
         super().on_mount()
 
