@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,7 +19,7 @@ from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
 from app.tui.screens.runs import RunsScreen
-from widgets.modal_box import ModalBox
+from widgets.modal_box import ModalBox, ModalDialog
 from widgets.quiet_static import QuietStatic
 
 ERRORS_SHOWN = 100
@@ -109,10 +107,9 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
         parts.append(f"last success {when(health.last_success_at)}")
         line = " · ".join(parts)
         if health.last_error:
-            kind = markup_field(health.last_error_kind or "error")
             line += (
                 f"\nLast error {when(health.last_error_at)}: "
-                f"[red]{kind}[/] {markup_field(health.last_error)}"
+                f"{fmt.error_kind(health.last_error_kind)} {markup_field(health.last_error)}"
             )
         return line
 
@@ -123,10 +120,8 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
             self.app.push_screen(RunsScreen(self.ctx, run_id=int(run_id)))
 
 
-class SourcePickerScreen(ModalScreen["str | None"]):
+class SourcePickerScreen(ModalDialog[str]):
     """Which source's errors (enter on the health panel): one line per source, as shown there."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, choices: Sequence[tuple[str, str]], *, highlighted: int = 0) -> None:
         super().__init__(id="source-picker")
@@ -147,6 +142,3 @@ class SourcePickerScreen(ModalScreen["str | None"]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
