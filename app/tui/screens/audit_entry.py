@@ -42,13 +42,7 @@ def entry_fields(entry: AuditEntry, when: str) -> list[tuple[str, str]]:
 
 
 class AuditEntryScreen(LiveScreen[tuple[AuditEntry, ...]]):
-    BINDINGS = [
-        BACK,
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "entry-title"
     HELP_TITLE = "Audit entry"
 

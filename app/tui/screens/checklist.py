@@ -45,11 +45,7 @@ def checklist_text(checklist: Checklist, when: Callable[[str], str]) -> str:
 
 
 class ChecklistScreen(LiveScreen[Checklist]):
-    BINDINGS = [
-        BACK,
-        RELOAD,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, RELOAD, *HELP_AND_QUIT]
     TITLE_ID = "checklist-title"
     HELP_TITLE = "First-run checklist"
     DEFAULT_CSS = """

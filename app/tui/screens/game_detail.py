@@ -39,13 +39,7 @@ def _edge_cell(price: QuotedPrice) -> str:
 
 
 class GameDetailScreen(LiveScreen["GameDetail | None"]):
-    BINDINGS = [
-        BACK,
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "detail-title"
     HELP_TITLE = "Game detail"
 

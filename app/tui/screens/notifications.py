@@ -19,12 +19,7 @@ SEVERITY_WORD = {"information": "info", "warning": "warning", "error": "error"}
 
 
 class NotificationsScreen(LiveScreen[tuple[Notice, ...]]):
-    BINDINGS = [
-        BACK,
-        COPY,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "notices-title"
     HELP_TITLE = "Notification history"
 

@@ -26,13 +26,7 @@ ERRORS_SHOWN = 100
 
 
 class SourceErrorsScreen(LiveScreen[SourceErrors]):
-    BINDINGS = [
-        BACK,
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "source-title"
     HELP_TITLE = "Source errors"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "The run of the highlighted error"),)

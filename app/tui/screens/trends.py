@@ -63,12 +63,7 @@ def numbers(series: Series) -> str:
 
 
 class TrendsScreen(LiveScreen[TrendsReport]):
-    BINDINGS = [
-        BACK,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "trends-title"
     HELP_TITLE = "Trends"
     DEFAULT_CSS = """
