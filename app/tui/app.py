@@ -20,7 +20,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -50,6 +50,9 @@ from app.tui.notification_log import Notice, NotificationLog
 from app.tui.poller import ChangePoller
 from app.tui.rewind import REWIND_KEYS, Rewindable, RewindClock
 from app.tui.screens.dashboard import DashboardScreen
+
+if TYPE_CHECKING:
+    from app.tui.screens.break_glass import BreakGlassSpec, GuardedCall
 
 # Every other screen is imported where it is opened: none is needed for the first frame
 # (bench/startup.py), and each costs start-up time to import.
@@ -598,7 +601,7 @@ class PressboxApp(App[int]):
         self.push_screen(GameDetailScreen(self.ctx, message.game_pk))
 
     def action_run_now(self) -> None:
-        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+        from app.tui.screens.break_glass import BreakGlassSpec
 
         execute = self.control.execute
         if not self._allowed("run_now") or execute is None:
@@ -612,7 +615,6 @@ class PressboxApp(App[int]):
                 f"is alive). Refused while halted; at most one per {limit:g} s. Audited."
             ),
             reason_required=False,
-            **self._guards(),
         )
 
         async def call(_choice: str, admin_key: str, reason: str) -> ActionResult:
@@ -622,12 +624,15 @@ class PressboxApp(App[int]):
                 self.watch_request(request_id)
             return result
 
-        self.push_screen(BreakGlassScreen(spec, call))
+        self._break_glass(spec, call)
 
-    def _guards(self) -> dict[str, Any]:
-        """What every break-glass modal checks before it asks for a key."""
+    def _break_glass(self, spec: BreakGlassSpec, call: GuardedCall) -> None:
+        """Open the modal with what every break-glass modal checks before it asks for a key."""
+        from app.tui.screens.break_glass import BreakGlassScreen
+
         known = (self.settings.demo.admin_key,) if self.flags.demo else ()
-        return {"precheck": self.control.precheck, "known_secrets": known}
+        guarded = replace(spec, precheck=self.control.precheck, known_secrets=known)
+        self.push_screen(BreakGlassScreen(guarded, call))
 
     def watch_request(self, request_id: int) -> None:
         """Say how a run handed to the daemon ended, once it has (a notice; the feed shows it)."""
@@ -648,7 +653,7 @@ class PressboxApp(App[int]):
         self.run_worker(watch(), name="handover", group="break-glass", exit_on_error=False)
 
     def action_override(self) -> None:
-        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+        from app.tui.screens.break_glass import BreakGlassSpec
 
         override = self.control.override
         if not self._allowed("override") or override is None:
@@ -667,12 +672,11 @@ class PressboxApp(App[int]):
             choice_label="New mode",
             choices=MODES,
             default_choice=next(m for m in MODES if m != current),
-            **self._guards(),
         )
-        self.push_screen(BreakGlassScreen(spec, override))
+        self._break_glass(spec, override)
 
     def action_reset_breaker(self) -> None:
-        from app.tui.screens.break_glass import BreakGlassScreen, BreakGlassSpec
+        from app.tui.screens.break_glass import BreakGlassSpec
 
         reset = self.control.reset_breaker
         if not self._allowed("reset_breaker") or reset is None:
@@ -697,9 +701,8 @@ class PressboxApp(App[int]):
             choice_label="Source",
             choices=names,
             default_choice=names[0],
-            **self._guards(),
         )
-        self.push_screen(BreakGlassScreen(spec, reset))
+        self._break_glass(spec, reset)
 
     # -- rewind: the desk as it stood at a moment ------------------------------------------
 

@@ -94,6 +94,11 @@ def styled(text: str, style: str) -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
+def error_kind(kind: str | None) -> str:
+    """A source's last error kind as the desk shows it: red, and "error" when none was stored."""
+    return styled(markup_field(kind or "error"), "red")
+
+
 def local_hhmm(iso_text: str | None, tz: ZoneInfo) -> str:
     if not iso_text:
         return "--:--"
@@ -327,10 +332,9 @@ def source_line(
         quota = f"quota {source.quota_remaining}"
         text += " · " + (styled(quota, "yellow") if source.quota_remaining < low_credits else quota)
     if source.last_error:
-        kind = markup_field(source.last_error_kind or "error")
         text += (
-            f" · [red]{kind}[/] {times.moment(source.last_error_at, now, tz)}: "
-            f"{markup_field(source.last_error)}"
+            f" · {error_kind(source.last_error_kind)} "
+            f"{times.moment(source.last_error_at, now, tz)}: {markup_field(source.last_error)}"
         )
     return text
 

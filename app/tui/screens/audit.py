@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -20,11 +20,10 @@ from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from app.tui.keys import FIND_BINDING, HELP_AND_QUIT, KeyHelp, key_label
 from app.tui.screens.audit_entry import AuditEntryScreen
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, add_columns
 from app.tui.table_rows import FIND_HELP, audit_filter, audit_row
 from widgets.filter_bar import FilterBar, hint
 from widgets.keyed_table import NAVIGATION, KeyedTable, TableRow
-from widgets.quiet_static import QuietStatic
 
 AUDIT_PAGE = 200
 log = get_logger(__name__)
@@ -53,17 +52,17 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
         self.pages = 1
         self._complete = False
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic("Audit trail (newest first)", id="audit-title")
+    def loading_title(self) -> str:
+        return "Audit trail (newest first)"
+
+    def compose_body(self) -> ComposeResult:
         yield KeyedTable(id="audit-table")
         yield FilterBar(id="audit-find")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", KeyedTable)
         when = f"When ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
-        for label in ("#", when, "Action", "Target", "Outcome", "Who", "Reason"):
-            table.add_column(label, key=label.split()[0].lower())
+        add_columns(table, ("#", when, "Action", "Target", "Outcome", "Who", "Reason"))
         table.focus()
         super().on_mount()
 

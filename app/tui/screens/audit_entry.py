@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer
 
 from app.core.sanitize import markup_field
 from app.core.timefmt import local_iso
 from app.storage.read.models import AuditEntry
 from app.tui.clipboard import COPY, Copied, clipboard_line
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
+from app.tui.keys import HELP_AND_QUIT
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen
 from widgets.quiet_static import QuietStatic
 
 # A hash is 64 hex digits: shown whole (the bound of a field is 200).
@@ -46,27 +42,21 @@ def entry_fields(entry: AuditEntry, when: str) -> list[tuple[str, str]]:
 
 
 class AuditEntryScreen(LiveScreen[tuple[AuditEntry, ...]]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "entry-title"
     HELP_TITLE = "Audit entry"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
 
     def __init__(self, ctx: DeskContext, entry_id: int) -> None:
         super().__init__(ctx, id="audit-entry")
         self.entry_id = entry_id
         self.entry: AuditEntry | None = None
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic(f"Audit entry #{self.entry_id}: loading…", id="entry-title")
+    def loading_title(self) -> str:
+        return f"Audit entry #{self.entry_id}: loading…"
+
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="entry-scroll"):
             yield QuietStatic("", id="entry-body")
-        yield Footer()
 
     async def fetch(self) -> tuple[AuditEntry, ...]:
         # A tuple, never None: the poller reads None as "nothing changed".

@@ -32,17 +32,15 @@ from dataclasses import dataclass
 from textual import events, on
 from textual._time import get_time
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from app.core.errors import PressboxError
 from app.core.logging import redact
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.tui.actions import DONE, ActionResult, Precheck
-from widgets.modal_box import ModalBox
+from widgets.modal_box import ModalBox, ModalDialog
 
 # (choice, admin_key, reason); the choice is the mode or the source, "" for a run.
 GuardedCall = Callable[[str, str, str], Awaitable[ActionResult]]
@@ -129,10 +127,8 @@ class BreakGlassSpec:
     known_secrets: tuple[str, ...] = ()
 
 
-class BreakGlassScreen(ModalScreen[str | None]):
+class BreakGlassScreen(ModalDialog[str]):
     """Dismissed with the last status the service answered, or None if nothing was tried."""
-
-    BINDINGS = [Binding("escape", "close", "Cancel")]
 
     def __init__(self, spec: BreakGlassSpec, call: GuardedCall) -> None:
         super().__init__(id="break-glass")
@@ -228,12 +224,12 @@ class BreakGlassScreen(ModalScreen[str | None]):
         value = self.query_one("#bg-choice", Select).value
         return str(value) if isinstance(value, str) else ""
 
-    def action_close(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(self.last_status)
 
     @on(Button.Pressed, "#bg-cancel")
     def _cancel(self) -> None:
-        self.action_close()
+        self.action_cancel()
 
     @on(Button.Pressed, "#bg-confirm")
     @on(Input.Submitted, "#bg-key")

@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer
 
 from app.core.sanitize import markup_field
 from app.storage.read.checklist_models import CheckItem, Checklist
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT
-from app.tui.screens.live import RELOAD, LiveScreen
+from app.tui.screens.live import BACK, RELOAD, LiveScreen
 from widgets.quiet_static import QuietStatic
 
 MARK_STYLE = {True: "b green", False: "b red", None: "b yellow"}
@@ -47,11 +45,7 @@ def checklist_text(checklist: Checklist, when: Callable[[str], str]) -> str:
 
 
 class ChecklistScreen(LiveScreen[Checklist]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        RELOAD,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, RELOAD, *HELP_AND_QUIT]
     TITLE_ID = "checklist-title"
     HELP_TITLE = "First-run checklist"
     DEFAULT_CSS = """
@@ -63,11 +57,12 @@ class ChecklistScreen(LiveScreen[Checklist]):
         super().__init__(ctx, id="checklist")
         self.checklist: Checklist | None = None
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic("First-run checklist", id="checklist-title")
+    def loading_title(self) -> str:
+        return "First-run checklist"
+
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="checklist-body"):
             yield QuietStatic("", id="checklist-items")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.show_title("First-run checklist")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -16,8 +13,8 @@ from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
 from app.tui.clipboard import COPY, Copied, clipboard_line, plain
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.keys import HELP_AND_QUIT
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, sync_rows
 from widgets.quiet_static import QuietStatic
 from widgets.sparkline_text import sparkline
 
@@ -42,27 +39,21 @@ def _edge_cell(price: QuotedPrice) -> str:
 
 
 class GameDetailScreen(LiveScreen["GameDetail | None"]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "detail-title"
     HELP_TITLE = "Game detail"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
 
     def __init__(self, ctx: DeskContext, game_pk: int) -> None:
         super().__init__(ctx, id="game-detail")
         self.game_pk = game_pk
         self.detail: GameDetail | None = None
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic(f"Game {self.game_pk}: loading…", id="detail-title")
+    def loading_title(self) -> str:
+        return f"Game {self.game_pk}: loading…"
+
+    def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="detail-fair")
         yield DataTable(id="detail-prices", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#detail-prices", DataTable)

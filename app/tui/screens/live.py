@@ -16,14 +16,16 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.markup import escape
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
 from app.tui.context import DeskContext
+from app.tui.keys import KeyHelp
 from app.tui.poller import ChangePoller
 from app.tui.timefmt import as_of
 from widgets.quiet_static import QuietStatic
@@ -31,6 +33,7 @@ from widgets.quiet_static import QuietStatic
 T = TypeVar("T")
 Row = tuple[str, tuple[str, ...]]
 
+BACK = Binding("escape", "app.pop_screen", "Back")
 FREEZE = Binding("f", "freeze", "Freeze", tooltip="Freeze / follow")
 RELOAD = Binding("r", "reload", "Reload")
 log = get_logger(__name__)
@@ -63,10 +66,21 @@ def sync_rows(table: DataTable[str], rows: Sequence[Row]) -> int | None:
     return None
 
 
+def add_columns(table: DataTable[str], labels: Sequence[str]) -> None:
+    """Each label a column keyed by its first word, lower case ("When (EDT)" is ``when``)."""
+    for label in labels:
+        table.add_column(label, key=label.split()[0].lower())
+
+
 class LiveScreen(Screen[None], Generic[T]):
-    """Subclasses say what to read (``fetch``), how to show it (``present``), and where."""
+    """Subclasses say what to read (``fetch``), how to show it (``present``), and where.
+
+    Where: ``loading_title`` and ``compose_body``; every live screen's frame is its
+    title (``TITLE_ID``) on top, its body, and the footer.
+    """
 
     TITLE_ID: ClassVar[str] = ""
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
 
     def __init__(self, ctx: DeskContext, *, id: str) -> None:
         super().__init__(id=id)
@@ -78,6 +92,18 @@ class LiveScreen(Screen[None], Generic[T]):
         self.cells_updated = 0
         self.rebuilds = 0
         self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic(self.loading_title(), id=self.TITLE_ID)
+        yield from self.compose_body()
+        yield Footer()
+
+    def loading_title(self) -> str:
+        """What the title says until the first read is shown."""
+        raise NotImplementedError
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
 
     async def fetch(self) -> T:
         raise NotImplementedError

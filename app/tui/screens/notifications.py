@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from app.core.timefmt import local_time
 from app.tui import formatting as fmt
 from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.keys import HELP_AND_QUIT
 from app.tui.notification_log import Notice, NotificationLog
 from app.tui.poller import ChangePoller
-from app.tui.screens.live import FREEZE, LiveScreen, Row, sync_rows
-from widgets.quiet_static import QuietStatic
+from app.tui.screens.live import BACK, FREEZE, LiveScreen, Row, add_columns, sync_rows
 
 SEVERITY_STYLE = {"information": "", "warning": "yellow", "error": "red"}
 SEVERITY_WORD = {"information": "info", "warning": "warning", "error": "error"}
 
 
 class NotificationsScreen(LiveScreen[tuple[Notice, ...]]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        COPY,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "notices-title"
     HELP_TITLE = "Notification history"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = ()
 
     def __init__(self, ctx: DeskContext, notices: NotificationLog) -> None:
         super().__init__(ctx, id="notifications")
@@ -42,16 +32,16 @@ class NotificationsScreen(LiveScreen[tuple[Notice, ...]]):
     async def _version(self) -> int:
         return self.notices.version
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic("Notifications of this session", id="notices-title")
+    def loading_title(self) -> str:
+        return "Notifications of this session"
+
+    def compose_body(self) -> ComposeResult:
         yield DataTable(id="notices-table", cursor_type="row")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#notices-table", DataTable)
         # Each time carries its own zone label: a session can span a DST change.
-        for label in ("When", "Severity", "Kind", "Title", "Text"):
-            table.add_column(label, key=label.lower())
+        add_columns(table, ("When", "Severity", "Kind", "Title", "Text"))
         table.focus()
         super().on_mount()
 

@@ -7,21 +7,17 @@ from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from app.core.clock import Clock
 from app.core.errors import ConfigurationError
 from app.core.moment import EXAMPLE, parse_moment
 from app.core.sanitize import markup_text as escape  # typed text: cleaned, then escaped
-from widgets.modal_box import ModalBox
+from widgets.modal_box import ModalBox, ModalDialog
 
 
-class RewindPrompt(ModalScreen[datetime | None]):
+class RewindPrompt(ModalDialog[datetime]):
     """Dismissed with the moment typed, or None (escape)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, tz: ZoneInfo, clock: Clock) -> None:
         super().__init__(id="rewind-prompt")
@@ -48,6 +44,3 @@ class RewindPrompt(ModalScreen[datetime | None]):
             self.query_one("#rewind-problem", Static).update(f"[red]{escape(exc.one_line())}[/]")
             return
         self.dismiss(moment)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

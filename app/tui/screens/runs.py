@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
 from app.core.timefmt import zone_label
@@ -14,7 +14,7 @@ from app.storage.read.models import Run
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
 from widgets.quiet_static import QuietStatic
 
 RUNS_SHOWN = 200
@@ -38,21 +38,22 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         # Opened on one run (drill-through): its stages are shown once it is loaded.
         self.open_run = run_id
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic("Run history (enter: stages)", id="runs-title")
+    def loading_title(self) -> str:
+        return "Run history (enter: stages)"
+
+    def compose_body(self) -> ComposeResult:
         yield DataTable(id="runs-table", cursor_type="row")
         yield DataTable(id="stages-table", cursor_type="row")
         yield QuietStatic("", id="stage-detail")
-        yield Footer()
 
     def on_mount(self) -> None:
         runs = self.query_one("#runs-table", DataTable)
         started = f"Started ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
-        for label in ("Run", "Trigger", "Outcome", "Slate", started, "Took", "Credits", "Reason"):
-            runs.add_column(label, key=label.split()[0].lower())
+        add_columns(
+            runs, ("Run", "Trigger", "Outcome", "Slate", started, "Took", "Credits", "Reason")
+        )
         stages = self.query_one("#stages-table", DataTable)
-        for label in ("#", "Stage", "Status", "Took", "Error"):
-            stages.add_column(label, key=label.lower())
+        add_columns(stages, ("#", "Stage", "Status", "Took", "Error"))
         self.show_title("Run history (enter: stages)")
         runs.focus()
         super().on_mount()

@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.core.sanitize import markup_field
@@ -19,22 +17,16 @@ from app.tui import formatting as fmt
 from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
 from app.tui.screens.runs import RunsScreen
-from widgets.modal_box import ModalBox
+from widgets.modal_box import ModalBox, ModalDialog
 from widgets.quiet_static import QuietStatic
 
 ERRORS_SHOWN = 100
 
 
 class SourceErrorsScreen(LiveScreen[SourceErrors]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        COPY,
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "source-title"
     HELP_TITLE = "Source errors"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "The run of the highlighted error"),)
@@ -44,17 +36,17 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
         self.source = source
         self.errors: SourceErrors | None = None
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic(f"Source {escape(self.source)}: loading…", id="source-title")
+    def loading_title(self) -> str:
+        return f"Source {escape(self.source)}: loading…"
+
+    def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="source-breaker")
         yield DataTable(id="source-errors-table", cursor_type="row")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#source-errors-table", DataTable)
         when = f"When ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
-        for label in (when, "Run", "Stage", "Kind", "Message"):
-            table.add_column(label, key=label.split()[0].lower())
+        add_columns(table, (when, "Run", "Stage", "Kind", "Message"))
         table.focus()
         super().on_mount()
 
@@ -109,10 +101,9 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
         parts.append(f"last success {when(health.last_success_at)}")
         line = " · ".join(parts)
         if health.last_error:
-            kind = markup_field(health.last_error_kind or "error")
             line += (
                 f"\nLast error {when(health.last_error_at)}: "
-                f"[red]{kind}[/] {markup_field(health.last_error)}"
+                f"{fmt.error_kind(health.last_error_kind)} {markup_field(health.last_error)}"
             )
         return line
 
@@ -123,10 +114,8 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
             self.app.push_screen(RunsScreen(self.ctx, run_id=int(run_id)))
 
 
-class SourcePickerScreen(ModalScreen["str | None"]):
+class SourcePickerScreen(ModalDialog[str]):
     """Which source's errors (enter on the health panel): one line per source, as shown there."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, choices: Sequence[tuple[str, str]], *, highlighted: int = 0) -> None:
         super().__init__(id="source-picker")
@@ -147,6 +136,3 @@ class SourcePickerScreen(ModalScreen["str | None"]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Sparkline
+from textual.widgets import Sparkline
 
 from app.core.clock import parse_iso
 from app.core.sanitize import markup_field
@@ -23,7 +22,7 @@ from app.core.timefmt import local_time
 from app.storage.read.trends_models import Series, SourceTrend, TrendsReport
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen
 from widgets.quiet_static import QuietStatic
 
 WINDOW = timedelta(hours=24)
@@ -64,12 +63,7 @@ def numbers(series: Series) -> str:
 
 
 class TrendsScreen(LiveScreen[TrendsReport]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        RELOAD,
-        FREEZE,
-        *HELP_AND_QUIT,
-    ]
+    BINDINGS = [BACK, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "trends-title"
     HELP_TITLE = "Trends"
     DEFAULT_CSS = """
@@ -86,8 +80,10 @@ class TrendsScreen(LiveScreen[TrendsReport]):
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__(ctx, id="trends")
 
-    def compose(self) -> ComposeResult:
-        yield QuietStatic("Trends", id="trends-title")
+    def loading_title(self) -> str:
+        return "Trends"
+
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="trends-body"):
             with Horizontal(classes="trend-row", id="trends-header"):
                 yield QuietStatic("", classes="trend-label")
@@ -100,7 +96,6 @@ class TrendsScreen(LiveScreen[TrendsReport]):
                     yield QuietStatic("", id=f"numbers-{key}", classes="trend-numbers")
             yield QuietStatic("", id="trends-breakers", classes="trend-note")
             yield QuietStatic("", id="trends-forecast", classes="trend-note")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.show_title("Trends: the last 24 h")
