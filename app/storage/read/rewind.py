@@ -42,6 +42,7 @@ from app.storage.read.models import (
     ValueBet,
 )
 from app.storage.read.rows import fetch_rows, marks
+from app.storage.read.runs import with_stages
 from app.storage.read.security import load_security
 from app.storage.read.value_bets import value_bet_of
 from app.storage.rows import from_row
@@ -75,21 +76,9 @@ def _stage_at(stage: Stage, at: str) -> Stage:
     )
 
 
-async def _with_stages(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
-    ids = tuple(int(r["id"]) for r in rows)
-    stage_rows = (
-        await fetch_rows(
-            conn,
-            f"SELECT * FROM run_stages WHERE run_id IN ({marks(ids)}) ORDER BY run_id, position",
-            ids,
-        )
-        if ids
-        else []
-    )
-    stages: dict[int, list[Stage]] = {}
-    for s in stage_rows:
-        stages.setdefault(int(s["run_id"]), []).append(from_row(Stage, s))
-    return [_run_at(from_row(Run, r, stages=tuple(stages.get(int(r["id"]), []))), at) for r in rows]
+async def _runs_as_of(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
+    """``runs.with_stages``, each run as it stood at ``at``."""
+    return [_run_at(run, at) for run in await with_stages(conn, rows)]
 
 
 async def runs_at(conn: aiosqlite.Connection, at: str, limit: int) -> list[Run]:
@@ -99,7 +88,7 @@ async def runs_at(conn: aiosqlite.Connection, at: str, limit: int) -> list[Run]:
         "SELECT * FROM runs WHERE started_at <= ? ORDER BY started_at DESC, id DESC LIMIT ?",
         (at, limit),
     )
-    return await _with_stages(conn, rows, at)
+    return await _runs_as_of(conn, rows, at)
 
 
 async def finished_runs_at(
@@ -114,7 +103,7 @@ async def finished_runs_at(
         "ORDER BY started_at DESC, id DESC LIMIT ?",
         (*values, at, at, limit),
     )
-    return await _with_stages(conn, rows, at)
+    return await _runs_as_of(conn, rows, at)
 
 
 async def last_delivered_run_at(conn: aiosqlite.Connection, at: str) -> Run | None:

@@ -12,7 +12,8 @@ from app.storage.rows import from_row
 from app.storage.runs import outcome_in
 
 
-async def _with_stages(conn: aiosqlite.Connection, runs: list[aiosqlite.Row]) -> tuple[Run, ...]:
+async def with_stages(conn: aiosqlite.Connection, runs: list[aiosqlite.Row]) -> tuple[Run, ...]:
+    """Stored run rows as ``Run``s with their stages (one query for all of them)."""
     if not runs:
         return ()
     ids = tuple(int(r["id"]) for r in runs)
@@ -32,12 +33,12 @@ async def recent_runs(conn: aiosqlite.Connection, limit: int) -> tuple[Run, ...]
     rows = await fetch_rows(
         conn, "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
     )
-    return await _with_stages(conn, rows)
+    return await with_stages(conn, rows)
 
 
 async def run_by_id(conn: aiosqlite.Connection, run_id: int) -> Run | None:
     """One stored run with its stages, or None."""
-    runs = await _with_stages(
+    runs = await with_stages(
         conn, await fetch_rows(conn, "SELECT * FROM runs WHERE id = ?", (run_id,))
     )
     return runs[0] if runs else None
@@ -55,7 +56,7 @@ async def last_delivered_run(conn: aiosqlite.Connection) -> Run | None:
         f"SELECT * FROM runs WHERE {delivered} ORDER BY started_at DESC, id DESC LIMIT 1",
         values,
     )
-    runs = await _with_stages(conn, rows)
+    runs = await with_stages(conn, rows)
     return runs[0] if runs else None
 
 

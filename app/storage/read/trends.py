@@ -25,7 +25,7 @@ from app.domain.status import SOURCES, Source
 from app.storage.database import Database
 from app.storage.read.models import Run, SourceHealthRow
 from app.storage.read.rows import fetch_rows
-from app.storage.read.runs import _with_stages
+from app.storage.read.runs import with_stages
 from app.storage.read.trends_models import Series, SourceTrend, TrendsReport
 from app.storage.source_health import all_sources
 
@@ -74,7 +74,7 @@ async def _runs_since(conn: aiosqlite.Connection, since: datetime) -> tuple[Run,
         "ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY started_at, id",
         (iso(since), RUNS_READ),
     )
-    return await _with_stages(conn, rows)
+    return await with_stages(conn, rows)
 
 
 @dataclass(frozen=True)
