@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 
@@ -13,10 +16,24 @@ from app.sources.simulated import SimulatedUpstream
 from app.storage.database import Database
 from tests.support.pipeline import ODDS_KEY, SEED, RunnerFactory
 
+# A fixed afternoon: the simulated card is dealt from "now", so the wall clock would make
+# these tests depend on the hour they run at (late evening deals starts past midnight).
+AFTERNOON = datetime(2025, 6, 14, 18, 0, tzinfo=UTC)
+
+
+class AfternoonClock(Clock):
+    """The wall clock's pace (leases and heartbeats move on), started at ``AFTERNOON``."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return AFTERNOON + timedelta(seconds=time.monotonic() - self._started)
+
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return AfternoonClock()
 
 
 @pytest.fixture
