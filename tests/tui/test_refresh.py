@@ -33,7 +33,9 @@ async def test_idle_polls_neither_query_nor_repaint(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.poller.loads == 1)
         await pilot.press(*keys)
-        await pilot.pause(0.1)
+        # The footer settles once after the keys (and the first focus) changed the
+        # bindings; a loaded runner can take longer than a tenth of a second for it.
+        await pilot.pause(0.5)
         counter.active = True
         checks = app.poller.checks
         await wait_for(pilot, lambda: app.poller.checks >= checks + 20)
