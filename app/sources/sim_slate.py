@@ -375,8 +375,14 @@ class Slate:
         The pipeline prices a game only before its commence time: a game the card has
         not started yet must not be listed as begun (its slot already past), nor one
         under way as starting later. Such a game's time moves to when its start tick
-        comes at the demo's pace (``_STEP_S`` per step).
+        comes at the demo's pace (``_STEP_S`` per step), but never past the official
+        day's last second: an event's date is its local commence date, so a start past
+        midnight would take its odds to the next day's slate and leave the game unpriced
+        (a card opened late at night). At midnight a new card opens anyway.
         """
+        last_second = datetime.combine(
+            self.official_date + timedelta(days=1), time(0), tzinfo=self.tz
+        ).astimezone(UTC) - timedelta(seconds=1)
         for game in self.games:
             if game.phase == "postponed":
                 continue
@@ -384,7 +390,9 @@ class Slate:
             if (game.start_tick > self.tick) == (game.start > now):
                 continue
             game.start = (
-                max(due, now + timedelta(minutes=1)) if game.start_tick > self.tick else due
+                min(max(due, now + timedelta(minutes=1)), last_second)
+                if game.start_tick > self.tick
+                else due
             )
         self.games.sort(key=lambda g: (g.start, g.game_pk))
 

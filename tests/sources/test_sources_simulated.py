@@ -147,6 +147,22 @@ async def test_the_official_date_is_new_york_s(settings: Settings) -> None:
         assert await client.schedule(date(2025, 6, 15)) == []
 
 
+@pytest.mark.parametrize("minutes_to_midnight", [55, 40, 15, 5, 1])
+def test_a_card_opened_late_at_night_starts_every_game_on_its_official_date(
+    minutes_to_midnight: int,
+) -> None:
+    # The CLI's demo runs on the wall clock: a card dealt at 23:45 used to start games
+    # after midnight, whose odds then belonged to the next day and were never priced.
+    midnight = datetime(2026, 12, 2, 0, 0, tzinfo=NEW_YORK)
+    now = (midnight - timedelta(minutes=minutes_to_midnight)).astimezone(UTC)
+    sim = SimulatedUpstream(SEED, FixedClock(now))
+    assert sim.official_date == date(2026, 12, 1)
+    playable = [g for g in sim.games() if g.phase != "postponed"]
+    assert {g.start_time.astimezone(NEW_YORK).date() for g in playable} == {date(2026, 12, 1)}
+    unstarted = [g for g in playable if g.phase in ("scheduled", "pregame")]
+    assert unstarted and all(g.start_time > now for g in unstarted)
+
+
 # -- determinism and movement ------------------------------------------------------------
 
 
