@@ -30,21 +30,51 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PRESSBOX = str(Path(PYTHON).parent / "pressbox")
 AIMS = {"help": 2.0, "version": 2.0, "health": 1.5, "desk": 1.5, "desk_read_only": 1.5}
-# The child writes one line on this file descriptor when its first frame with data is drawn.
-FRAME_FD_ENV = "PRESSBOX_BENCH_FRAME_FD"
+# The child writes its phase marks, then one ``frame`` line, on this file descriptor. Not a
+# ``PRESSBOX_`` name: pressbox refuses an unknown one, and the desk would exit before drawing.
+FRAME_FD_ENV = "STARTUP_BENCH_FRAME_FD"
+# The project's packages, byte-compiled before the warm-up: an installed pressbox has its
+# .pyc files (pip compiles them), and PYTHONDONTWRITEBYTECODE would otherwise make every desk
+# compile ~100 modules from source, which the bare app (site-packages only) never does.
+PACKAGES = ("app", "widgets", "styles")
+# Phases of a start, in the order the child reaches them (not every child has every one).
+PHASES = ("python", "textual", "cli", "settings", "app", "frame")
+PHASE_LABELS = {
+    "python": "interpreter and site",
+    "textual": "import Textual",
+    "cli": "import Click and app.cli.main",
+    "settings": "import and load the settings (app.cli.common, pydantic)",
+    "app": "import the desk's modules, open the database, build the app",
+    "frame": "mount, first read and first paint",
+}
+
+
+def _mark(phase: str) -> None:
+    """Tell the parent this child reached ``phase`` (a monotonic time, shared by processes)."""
+    frame_fd = os.environ.get(FRAME_FD_ENV)
+    if frame_fd:
+        os.write(int(frame_fd), f"{phase} {time.monotonic()!r}\n".encode())
 
 
 def _first_frame_then_exit() -> Callable[..., object]:
     """Every Textual app in this process runs headless and exits once a table shows rows."""
+    _mark("python")
     from textual.app import App
     from textual.widgets import DataTable
 
+    _mark("textual")
     original = App.run_async
+    original_init = App.__init__
+
+    def init(self: App[object], *args: object, **kwargs: object) -> None:
+        _mark("app")
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
 
     async def first_frame(pilot: object) -> None:
         app = pilot.app  # type: ignore[attr-defined]
@@ -53,9 +83,7 @@ def _first_frame_then_exit() -> Callable[..., object]:
         # Every pending message handled, then the screen drawn now (not "once the CPU is
         # idle", which would count what the desk does after its first frame).
         await pilot.pause(0)
-        frame_fd = os.environ.get(FRAME_FD_ENV)
-        if frame_fd is not None:
-            os.write(int(frame_fd), b"frame\n")
+        _mark("frame")
         app.exit(0)
 
     async def run_async(self: App[object], **kwargs: object) -> object:
@@ -63,6 +91,7 @@ def _first_frame_then_exit() -> Callable[..., object]:
         return await original(self, **kwargs)  # type: ignore[arg-type]
 
     App.run_async = run_async  # type: ignore[method-assign]
+    App.__init__ = init  # type: ignore[method-assign]
     return original
 
 
@@ -70,6 +99,17 @@ def child_desk(db: str, *flags: str) -> int:
     _first_frame_then_exit()
     from app.cli.main import main
 
+    _mark("cli")
+    import app.core.config as config
+
+    load_settings = config.load_settings
+
+    def loaded(*args: Any, **kwargs: Any) -> Any:
+        settings = load_settings(*args, **kwargs)
+        _mark("settings")
+        return settings
+
+    config.load_settings = loaded  # app.cli.common binds it when the desk imports it
     sys.argv = ["pressbox", *flags, "--db", db]
     main()
     return 0
@@ -100,26 +140,49 @@ def child_bare(db: str) -> int:
     return 0
 
 
-def _wall(cmd: list[str], env: dict[str, str]) -> float:
-    """Seconds to the child's first frame (when it reports one), else to its exit."""
+def _wall(cmd: list[str], env: dict[str, str], *, frame: bool = False) -> dict[str, float]:
+    """Seconds from the start to each phase the child reports, ``total`` to its first frame.
+
+    Without ``frame`` the total is the time to the child's exit. With it, a child that exits
+    without drawing one fails the bench (a desk refusing to start is not a fast desk).
+    """
     read_fd, write_fd = os.pipe()
-    start = time.perf_counter()
+    start = time.monotonic()
     with subprocess.Popen(
         cmd,
         env={**env, FRAME_FD_ENV: str(write_fd)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         pass_fds=(write_fd,),
     ) as child:
         os.close(write_fd)
-        with os.fdopen(read_fd, "rb") as frames:
-            framed = frames.readline()  # b"" at the child's exit: it drew no frame
-        elapsed = time.perf_counter() - start
-        child.wait()
-    return elapsed if framed else time.perf_counter() - start
+        marks: dict[str, float] = {}
+        with os.fdopen(read_fd, "rb") as lines:
+            for line in lines:  # until the frame, or the child's exit
+                phase, _, at = line.decode().partition(" ")
+                marks[phase] = float(at) - start
+                if phase == "frame":
+                    break
+        exited = time.monotonic() - start
+        _, err = child.communicate()
+    if frame and "frame" not in marks:
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise SystemExit(f"{' '.join(cmd)} drew no frame (exit {child.returncode}): {tail[0]}")
+    return {**marks, "total": marks.get("frame", exited)}
 
 
-def measure(runs: int) -> dict[str, float]:
+def _compile_packages(env: dict[str, str]) -> None:
+    paths = [str(ROOT / package) for package in PACKAGES]
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", *paths],
+        env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def measure(runs: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Median seconds per case, and per framed case the median time at which each phase ended."""
     with tempfile.TemporaryDirectory(prefix="pressbox-startup-") as tmp:
         home = Path(tmp)
         env = {
@@ -145,13 +208,44 @@ def measure(runs: int) -> dict[str, float]:
             "desk": [PYTHON, me, "--child-desk", db],
             "desk_read_only": [PYTHON, me, "--child-desk", db, "--read-only"],
         }
-        for cmd in cases.values():  # warm the page cache and the .pyc files
-            _wall(cmd, env)
-        samples: dict[str, list[float]] = {name: [] for name in cases}
+        framed = {"bare", "desk", "desk_read_only"}
+        _compile_packages(env)
+        for name, cmd in cases.items():  # warm the page cache
+            _wall(cmd, env, frame=name in framed)
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
         for _ in range(runs):
             for name, cmd in cases.items():
-                samples[name].append(_wall(cmd, env))
-    return {name: statistics.median(values) for name, values in samples.items()}
+                samples[name].append(_wall(cmd, env, frame=name in framed))
+    medians = {name: statistics.median(s["total"] for s in got) for name, got in samples.items()}
+    phases = {
+        name: {
+            phase: statistics.median(s[phase] for s in samples[name])
+            for phase in PHASES
+            if all(phase in s for s in samples[name])
+        }
+        for name in framed
+    }
+    return medians, phases
+
+
+def phase_report(phases: dict[str, dict[str, float]]) -> str:
+    """Milliseconds spent in each phase (median end of a phase minus that of the one before)."""
+    cases = ("desk", "desk_read_only", "bare")
+    lines = [
+        "| phase (ms, medians of the same runs) | desk | desk `--read-only` | bare |",
+        "|---|---|---|---|",
+    ]
+    for phase in PHASES:
+        cells = []
+        for case in cases:
+            ends = phases[case]
+            if phase not in ends:
+                cells.append("—")
+                continue
+            before = [ends[p] for p in PHASES[: PHASES.index(phase)] if p in ends]
+            cells.append(f"{(ends[phase] - (before[-1] if before else 0.0)) * 1000:.0f}")
+        lines.append(f"| {PHASE_LABELS[phase]} | {' | '.join(cells)} |")
+    return "\n".join(lines)
 
 
 def ratios(medians: dict[str, float]) -> dict[str, float]:
@@ -206,8 +300,8 @@ def main() -> int:
         return child_desk(args.child_desk, *(["--read-only"] if args.read_only else []))
     if args.child_bare:
         return child_bare(args.child_bare)
-    medians = measure(args.runs)
-    table = report(medians, args.runs)
+    medians, phases = measure(args.runs)
+    table = report(medians, args.runs) + "\n\n" + phase_report(phases)
     print(table)
     if args.record:
         with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
