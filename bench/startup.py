@@ -59,7 +59,9 @@ def _mark(phase: str) -> None:
     """Tell the parent this child reached ``phase`` (a monotonic time, shared by processes)."""
     frame_fd = os.environ.get(FRAME_FD_ENV)
     if frame_fd:
-        os.write(int(frame_fd), f"{phase} {time.monotonic()!r}\n".encode())
+        # With the CPU time the process has used so far: the machine is shared, and CPU time
+        # moves much less with its load than the wall clock does.
+        os.write(int(frame_fd), f"{phase} {time.monotonic()!r} {time.process_time()!r}\n".encode())
 
 
 def _first_frame_then_exit() -> Callable[..., object]:
@@ -159,8 +161,9 @@ def _wall(cmd: list[str], env: dict[str, str], *, frame: bool = False) -> dict[s
         marks: dict[str, float] = {}
         with os.fdopen(read_fd, "rb") as lines:
             for line in lines:  # until the frame, or the child's exit
-                phase, _, at = line.decode().partition(" ")
+                phase, at, cpu = line.decode().split()
                 marks[phase] = float(at) - start
+                marks[f"{phase}.cpu"] = float(cpu)
                 if phase == "frame":
                     break
         exited = time.monotonic() - start
@@ -219,9 +222,10 @@ def measure(runs: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     medians = {name: statistics.median(s["total"] for s in got) for name, got in samples.items()}
     phases = {
         name: {
-            phase: statistics.median(s[phase] for s in samples[name])
+            key: statistics.median(s[key] for s in samples[name])
             for phase in PHASES
-            if all(phase in s for s in samples[name])
+            for key in (phase, f"{phase}.cpu")
+            if all(key in s for s in samples[name])
         }
         for name in framed
     }
@@ -229,22 +233,29 @@ def measure(runs: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
 
 
 def phase_report(phases: dict[str, dict[str, float]]) -> str:
-    """Milliseconds spent in each phase (median end of a phase minus that of the one before)."""
+    """Milliseconds spent in each phase (median end of a phase minus that of the one before),
+    wall clock and the process's CPU time."""
     cases = ("desk", "desk_read_only", "bare")
     lines = [
-        "| phase (ms, medians of the same runs) | desk | desk `--read-only` | bare |",
+        "| phase (ms wall / ms CPU, medians of the same runs) | desk | desk `--read-only` | bare |",
         "|---|---|---|---|",
     ]
-    for phase in PHASES:
+    for phase in [*PHASES, "total"]:
         cells = []
         for case in cases:
             ends = phases[case]
+            if phase == "total":
+                cells.append(f"{ends['frame'] * 1000:.0f} / {ends['frame.cpu'] * 1000:.0f}")
+                continue
             if phase not in ends:
                 cells.append("—")
                 continue
-            before = [ends[p] for p in PHASES[: PHASES.index(phase)] if p in ends]
-            cells.append(f"{(ends[phase] - (before[-1] if before else 0.0)) * 1000:.0f}")
-        lines.append(f"| {PHASE_LABELS[phase]} | {' | '.join(cells)} |")
+            before = [p for p in PHASES[: PHASES.index(phase)] if p in ends]
+            wall = ends[phase] - (ends[before[-1]] if before else 0.0)
+            cpu = ends[f"{phase}.cpu"] - (ends[f"{before[-1]}.cpu"] if before else 0.0)
+            cells.append(f"{wall * 1000:.0f} / {cpu * 1000:.0f}")
+        label = PHASE_LABELS.get(phase, "**to the first frame with data**")
+        lines.append(f"| {label} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from app.core.clock import Clock
+from app.core.collector import COLLECTOR
 from app.core.config import Settings
 from app.core.errors import PressboxError
 from app.core.logging import get_logger
@@ -121,6 +122,8 @@ async def run_desk(
             await claim_purpose(db, demo=demo)
 
         async def wire() -> DeskParts:
+            # The first frame is drawn: the collector held off for the start is back on.
+            COLLECTOR.release()
             return await parts(db) if parts is not None else DeskParts()
 
         clock = Clock()

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from app.core.collector import COLLECTOR
 from app.core.errors import PressboxError
 
 # Register a command with ONE line here: name -> ("module:attribute", "short help").
@@ -151,7 +152,9 @@ def cli(
     from app.cli.common import CliContext, with_settings
 
     ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:
+        COLLECTOR.release()  # a command runs with the collector; the desk gets it back later
+    else:
         settings = with_settings(ctx)
         at = _moment(at_text, settings.pipeline.timezone) if at_text is not None else None
         from app.cli.desk import missing_database, open_desk
@@ -183,6 +186,9 @@ def _say(line: str) -> None:
 def main() -> None:
     """The console script: a usage mistake is one line on stderr, like every other error."""
     code: Any
+    # Off while the command starts (``app.core.collector``): the desk turns it on again once
+    # its first frame is drawn, any other command as it runs.
+    COLLECTOR.hold()
     try:
         code = cli.main(prog_name="pressbox", standalone_mode=False)
     except click.UsageError as exc:
@@ -199,4 +205,6 @@ def main() -> None:
         # A command that let a classified error through still ends in one line.
         _say(f"pressbox: {exc.one_line()}")
         sys.exit(exc.exit_code)
+    finally:
+        COLLECTOR.release()  # whatever ended the command before it was given back
     sys.exit(code if isinstance(code, int) else 0)

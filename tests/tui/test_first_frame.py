@@ -28,7 +28,7 @@ from .conftest import FakeControl, wait_for
 # The real entry point, headless: the modules loaded when the first snapshot is on the
 # dashboard, then again once the parts are wired; printed as JSON on the real stderr.
 _PROBE = """
-import json, sys
+import gc, json, sys
 from textual.app import App
 
 original = App.run_async
@@ -40,9 +40,11 @@ async def watch(pilot):
         await pilot.pause(0.01)
     found["first"] = sorted(sys.modules)
     found["keys_at_first"] = app.control.execute is not None
+    found["collector_at_first"] = gc.isenabled()
     while app.wiring:
         await pilot.pause(0.05)
     found["wired"] = sorted(sys.modules)
+    found["collector_wired"] = gc.isenabled()
     found["keys"] = app.control.execute is not None
     app.exit(0)
 
@@ -60,8 +62,17 @@ finally:
     print(json.dumps(found), file=sys.__stderr__)
 """
 
-# Not needed for the first frame: the control service and what it pulls in.
+# Not needed for the first frame: the control service and what it pulls in, and the reads
+# of the screens opened later (``StoredDeskData`` imports each where it is made).
 LATE = {*PARTS, "app.runtime", "httpx", "keyring", "aiosmtplib", "stamina"}
+LATE_READS = {
+    "app.storage.read.audit",
+    "app.storage.read.audit_entry",
+    "app.storage.read.clv",
+    "app.domain.clv",
+    "app.storage.read.source_errors",
+    "app.storage.read.trends",
+}
 
 
 def test_the_first_frame_imports_no_control_service_and_the_keys_follow(tmp_path: Path) -> None:
@@ -86,10 +97,15 @@ def test_the_first_frame_imports_no_control_service_and_the_keys_follow(tmp_path
     assert found, result.stderr
     first, wired = set(found["first"]), set(found["wired"])
     assert {m for m in first if m.split(".")[0] in LATE or m in LATE} == set()
+    assert first & LATE_READS == set()
     assert not found["keys_at_first"]
-    # Then the same desk wires its break-glass keys: the modules do load, only later.
+    # The cyclic collector is held off for the start (app.core.collector)...
+    assert found["collector_at_first"] is False
+    # Then the same desk wires its break-glass keys: the modules do load, only later,
+    # and the collector is on again.
     assert found["keys"]
     assert set(PARTS) <= wired and "httpx" in wired
+    assert found["collector_wired"] is True
 
 
 async def test_the_parts_are_wired_after_the_first_snapshot_is_shown(

@@ -1,28 +1,30 @@
-"""``DeskData`` over a ``Database``: what the composition root hands the desk."""
+"""``DeskData`` over a ``Database``: what the composition root hands the desk.
+
+Only the dashboard's read is imported with this module: it is all the desk's first frame
+reads. Every other read is imported by the method that makes it (the screen that asks is
+opened later, or never); ``tests/tui/test_first_frame.py`` keeps them out of the first frame.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from app.storage.database import Database
-from app.storage.read.audit import load_audit
-from app.storage.read.audit_entry import load_audit_entry
 from app.storage.read.checklist import inspect_keyring, load_checklist
 from app.storage.read.checklist_models import Checklist, KeyringProbe
-from app.storage.read.clv import load_clv
-from app.storage.read.clv_models import ClvReport
 from app.storage.read.dashboard import read_dashboard
-from app.storage.read.drill_models import SourceErrors
-from app.storage.read.game_detail import load_game_detail
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.runs import load_runs
-from app.storage.read.source_errors import load_source_errors
-from app.storage.read.trends import load_trends
-from app.storage.read.trends_models import TrendsReport
+
+if TYPE_CHECKING:
+    from app.storage.read.clv_models import ClvReport
+    from app.storage.read.drill_models import SourceErrors
+    from app.storage.read.trends_models import TrendsReport
 
 # The verdict of a snapshot, read on the snapshot's own connection.
 VerdictRead = Callable[[aiosqlite.Connection, DashboardSnapshot], Awaitable[Verdict]]
@@ -78,6 +80,8 @@ class StoredDeskData:
             return replace(snapshot, verdict=await self._verdict(conn, snapshot))
 
     async def game_detail(self, game_pk: int) -> GameDetail | None:
+        from app.storage.read.game_detail import load_game_detail
+
         return await load_game_detail(self.db, game_pk)
 
     async def runs(self, *, limit: int) -> tuple[Run, ...]:
@@ -86,22 +90,32 @@ class StoredDeskData:
     async def audit_page(
         self, *, limit: int, before_id: int | None = None
     ) -> tuple[AuditEntry, ...]:
+        from app.storage.read.audit import load_audit
+
         return await load_audit(self.db, limit=limit, before_id=before_id)
 
     async def clv(self, since: date | None) -> ClvReport:
+        from app.storage.read.clv import load_clv
+
         return await load_clv(self.db, since)
 
     # -- drill-through (issue 13) --
 
     async def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        from app.storage.read.audit_entry import load_audit_entry
+
         return await load_audit_entry(self.db, entry_id)
 
     async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
+        from app.storage.read.source_errors import load_source_errors
+
         return await load_source_errors(self.db, source, limit=limit)
 
     # -- trends and the first-run checklist ---------------------------------------
 
     async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        from app.storage.read.trends import load_trends
+
         return await load_trends(self.db, since=since, now=now, reserve_credits=reserve_credits)
 
     async def checklist(self, now: datetime) -> Checklist:
