@@ -98,6 +98,11 @@ def _first_frame_then_exit() -> Callable[..., object]:
 
 
 def child_desk(db: str, *flags: str) -> int:
+    # As the console script's main() does first, before it imports Textual or the settings
+    # (this child imports Textual before main() to hook it; the collector must be off by then).
+    from app.core.collector import COLLECTOR
+
+    COLLECTOR.hold()
     _first_frame_then_exit()
     from app.cli.main import main
 
