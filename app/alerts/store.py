@@ -14,7 +14,7 @@ import aiosqlite
 
 from app.alerts.rules import AlertDraft
 from app.domain.status import AlertStatus
-from app.storage.read.rows import fetch_int, fetch_one
+from app.storage.read.rows import fetch_int, fetch_one, marks
 from app.storage.rows import from_row
 
 
@@ -101,10 +101,9 @@ async def latest_of_kinds(
     conn: aiosqlite.Connection, kinds: tuple[str, ...], key_like: str = "%"
 ) -> AlertRow | None:
     """The newest alert of one of ``kinds`` whose dedupe key matches the LIKE pattern."""
-    marks = ",".join("?" * len(kinds))
     row = await fetch_one(
         conn,
-        f"SELECT * FROM alerts WHERE kind IN ({marks}) AND dedupe_key LIKE ? "
+        f"SELECT * FROM alerts WHERE kind IN ({marks(kinds)}) AND dedupe_key LIKE ? "
         "ORDER BY id DESC LIMIT 1",
         (*kinds, key_like),
     )
