@@ -48,6 +48,7 @@ from app.resilience.breaker import BreakerChange, source_name
 from app.storage import source_health
 from app.storage.database import Database
 from app.storage.mode import get_mode
+from app.storage.read.rows import fetch_one
 from app.storage.read.runs import last_delivered_run
 from app.storage.rows import from_row
 from app.storage.runs import outcome_in
@@ -127,11 +128,8 @@ class AlertService:
     async def _started(self, run_id: int | None) -> str | None:
         if run_id is None:
             return None
-        async with (
-            self.db.read() as conn,
-            conn.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)) as cur,
-        ):
-            row = await cur.fetchone()
+        async with self.db.read() as conn:
+            row = await fetch_one(conn, "SELECT started_at FROM runs WHERE id = ?", (run_id,))
         return row[0] if row is not None else None
 
     async def _degraded_drafts(self) -> list[AlertDraft]:
@@ -190,8 +188,7 @@ class AlertService:
                 # Deliberate: the override alert said so, and `health` escalates a long halt.
                 return []
             delivered = await last_delivered_run(conn)
-            async with conn.execute("SELECT MIN(started_at) FROM runs") as cur:
-                first = await cur.fetchone()
+            first = await fetch_one(conn, "SELECT MIN(started_at) FROM runs")
         last_success = delivered.started_at if delivered is not None else None
         first_run = first[0] if first is not None else None
         reference = last_success or first_run

@@ -14,6 +14,7 @@ import aiosqlite
 
 from app.alerts.rules import AlertDraft
 from app.domain.status import AlertStatus
+from app.storage.read.rows import fetch_int, fetch_one, marks
 from app.storage.rows import from_row
 
 
@@ -36,21 +37,21 @@ def _row(r: aiosqlite.Row) -> AlertRow:
 
 
 async def seen_since(conn: aiosqlite.Connection, dedupe_key: str, since: str) -> bool:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT 1 FROM alerts WHERE dedupe_key = ? AND created_at >= ? LIMIT 1",
         (dedupe_key, since),
-    ) as cur:
-        return await cur.fetchone() is not None
+    )
+    return row is not None
 
 
 async def counted_since(conn: aiosqlite.Connection, since: str) -> int:
     """Alerts that used (or will use) the mail budget since ``since``."""
-    async with conn.execute(
+    return await fetch_int(
+        conn,
         "SELECT COUNT(*) FROM alerts WHERE created_at >= ? AND status != ?",
         (since, AlertStatus.SUPPRESSED),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row is not None else 0
+    )
 
 
 async def insert(
@@ -100,13 +101,12 @@ async def latest_of_kinds(
     conn: aiosqlite.Connection, kinds: tuple[str, ...], key_like: str = "%"
 ) -> AlertRow | None:
     """The newest alert of one of ``kinds`` whose dedupe key matches the LIKE pattern."""
-    marks = ",".join("?" * len(kinds))
-    async with conn.execute(
-        f"SELECT * FROM alerts WHERE kind IN ({marks}) AND dedupe_key LIKE ? "
+    row = await fetch_one(
+        conn,
+        f"SELECT * FROM alerts WHERE kind IN ({marks(kinds)}) AND dedupe_key LIKE ? "
         "ORDER BY id DESC LIMIT 1",
         (*kinds, key_like),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _row(row) if row is not None else None
 
 

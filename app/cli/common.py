@@ -193,9 +193,14 @@ def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
 
 
+def database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Which database a command works on: ``--db PATH`` and ``--demo``."""
+    return db_option(demo_option(fn))
+
+
 def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """What every read command takes: ``--db PATH``, ``--demo`` and ``--json``."""
-    return db_option(demo_option(json_option(fn)))
+    return database_options(json_option(fn))
 
 
 def utc_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -112,40 +112,43 @@ def _report_handoff(result: ControlResult, handoff: HandoffOutcome) -> int:
     return 0
 
 
-@control_group.command("override")
-@db_option
-@click.argument("mode", type=click.Choice([m.value for m in Mode]))
-@reason_option
-@click.pass_context
-def override_command(ctx: click.Context, mode: str, reason: str) -> None:
-    """Set the system mode: auto, paused or halted (a reason is required)."""
-    settings = with_settings(ctx)
-
-    echo_result(
-        run_async(
-            lambda: _control(
-                settings, lambda svc: svc.override(mode, read_hidden("Admin key"), reason)
-            )
-        )
-    )
+TargetAction = Callable[[ControlService, str, str, str], Awaitable[ControlResult]]
 
 
-@control_group.command("reset-breaker")
-@db_option
-@click.argument("source", type=click.Choice([source.value for source in SOURCES]))
-@reason_option
-@click.pass_context
-def reset_breaker_command(ctx: click.Context, source: str, reason: str) -> None:
-    """Close a source's circuit breaker so the next run calls it again (a reason is required)."""
-    settings = with_settings(ctx)
+def _target_command(name: str, choices: list[str], act: TargetAction, doc: str) -> click.Command:
+    """``control NAME TARGET --reason``: ``act(service, target, admin key, reason)``, reported."""
 
-    def reset(svc: ControlService) -> Awaitable[ControlResult]:
-        return svc.reset_breaker(source, read_hidden("Admin key"), reason)
+    @control_group.command(name, help=doc)
+    @db_option
+    @click.argument("target", type=click.Choice(choices))
+    @reason_option
+    @click.pass_context
+    def command(ctx: click.Context, target: str, reason: str) -> None:
+        settings = with_settings(ctx)
 
-    result = run_async(lambda: _control(settings, reset))
-    if result.status is ControlStatus.FAILED:
-        fail(result.message, 1)
-    echo_result(result)
+        def act_on(svc: ControlService) -> Awaitable[ControlResult]:
+            return act(svc, target, read_hidden("Admin key"), reason)
+
+        result = run_async(lambda: _control(settings, act_on))
+        if result.status is ControlStatus.FAILED:
+            fail(result.message, 1)
+        echo_result(result)
+
+    return command
+
+
+override_command = _target_command(
+    "override",
+    [m.value for m in Mode],
+    ControlService.override,
+    "Set the system mode: auto, paused or halted (a reason is required).",
+)
+reset_breaker_command = _target_command(
+    "reset-breaker",
+    [source.value for source in SOURCES],
+    ControlService.reset_breaker,
+    "Close a source's circuit breaker so the next run calls it again (a reason is required).",
+)
 
 
 commands: list[click.Command] = [control_group]

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from app.cli.common import (
-    db_option,
-    demo_option,
+    database_options,
     echo_json,
     echo_text,
     existing_database,
@@ -98,8 +97,7 @@ def check(ctx: click.Context, as_json: bool) -> None:
 
 
 @db_group.command("migrate")
-@db_option
-@demo_option
+@database_options
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Create the database or bring its schema up to date (forward only)."""
@@ -127,8 +125,7 @@ async def _version_before(database: Database) -> int:
 
 
 @db_group.command("backup")
-@db_option
-@demo_option
+@database_options
 @click.argument("target", type=click.Path(path_type=Path))
 @click.pass_context
 def backup_command(ctx: click.Context, target: Path) -> None:
@@ -145,8 +142,7 @@ def backup_command(ctx: click.Context, target: Path) -> None:
 
 
 @db_group.command("restore")
-@db_option
-@demo_option
+@database_options
 @click.argument("source", type=click.Path(path_type=Path))
 @click.pass_context
 def restore_command(ctx: click.Context, source: Path) -> None:

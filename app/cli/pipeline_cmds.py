@@ -13,8 +13,7 @@ import click
 from app.cli.common import (
     RUN_EXIT,
     cli_context,
-    db_option,
-    demo_option,
+    database_options,
     echo_text,
     parse_slate_date,
     run_async,
@@ -96,8 +95,7 @@ async def serve_daemon(settings: Settings, *, demo: bool) -> None:
 
 
 @click.command("run")
-@db_option
-@demo_option
+@database_options
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Replay or backfill this slate.")
 @click.pass_context
 def run_command(ctx: click.Context, date_text: str | None) -> None:
@@ -114,8 +112,7 @@ def run_command(ctx: click.Context, date_text: str | None) -> None:
 
 
 @click.command("daemon")
-@db_option
-@demo_option
+@database_options
 @click.pass_context
 def daemon_command(ctx: click.Context) -> None:
     """Run the pipeline on a schedule until SIGTERM or SIGINT (then exit 0)."""

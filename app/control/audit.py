@@ -21,6 +21,7 @@ from app.core.logging import get_logger, redact
 from app.security.identity import Actor
 from app.storage.audit_log import FIELDS, AuditEntry, entry_from_row, recent
 from app.storage.read import security as security_reads
+from app.storage.read.rows import fetch_one
 
 GENESIS = "0" * 64
 
@@ -67,9 +68,8 @@ async def append(
     detail: str | None = None,
 ) -> AuditEntry:
     """Add one row at the end of the chain. Inside ``db.write()``."""
-    async with conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") as cursor:
-        tail = await cursor.fetchone()
-    prev_id, prev_hash = (int(tail["id"]), str(tail["hash"])) if tail else (0, GENESIS)
+    tail = await head(conn)
+    prev_id, prev_hash = tail.id, tail.hash
     fields: dict[str, Any] = {
         "id": prev_id + 1,
         "at": at,
@@ -126,8 +126,7 @@ class Head:
 
 async def head(conn: aiosqlite.Connection) -> Head:
     """The newest row's id and hash (``0:GENESIS`` for an empty trail)."""
-    async with conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
     return Head(int(row["id"]), str(row["hash"])) if row else Head(0, GENESIS)
 
 
@@ -135,8 +134,7 @@ async def find_head(conn: aiosqlite.Connection, expected: Head) -> str | None:
     """None when the trail holds ``expected``; otherwise why not (truncated or rewritten)."""
     if expected.id == 0:
         return None if expected.hash == GENESIS else "head 0 can only be the genesis hash"
-    async with conn.execute("SELECT hash FROM audit_log WHERE id = ?", (expected.id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT hash FROM audit_log WHERE id = ?", (expected.id,))
     if row is None:
         newest = await head(conn)
         return (

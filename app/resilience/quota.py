@@ -40,6 +40,7 @@ from app.core.config import Settings
 from app.domain.status import Source
 from app.storage import source_health
 from app.storage.database import Database
+from app.storage.read.rows import fetch_int
 
 if TYPE_CHECKING:  # `pressbox health` reads quotas without importing httpx
     from app.sources.odds_api import QuotaHeaders
@@ -71,14 +72,10 @@ def start_of_local_day(clock: Clock, tz_name: str) -> datetime:
 
 async def credits_used_today(db: Database, settings: Settings, clock: Clock) -> int:
     since = iso(start_of_local_day(clock, settings.pipeline.timezone))
-    async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT COALESCE(SUM(credits_used), 0) FROM runs WHERE started_at >= ?", (since,)
-        ) as cur,
-    ):
-        row = await cur.fetchone()
-    return int(row[0]) if row is not None else 0
+    async with db.read() as conn:
+        return await fetch_int(
+            conn, "SELECT COALESCE(SUM(credits_used), 0) FROM runs WHERE started_at >= ?", (since,)
+        )
 
 
 def plan_size(remaining: int | None, used: int | None) -> int | None:

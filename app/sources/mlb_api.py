@@ -12,15 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date
 from typing import Annotated, Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from app.core.clock import Clock
 from app.core.config import MlbApiSettings
 from app.domain.game_status import PRE_GAME, GameStatus, classify
 from app.domain.records import Game
-from app.sources.http import Query, Upstream, fetch, parse_body
+from app.sources.client import SourceClient
+from app.sources.http import Query, Upstream, parse_body
 from app.sources.validation import Day, Drops, Id, Moment, SmallCount, Text, take
 
 MLB_API = Upstream(name="MLB Stats API", settings_section="mlb_api")
@@ -180,19 +179,8 @@ def parse_schedule(body: bytes, day: date) -> list[Game]:
     return parse_slate(body, day).games
 
 
-class MlbClient:
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        settings: MlbApiSettings,
-        *,
-        max_bytes: int,
-        clock: Clock | None = None,
-    ) -> None:
-        self._http = http
-        self._settings = settings
-        self._max_bytes = max_bytes
-        self._clock = clock or Clock()
+class MlbClient(SourceClient[MlbApiSettings]):
+    upstream = MLB_API
 
     async def schedule(self, day: date) -> list[Game]:
         """The slate for ``day``; an off-season day is an empty list, not an error."""
@@ -200,10 +188,8 @@ class MlbClient:
 
     async def slate(self, day: date) -> Slate:
         """The slate for ``day`` with the games that were dropped as misfits."""
-        reply = await fetch(
-            self._http,
-            MLB_API,
-            self._settings.base_url.rstrip("/") + SCHEDULE_PATH,
+        reply = await self._get(
+            SCHEDULE_PATH,
             Query(
                 {
                     "sportId": str(self._settings.sport_id),
@@ -211,8 +197,5 @@ class MlbClient:
                     "hydrate": "linescore",
                 }
             ),
-            timeout_s=self._settings.timeout_s,
-            max_bytes=self._max_bytes,
-            clock=self._clock,
         )
         return parse_slate(reply.body, day)

@@ -21,7 +21,8 @@ from app.core.clock import Clock
 from app.core.config import OddsApiSettings
 from app.core.logging import SECRETS
 from app.domain.records import OddsEvent, Quote
-from app.sources.http import Query, Reply, Upstream, fetch, parse_body
+from app.sources.client import SourceClient
+from app.sources.http import Query, Reply, Upstream, parse_body
 from app.sources.validation import Drops, Finite, Moment, Text, take
 
 ODDS_API = Upstream(
@@ -228,7 +229,9 @@ def parse_odds(body: bytes, markets: frozenset[str]) -> list[OddsEvent]:
     return parse_odds_items(body, markets).events
 
 
-class OddsClient:
+class OddsClient(SourceClient[OddsApiSettings]):
+    upstream = ODDS_API
+
     def __init__(
         self,
         http: httpx.AsyncClient,
@@ -238,11 +241,8 @@ class OddsClient:
         max_bytes: int,
         clock: Clock | None = None,
     ) -> None:
-        self._http = http
-        self._settings = settings
+        super().__init__(http, settings, max_bytes=max_bytes, clock=clock)
         self._api_key = api_key
-        self._max_bytes = max_bytes
-        self._clock = clock or Clock()
         # Whatever happens to the call, the redactor must know the value.
         SECRETS.register(api_key.get_secret_value())
         self.last_quota: QuotaHeaders | None = None
@@ -253,28 +253,19 @@ class OddsClient:
         if quota.present:
             self.last_quota = quota
 
-    async def _get(self, path: str, public: dict[str, str]) -> Reply:
+    async def _get_keyed(self, path: str, public: dict[str, str]) -> Reply:
         """GET ``path`` with the key; the quota headers of every answer are remembered."""
-        settings = self._settings
-        return await fetch(
-            self._http,
-            ODDS_API,
-            f"{settings.base_url.rstrip('/')}{path}",
-            Query(public=public, secret={"apiKey": self._api_key}),
-            timeout_s=settings.timeout_s,
-            max_bytes=self._max_bytes,
-            clock=self._clock,
-            on_headers=self._remember_quota,
-        )
+        query = Query(public=public, secret={"apiKey": self._api_key})
+        return await self._get(path, query, on_headers=self._remember_quota)
 
     async def check_quota(self) -> QuotaHeaders:
         """Re-read the credits with ``GET /v4/sports``, which costs none (documented as free)."""
-        reply = await self._get(SPORTS_PATH, {})
+        reply = await self._get_keyed(SPORTS_PATH, {})
         return QuotaHeaders.from_headers(reply.headers)
 
     async def odds(self) -> OddsResult:
         settings = self._settings
-        reply = await self._get(
+        reply = await self._get_keyed(
             f"/v4/sports/{settings.sport}/odds",
             {
                 "regions": ",".join(settings.regions),

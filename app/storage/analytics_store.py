@@ -14,8 +14,8 @@ import aiosqlite
 
 from app.domain.records import BestPrice, FairPrice, PriceEdge, PriceMark, ValueBet, Verdict
 from app.storage import judgement_history
-
-_CHUNK = 500
+from app.storage.read.rows import marks as placeholders
+from app.storage.rows import id_chunks
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,6 @@ class ValueBetChanges:
     deactivated: int  # previously active, no longer qualifying
 
 
-def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
 async def _update_events(
     conn: aiosqlite.Connection,
     sql: str,
@@ -50,9 +46,8 @@ async def _update_events(
     ``before`` and ``after``.
     """
     changed = 0
-    for chunk in _chunks(sorted(set(event_ids))):
-        ids = ",".join("?" * len(chunk))
-        cursor = await conn.execute(sql.format(ids=ids), (*before, *chunk, *after))
+    for chunk in id_chunks(event_ids):
+        cursor = await conn.execute(sql.format(ids=placeholders(chunk)), (*before, *chunk, *after))
         changed += cursor.rowcount
         await cursor.close()
     return changed
@@ -67,11 +62,10 @@ async def replace_fair_prices(
 ) -> int:
     """The evaluated events' fair prices become exactly ``prices``. Inside ``db.write()``."""
     before = await judgement_history.standing(conn, judgement_history.FAIR, event_ids)
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
+    for chunk in id_chunks(event_ids):
         await conn.execute(
-            f"DELETE FROM fair_prices WHERE event_id IN ({marks})",
-            tuple(chunk),
+            f"DELETE FROM fair_prices WHERE event_id IN ({placeholders(chunk)})",
+            chunk,
         )
     rows = [
         (p.event_id, p.market, p.outcome, p.point, p.fair_prob, p.fair_american, p.books, p.method)
@@ -102,9 +96,10 @@ async def replace_price_edges(
     ``edge`` NULL; so is a best price nothing else covers.
     """
     before = await judgement_history.standing(conn, judgement_history.EDGES, event_ids)
-    for chunk in _chunks(sorted(set(event_ids))):
-        holes = ",".join("?" * len(chunk))
-        await conn.execute(f"DELETE FROM price_edges WHERE event_id IN ({holes})", tuple(chunk))
+    for chunk in id_chunks(event_ids):
+        await conn.execute(
+            f"DELETE FROM price_edges WHERE event_id IN ({placeholders(chunk)})", chunk
+        )
     best_keys = {
         (b.event_id, b.market, b.outcome, b.point, book): b.price for b in best for book in b.books
     }
@@ -153,12 +148,11 @@ async def upsert_value_bets(
     """
     keys = [(b.event_id, b.market, b.outcome, b.point, b.book) for b in bets]
     known: set[tuple[object, ...]] = set()
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
+    for chunk in id_chunks(event_ids):
         async with conn.execute(
             "SELECT event_id, market, outcome, point, book FROM value_bets "
-            f"WHERE event_id IN ({marks})",
-            tuple(chunk),
+            f"WHERE event_id IN ({placeholders(chunk)})",
+            chunk,
         ) as cursor:
             known.update(tuple(r) for r in await cursor.fetchall())
     rows = []
@@ -257,11 +251,11 @@ async def retire_off_board(
 async def event_info(conn: aiosqlite.Connection, event_ids: Sequence[str]) -> dict[str, EventInfo]:
     """The slate date and paired game of each stored event."""
     info: dict[str, EventInfo] = {}
-    for chunk in _chunks(sorted(set(event_ids))):
-        marks = ",".join("?" * len(chunk))
+    for chunk in id_chunks(event_ids):
         async with conn.execute(
-            f"SELECT event_id, official_date, game_pk FROM odds_events WHERE event_id IN ({marks})",
-            tuple(chunk),
+            "SELECT event_id, official_date, game_pk FROM odds_events "
+            f"WHERE event_id IN ({placeholders(chunk)})",
+            chunk,
         ) as cursor:
             for row in await cursor.fetchall():
                 info[row[0]] = EventInfo(row[1], row[2])

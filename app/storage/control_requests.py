@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from app.domain.status import FINISHED_REQUEST
+from app.storage.read.rows import fetch_one
 from app.storage.rows import from_row
 
 
@@ -47,13 +48,13 @@ async def submit(
 
 async def take_next(conn: aiosqlite.Connection, now: str) -> ControlRequest | None:
     """Claim the oldest pending request, atomically. Inside ``db.write()``."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "UPDATE control_requests SET status = 'taken', taken_at = ? WHERE id = "
         "(SELECT id FROM control_requests WHERE status = 'pending' ORDER BY id LIMIT 1) "
         "RETURNING *",
         (now,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _request(row) if row is not None else None
 
 
@@ -81,6 +82,5 @@ async def expire_pending(conn: aiosqlite.Connection, *, older_than: str, now: st
 
 
 async def get_request(conn: aiosqlite.Connection, request_id: int) -> ControlRequest | None:
-    async with conn.execute("SELECT * FROM control_requests WHERE id = ?", (request_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM control_requests WHERE id = ?", (request_id,))
     return _request(row) if row is not None else None

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 import aiosqlite
 
+from app.storage.read.rows import fetch_one
+
 CREATED_FOR = "created_for"
 
 # A database holding a row in any of these is in use, whatever its mark says.
@@ -25,8 +27,7 @@ class Purpose(StrEnum):
 
 async def purpose(conn: aiosqlite.Connection) -> Purpose | None:
     """The mark, or None for a database no runtime has been wired on yet."""
-    async with conn.execute("SELECT value FROM db_meta WHERE key = ?", (CREATED_FOR,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT value FROM db_meta WHERE key = ?", (CREATED_FOR,))
     if row is None:
         return None
     try:
@@ -38,9 +39,8 @@ async def purpose(conn: aiosqlite.Connection) -> Purpose | None:
 
 async def is_unused(conn: aiosqlite.Connection) -> bool:
     for table in _IN_USE_TABLES:
-        async with conn.execute(f"SELECT 1 FROM {table} LIMIT 1") as cursor:
-            if await cursor.fetchone() is not None:
-                return False
+        if await fetch_one(conn, f"SELECT 1 FROM {table} LIMIT 1") is not None:
+            return False
     return True
 
 

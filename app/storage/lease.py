@@ -20,6 +20,7 @@ import aiosqlite
 from app.core.clock import iso, parse_iso
 from app.core.errors import ErrorKind, PressboxError
 from app.storage.database import Database
+from app.storage.read.rows import fetch_int, fetch_one
 from app.storage.runs import mark_abandoned
 
 PIPELINE = "pipeline"
@@ -105,12 +106,10 @@ async def try_acquire(
     Taking over from a dead or expired owner marks its run ``abandoned``; as only
     the lease holder runs, any other run still 'running' is abandoned too.
     """
-    async with conn.execute("SELECT * FROM lease WHERE name = ?", (PIPELINE,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM lease WHERE name = ?", (PIPELINE,))
     if row is None:  # a database whose seed row was removed by hand
         await conn.execute("INSERT INTO lease (name, token) VALUES (?, 0)", (PIPELINE,))
-        async with conn.execute("SELECT * FROM lease WHERE name = ?", (PIPELINE,)) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM lease WHERE name = ?", (PIPELINE,))
         assert row is not None
     at = iso(now)
     abandoned: list[int] = []
@@ -163,8 +162,7 @@ async def acquire(
 
 async def check_token(conn: aiosqlite.Connection, lease: Lease) -> None:
     """Raise ``LeaseLost`` unless ``lease`` is still the current one. Inside ``db.write()``."""
-    async with conn.execute("SELECT token FROM lease WHERE name = ?", (PIPELINE,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT token FROM lease WHERE name = ?", (PIPELINE,))
     if row is None or int(row[0]) != lease.token:
         raise LeaseLost(f"the run lease (token {lease.token}) was taken over by another process")
 
@@ -207,6 +205,4 @@ async def release(db: Database, lease: Lease) -> bool:
 
 
 async def current_token(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT token FROM lease WHERE name = ?", (PIPELINE,)) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return await fetch_int(conn, "SELECT token FROM lease WHERE name = ?", (PIPELINE,))

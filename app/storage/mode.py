@@ -6,6 +6,7 @@ import aiosqlite
 
 from app.domain.status import Mode
 from app.storage.read.models import ModeState
+from app.storage.read.rows import fetch_one
 
 __all__ = ["DEFAULT_MODE", "ModeState", "get_mode", "set_mode"]
 
@@ -13,10 +14,7 @@ DEFAULT_MODE = ModeState(Mode.AUTO, "default", None, "no override has been made"
 
 
 async def get_mode(conn: aiosqlite.Connection) -> ModeState:
-    async with conn.execute(
-        "SELECT mode, set_by, set_at, reason FROM system_mode WHERE id = 1"
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT mode, set_by, set_at, reason FROM system_mode WHERE id = 1")
     if row is None:
         return DEFAULT_MODE
     return ModeState(Mode(row["mode"]), row["set_by"], row["set_at"], row["reason"])

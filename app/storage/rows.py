@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
+from app.storage.read.rows import fetch_rows, marks
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -40,11 +42,13 @@ async def rows_of_events(
     conn: aiosqlite.Connection, select: str, event_ids: Iterable[str]
 ) -> list[aiosqlite.Row]:
     """``select`` (``SELECT ... FROM table``) for the rows of these events, in chunks."""
-    ids = sorted(set(event_ids))
     found: list[aiosqlite.Row] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(f"{select} WHERE event_id IN ({marks})", chunk) as cursor:
-            found.extend(await cursor.fetchall())
+    for chunk in id_chunks(event_ids):
+        found.extend(await fetch_rows(conn, f"{select} WHERE event_id IN ({marks(chunk)})", chunk))
     return found
+
+
+def id_chunks(ids: Iterable[str]) -> list[tuple[str, ...]]:
+    """The distinct ``ids`` in order, in chunks small enough for one ``IN (...)`` each."""
+    ordered = sorted(set(ids))
+    return [tuple(ordered[i : i + _CHUNK]) for i in range(0, len(ordered), _CHUNK)]

@@ -14,6 +14,7 @@ import aiosqlite
 
 from app.domain.records import StageResult
 from app.domain.status import FINISHED, FINISHED_STAGE, RunOutcome
+from app.storage.read.rows import fetch_int
 
 
 def outcome_in(outcomes: Iterable[RunOutcome]) -> tuple[str, tuple[str, ...]]:
@@ -140,6 +141,4 @@ async def mark_abandoned(
 
 
 async def count_runs(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT COUNT(*) FROM runs") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return await fetch_int(conn, "SELECT COUNT(*) FROM runs")

@@ -12,6 +12,7 @@ import aiosqlite
 
 from app.domain.status import CircuitState
 from app.storage.read.models import SourceHealthRow
+from app.storage.read.rows import fetch_one
 from app.storage.rows import from_row
 
 
@@ -20,8 +21,7 @@ def _row(r: aiosqlite.Row) -> SourceHealthRow:
 
 
 async def get_source(conn: aiosqlite.Connection, source: str) -> SourceHealthRow | None:
-    async with conn.execute("SELECT * FROM source_health WHERE source = ?", (source,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM source_health WHERE source = ?", (source,))
     return _row(row) if row is not None else None
 
 

@@ -161,8 +161,8 @@ class GameLine:
 
 
 @dataclass(frozen=True)
-class ValueBet:
-    """An active value bet as the pipeline stored it, placed on the slate."""
+class SlatePrice:
+    """One book's price on one outcome of one line, placed on its game of the slate."""
 
     event_id: str
     game_pk: int | None
@@ -172,6 +172,12 @@ class ValueBet:
     point: float
     book: str
     price: int
+
+
+@dataclass(frozen=True)
+class ValueBet(SlatePrice):
+    """An active value bet as the pipeline stored it, placed on the slate."""
+
     fair_prob: float
     edge: float
     stake: float
@@ -323,17 +329,9 @@ class QuotedPrice:
 
 
 @dataclass(frozen=True)
-class SuspiciousLine:
+class SuspiciousLine(SlatePrice):
     """A price the pipeline set apart as an outlier: never a bet, never staked or e-mailed."""
 
-    event_id: str
-    game_pk: int | None
-    matchup: str
-    market: str
-    outcome: str
-    point: float
-    book: str
-    price: int
     note: str  # why: "margin 49.0% above 10.0%"
 
     @property

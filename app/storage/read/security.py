@@ -14,7 +14,7 @@ import aiosqlite
 from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.storage.read.models import LockInForce, RateHold, SecurityState
-from app.storage.read.rows import fetch_rows
+from app.storage.read.rows import fetch_int, fetch_rows
 
 GLOBAL_SCOPE = "global"
 ORIGIN_PREFIX = "origin:"
@@ -64,11 +64,9 @@ async def load_security(
         for scope, until in await locks_in_force(conn, now)
     )
     since = iso(now - timedelta(seconds=settings.attempt_window_s))
-    async with conn.execute(
-        "SELECT count(*) FROM auth_attempts WHERE result != 'right' AND at >= ?", (since,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    failed = int(row[0]) if row is not None else 0
+    failed = await fetch_int(
+        conn, "SELECT count(*) FROM auth_attempts WHERE result != 'right' AND at >= ?", (since,)
+    )
     holds = []
     for action, limit in _rate_limits(settings).items():
         last = await last_allowed_at(conn, action) if limit > 0 else None

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from app.domain.records import Alternative, Verdict
 from app.storage.database import Database
-from app.storage.read.models import SuspiciousLine, ValueBet, matchup
+from app.storage.read.models import SlatePrice, SuspiciousLine, ValueBet, matchup
 from app.storage.read.rows import fetch_rows
 from app.storage.rows import from_row
+
+P = TypeVar("P", bound=SlatePrice)
 
 
 async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[ValueBet, ...]:
@@ -29,13 +32,22 @@ async def value_bets_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Va
 
 def value_bet_of(r: aiosqlite.Row) -> ValueBet:
     """A ``value_bets``-shaped row (with ``e_home``, ``e_away``, ``book_title``) as a bet."""
-    return from_row(
+    return _on_slate(
         ValueBet,
+        r,
+        alternatives=_alternatives(r["alternatives"]),
+        book_title=r["book_title"] or "",
+    )
+
+
+def _on_slate(record: type[P], r: aiosqlite.Row, **converted: Any) -> P:
+    """A price row with its event's teams (``e_home``, ``e_away``) placed on the slate."""
+    return from_row(
+        record,
         r,
         matchup=matchup(r["e_away"], r["e_home"]) if r["e_home"] else r["event_id"],
         point=float(r["point"]),
-        alternatives=_alternatives(r["alternatives"]),
-        book_title=r["book_title"] or "",
+        **converted,
     )
 
 
@@ -63,16 +75,7 @@ async def outliers_on(conn: aiosqlite.Connection, slate_date: str) -> tuple[Susp
         "ORDER BY p.event_id, p.market, p.book, p.outcome",
         (slate_date, Verdict.OUTLIER.value),
     )
-    return tuple(
-        from_row(
-            SuspiciousLine,
-            r,
-            matchup=matchup(r["e_away"], r["e_home"]),
-            point=float(r["point"]),
-            note=r["note"] or "",
-        )
-        for r in rows
-    )
+    return tuple(_on_slate(SuspiciousLine, r, note=r["note"] or "") for r in rows)
 
 
 async def load_value_bets(db: Database, slate_date: date) -> tuple[ValueBet, ...]:
