@@ -64,6 +64,7 @@ class ClvScreen(TableScreen):
         Binding("r", "reload", "Reload"),
     ]
     HELP_TITLE = "Closing-line value"
+    AUTO_FOCUS = "#clv-bets"  # the bets; tab reaches the groups
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = table_help()
 
     def __init__(self, ctx: DeskContext) -> None:
@@ -148,5 +149,3 @@ class ClvScreen(TableScreen):
                 ),
             )
         self.show_rows("clv-bets", bets)
-        if not isinstance(self.focused, KeyedTable):
-            self.query_one("#clv-bets", KeyedTable).focus()

@@ -76,6 +76,9 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         self.show_runs(data)
 
     def action_back(self) -> None:
+        """Escape: close find or clear a filter, then from the stages to the runs, then back."""
+        if self.escape_tables():
+            return
         if self.focused is not None and self.focused.id == "stages-table":
             self.query_one("#runs-table").focus()
         else:
