@@ -163,9 +163,7 @@ async def test_notifications_sort_by_severity_rank_and_find_by_severity(make_app
         assert "sort Severity ▼" in str(table.border_title)
 
 
-async def test_source_errors_sort_by_run_number_and_find_by_run(
-    make_app, seeded: Database
-) -> None:
+async def test_source_errors_sort_by_run_number_and_find_by_run(make_app, seeded: Database) -> None:
     for run_id in (9, 10, 100):
         await add_odds_failure(seeded, run_id, f"401 on run {run_id}")
     app = make_app()
@@ -259,7 +257,7 @@ async def test_help_of_each_sub_screen_lists_where_sort_and_find_work(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen, _ = await open_runs(pilot, app, 1)
+        await open_runs(pilot, app, 1)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_screen = app.screen

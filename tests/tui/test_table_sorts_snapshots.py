@@ -1,4 +1,4 @@
-"""Snapshots of a sorted and filtered sub-screen: the run history, by duration, at 80x24 and 120x40."""
+"""Snapshots of a sorted, filtered sub-screen (the runs by duration) at 80x24 and 120x40."""
 
 from __future__ import annotations
 
