@@ -76,9 +76,16 @@ class KeyedTable(DataTable[str]):
     _narrow_refresh = False
 
     def __init__(
-        self, *, id: str | None = None, classes: str | None = None, follow_top: bool = False
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        follow_top: bool = False,
+        panel_name: str = "",
     ) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        # What the border title calls the table ("Runs"); the screen adds position and view.
+        self.panel_name = panel_name
         # A feed (newest first) keeps showing its newest rows while the cursor sits on
         # the first row; anywhere else the cursor stays on the row the operator chose.
         self.follow_top = follow_top

@@ -19,10 +19,10 @@ HELP_AND_QUIT: tuple[Binding, ...] = (
 )
 HELP_AND_QUIT_KEYS = frozenset(b.key for b in HELP_AND_QUIT)
 
-# Find, sort, jump and zoom on the dashboard's panels (the cursor keys are the table's own,
-# ``widgets.keyed_table.NAVIGATION``). Hidden from the footer, which must keep ? and q at
-# 80 columns; the help lists them from these tooltips.
-PANEL_BINDINGS: tuple[Binding, ...] = (
+# Find and sort on every table of every screen (``screens.tables.TableScreen``); the
+# cursor keys are the table's own (``widgets.keyed_table.NAVIGATION``). Hidden from the
+# footer, which must keep ? and q at 80 columns; the help lists them from these tooltips.
+TABLE_BINDINGS: tuple[Binding, ...] = (
     Binding(
         "slash",
         "find",
@@ -36,9 +36,16 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         priority=True,
     ),
     Binding(
-        "s", "sort_next", "Sort", show=False, tooltip="Sort the focused table by its next column"
+        "s",
+        "sort_next",
+        "Sort",
+        show=False,
+        tooltip="Sort the focused table by its next column (by value: numbers, times)",
     ),
     Binding("S", "sort_flip", "Order", show=False, tooltip="Flip the sort order (▲ / ▼)"),
+)
+# Jump and zoom on the dashboard's panels, beside the table keys.
+PANEL_BINDINGS: tuple[Binding, ...] = (
     Binding(
         "1",
         "panel(0)",
@@ -61,7 +68,7 @@ PANEL_BINDINGS: tuple[Binding, ...] = (
         tooltip="Close find (clears it), un-zoom, clear the filter",
     ),
 )
-FIND_BINDING = PANEL_BINDINGS[0]
+FIND_BINDING = TABLE_BINDINGS[0]
 ESCAPE_BINDING = PANEL_BINDINGS[-1]
 
 GENERAL: tuple[KeyHelp, ...] = (

@@ -13,8 +13,21 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from app.domain.game_status import FINISHED, IN_PLAY, PRE_GAME, GameStatus, classify
-from app.storage.read.models import AuditEntry, Event, GameLine, Price, ValueBet
+from app.domain.prices import american_to_decimal
+from app.storage.read.clv_models import ClosedBet, ClvSummary
+from app.storage.read.drill_models import SourceError
+from app.storage.read.models import (
+    AuditEntry,
+    Event,
+    GameLine,
+    Price,
+    QuotedPrice,
+    Run,
+    Stage,
+    ValueBet,
+)
 from app.tui import formatting as fmt
+from app.tui.notification_log import Notice
 from widgets.keyed_table import TableRow
 from widgets.table_filter import RowFilter, parse_filter
 
@@ -25,6 +38,13 @@ BET_NUMBERS = ("ev", "price", "fair", "stake")
 EVENT_FIELDS = ("kind", "severity", "text")
 AUDIT_FIELDS = ("action", "target", "outcome", "user", "reason")
 AUDIT_NUMBERS = ("id",)
+RUN_FIELDS = ("outcome", "trigger", "slate", "reason")
+RUN_NUMBERS = ("id", "credits", "took")
+NOTICE_FIELDS = ("severity", "kind", "title", "text")
+ERROR_FIELDS = ("kind", "stage", "message")
+ERROR_NUMBERS = ("run",)
+# Sorting by Severity: the worst first when the order is flipped (▼).
+SEVERITY_RANK = {"information": 0, "warning": 1, "error": 2}
 
 # The scorebook's short words an operator types for a state (``ppd``, ``susp``).
 _STATUS_WORDS = {
@@ -42,6 +62,9 @@ FIND_HELP = {
     "value-bets": "book: market: game: ev>N price>N",
     "events": "kind: severity: text:",
     "audit": "action: outcome: user: target: id>N",
+    "runs": "outcome: trigger: slate: reason: id>N took>N credits>N",
+    "notices": "severity: kind: title: text:",
+    "errors": "kind: stage: message: run>N",
 }
 
 
@@ -72,6 +95,18 @@ def event_filter(text: str) -> RowFilter:
 
 def audit_filter(text: str) -> RowFilter:
     return parse_filter(text, AUDIT_FIELDS, AUDIT_NUMBERS)
+
+
+def run_filter(text: str) -> RowFilter:
+    return parse_filter(text, RUN_FIELDS, RUN_NUMBERS)
+
+
+def notice_filter(text: str) -> RowFilter:
+    return parse_filter(text, NOTICE_FIELDS)
+
+
+def error_filter(text: str) -> RowFilter:
+    return parse_filter(text, ERROR_FIELDS, ERROR_NUMBERS)
 
 
 def _price(price: Price | None) -> int | None:
@@ -167,4 +202,133 @@ def audit_row(entry: AuditEntry, cells: tuple[str, ...]) -> TableRow:
             "reason": entry.reason or "",
             "id": float(entry.id),
         },
+    )
+
+
+def run_row(run: Run, cells: tuple[str, ...]) -> TableRow:
+    took = run.duration_s
+    facts: dict[str, str | float] = {
+        "outcome": run.outcome,
+        "trigger": run.trigger,
+        "slate": run.slate_date,
+        "reason": run.reason or "",
+        "id": float(run.id),
+        "credits": float(run.credits_used),
+    }
+    if took is not None:
+        facts["took"] = took
+    return TableRow(
+        cells,
+        (
+            run.id,
+            run.trigger,
+            run.outcome,
+            run.slate_date,
+            run.started_at,
+            took,
+            run.credits_used,
+            run.reason or "",
+        ),
+        facts,
+    )
+
+
+def stage_row(stage: Stage, cells: tuple[str, ...]) -> TableRow:
+    return TableRow(
+        cells,
+        (stage.position, stage.name, stage.status, stage.duration_ms, stage.error_kind or ""),
+    )
+
+
+def notice_row(number: int, notice: Notice, cells: tuple[str, ...]) -> TableRow:
+    """``number``: the notice's place in the session (the When column sorts by it)."""
+    return TableRow(
+        cells,
+        (
+            number,
+            SEVERITY_RANK.get(notice.severity, 0),
+            notice.kind,
+            plain(notice.title),
+            plain(notice.text),
+        ),
+        {
+            "severity": f"{notice.severity} {plain(cells[1])}",
+            "kind": notice.kind,
+            "title": plain(notice.title),
+            "text": plain(notice.text),
+        },
+    )
+
+
+def source_error_row(error: SourceError, cells: tuple[str, ...]) -> TableRow:
+    kind = error.error_kind or error.status
+    return TableRow(
+        cells,
+        (error.at, error.run_id, error.stage, kind, error.message or ""),
+        {
+            "kind": f"{kind} {error.status}",
+            "stage": error.stage,
+            "message": error.message or "",
+            "run": float(error.run_id),
+        },
+    )
+
+
+def _payout(price: int | None) -> float | None:
+    """An American price as its decimal odds, the order of what it pays (+114 after -110)."""
+    if price is None:
+        return None
+    try:
+        return american_to_decimal(price)
+    except ValueError:  # a price no book can quote: it sorts with the missing ones
+        return None
+
+
+def price_row(price: QuotedPrice, moves: tuple[int, ...], cells: tuple[str, ...]) -> TableRow:
+    """A book's price in game detail; prices sort by their decimal odds (the payout)."""
+    first, last = (_payout(moves[0]), _payout(moves[-1])) if len(moves) > 1 else (None, None)
+    moved = last - first if first is not None and last is not None else None
+    return TableRow(
+        cells,
+        (
+            price.market,
+            plain(cells[1]),
+            plain(cells[2]),
+            _payout(price.price),
+            price.fair_prob,
+            price.edge,
+            moved,
+        ),
+    )
+
+
+def clv_group_row(summary: ClvSummary, cells: tuple[str, ...]) -> TableRow:
+    return TableRow(
+        cells,
+        (
+            plain(cells[0]),
+            summary.bets,
+            summary.mean_clv,
+            summary.beat_share,
+            summary.settled,
+            summary.expected,
+            summary.realised,
+        ),
+    )
+
+
+def clv_bet_row(bet: ClosedBet, cells: tuple[str, ...]) -> TableRow:
+    return TableRow(
+        cells,
+        (
+            bet.official_date,
+            plain(cells[1]),
+            plain(cells[2]),
+            plain(cells[3]),
+            _payout(bet.price),
+            _payout(bet.close_price),
+            bet.close_fair_prob,
+            bet.clv,
+            bet.profit,
+        ),
     )

@@ -1,7 +1,8 @@
 """The audit trail, newest first; every break-glass attempt, allowed or refused.
 
 `/` finds entries by action, outcome, user, target or reason (``table_rows.audit_filter``);
-the filter is kept while new entries arrive, and escape clears it before it leaves.
+the filter and the sort (`s`/`S`) are kept while new entries arrive, and escape clears the
+filter before it leaves (``TableScreen``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -18,12 +19,12 @@ from app.core.timefmt import local_iso, zone_label
 from app.storage.read.models import AuditEntry
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
-from app.tui.keys import FIND_BINDING, HELP_AND_QUIT, KeyHelp, key_label
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.screens.audit_entry import AuditEntryScreen
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, add_columns
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, add_columns
+from app.tui.screens.tables import Finder, table_help
 from app.tui.table_rows import FIND_HELP, audit_filter, audit_row
-from widgets.filter_bar import FilterBar, hint
-from widgets.keyed_table import NAVIGATION, KeyedTable, TableRow
+from widgets.keyed_table import KeyedTable, TableRow
 
 AUDIT_PAGE = 200
 log = get_logger(__name__)
@@ -31,17 +32,17 @@ log = get_logger(__name__)
 
 class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        BACK,
         RELOAD,
         Binding("m", "more", "Older entries"),
         FREEZE,
         *HELP_AND_QUIT,
-        FIND_BINDING,
     ]
     HELP_TITLE = "Audit trail"
+    FINDERS = {"audit-table": Finder(audit_filter, FIND_HELP["audit"])}
+    FIND_BAR_ID = "audit-find"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
-        (key_label(FIND_BINDING), f"Find ({FIND_HELP['audit']})"),
-        (key_label(NAVIGATION[0]), str(NAVIGATION[0].tooltip)),
+        *table_help(FINDERS),
         ("enter", "The highlighted entry in full"),
     )
     TITLE_ID = "audit-title"
@@ -56,8 +57,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
         return "Audit trail (newest first)"
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(id="audit-table")
-        yield FilterBar(id="audit-find")
+        yield KeyedTable(id="audit-table", panel_name="Entries", classes="sub-table")
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", KeyedTable)
@@ -108,8 +108,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
                 escape(entry.reason or ""),
             )
             rows[str(entry.id)] = audit_row(entry, cells)
-        stats = self.table.show(rows)
-        self.counted(stats.cells_changed if not (stats.added or stats.removed) else None)
+        self.counted(self.show_rows("audit-table", rows))
         self._title()
 
     @property
@@ -122,52 +121,7 @@ class AuditScreen(LiveScreen[tuple[AuditEntry, ...]]):
             self.show_title("Audit trail: no entries yet")
             return
         more = "" if self._complete else " · m: older entries"
-        found = ""
-        if table.row_filter is not None:
-            found = f" · {table.title_tail()}"
-        self.show_title(f"Audit trail (newest first, {len(table.rows_given)} shown){found}{more}")
-
-    # -- find ------------------------------------------------------------------------
-
-    @property
-    def find_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "find" and isinstance(self.focused, Input):
-            return False  # a `/` typed into the find bar is text, not the key
-        return super().check_action(action, parameters)
-
-    def action_find(self) -> None:
-        table = self.table
-        text = table.row_filter.text if table.row_filter is not None else ""
-        self.find_bar.open("audit-table", text, hint(table, FIND_HELP["audit"]))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "audit-find-input":
-            return
-        event.stop()
-        self.find_bar.apply(self.table, audit_filter, FIND_HELP["audit"])
-        self._title()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "audit-find-input":
-            event.stop()
-            self._close_find(clear=False)
-
-    def _close_find(self, *, clear: bool) -> None:
-        self.find_bar.close()
-        if clear:
-            self.table.set_filter(None)
-            self._title()
-        self.set_focus(self.table)
-
-    def action_back(self) -> None:
-        """Escape: close find (clearing it), then clear the filter, then back to the desk."""
-        if self.find_bar.is_open or self.table.row_filter is not None:
-            self._close_find(clear=True)
-        else:
-            self.app.pop_screen()
+        self.show_title(f"Audit trail (newest first, {len(table.rows_given)} shown){more}")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value or "")

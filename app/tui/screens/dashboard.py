@@ -6,14 +6,14 @@ is called at most once a minute. Neither ever clears a table. The header's
 clock and data age wake on their own one-shot timer, armed for the instant
 their text next changes (``banner.next_tick_s``), and repaint only themselves.
 
-The operator's keys (``keys.PANEL_BINDINGS``): `/` finds in the focused table,
-`s`/`S` sort it, `1`-`4` focus a panel, `z` zooms it. Filter and sort live in
-each ``KeyedTable``, so every refresh keeps them; the focus moves only on a key.
+The operator's keys: `/` finds in the focused table, `s`/`S` sort it (``TableScreen``,
+the same keys on every screen's tables), `1`-`4` focus a panel, `z` zooms it
+(``keys.PANEL_BINDINGS``). Filter and sort live in each ``KeyedTable``, so every refresh
+keeps them; the focus moves only on a key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -21,19 +21,19 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer
 
 from app.storage.read.models import DashboardSnapshot, last_change_at, stale_reason
 from app.tui import banner, drill
 from app.tui import formatting as fmt
 from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
-from app.tui.keys import PANEL_BINDINGS, KeyHelp, binding_help
+from app.tui.keys import PANEL_BINDINGS, TABLE_BINDINGS, KeyHelp, binding_help
 from app.tui.rewind import rewound_at
 from app.tui.screens.source_errors import SourceErrorsScreen, SourcePickerScreen
+from app.tui.screens.tables import Finder, TableScreen, retitle
 from app.tui.table_rows import (
     FIND_HELP,
     bet_filter,
@@ -43,24 +43,24 @@ from app.tui.table_rows import (
     game_filter,
     game_row,
 )
-from widgets.filter_bar import FilterBar, hint
+from widgets.filter_bar import FilterBar
 from widgets.health_panel import HealthLines, HealthPanel
 from widgets.keyed_table import NAVIGATION, KeyedTable, SyncStats
 from widgets.status_bar import StatusBar
-from widgets.table_filter import RowFilter
 
 MarkerKey = tuple[int, str]
 # The panels `1`-`4` focus, in that order.
 PANELS = ("games", "value-bets", "events", "health")
-FILTERS: dict[str, Callable[[str], RowFilter]] = {
-    "games": game_filter,
-    "value-bets": bet_filter,
-    "events": event_filter,
-}
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(TableScreen):
     BINDINGS: ClassVar[list[BindingType]] = list(PANEL_BINDINGS)
+    FINDERS = {
+        "games": Finder(game_filter, FIND_HELP["games"]),
+        "value-bets": Finder(bet_filter, FIND_HELP["value-bets"]),
+        "events": Finder(event_filter, FIND_HELP["events"]),
+    }
+    NO_TABLE = "find and sort work on a table: 1, 2 or 3 picks one"
     # The health panel takes the focus (`4` to zoom it, enter: a source's recent errors);
     # the games still get it first.
     AUTO_FOCUS = "#games"
@@ -181,6 +181,9 @@ class DashboardScreen(Screen[None]):
             if panel is not None and panel.id in PANELS:
                 self._retitle(panel.id)
 
+    def retitle_table(self, table: KeyedTable) -> None:
+        self._retitle(table.id or "")
+
     def _retitle(self, table_id: str) -> None:
         """The border title of one panel (a table's position, filter and sort are in it)."""
         snapshot = self.snapshot
@@ -198,9 +201,9 @@ class DashboardScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # Back at the top of the feed: everything new is in view again.
+        # (The position counter: ``TableScreen``'s handler retitles the panel after this.)
         if event.data_table.id == "events" and event.cursor_row == 0 and self._unseen_events:
             self._unseen_events.clear()
-        self._retitle(event.data_table.id or "")
 
     def show_problem(self, problem: str) -> None:
         self.problem = problem
@@ -372,11 +375,11 @@ class DashboardScreen(Screen[None]):
     @staticmethod
     def help_keys() -> list[KeyHelp]:
         """The panel keys for the help screen, from their bindings' tooltips."""
-        return binding_help(PANEL_BINDINGS, hidden=True) + binding_help(NAVIGATION, hidden=True)
-
-    @property
-    def find_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
+        return (
+            binding_help(TABLE_BINDINGS, hidden=True)
+            + binding_help(PANEL_BINDINGS, hidden=True)
+            + binding_help(NAVIGATION, hidden=True)
+        )
 
     def focused_panel(self) -> Widget | None:
         """The panel the operator is on (the find bar counts as its table's)."""
@@ -393,78 +396,18 @@ class DashboardScreen(Screen[None]):
         panel = self.focused_panel()
         return panel if isinstance(panel, KeyedTable) else None
 
-    def _no_table(self) -> None:
-        self.notify("find and sort work on a table: 1, 2 or 3 picks one", timeout=3)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "find" and isinstance(self.focused, Input):
-            return False  # a `/` typed into the find bar is text, not the key
-        return super().check_action(action, parameters)
-
-    def action_find(self) -> None:
-        table = self.focused_table()
-        if table is None or table.id not in FILTERS:
-            self._no_table()
-            return
-        text = table.row_filter.text if table.row_filter is not None else ""
-        self.find_bar.open(table.id, text, hint(table, FIND_HELP[table.id]))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        bar = self.find_bar
-        if event.input.id != "find-input" or bar.target is None:
-            return
-        event.stop()
-        table = self.query_one(f"#{bar.target}", KeyedTable)
-        bar.apply(table, FILTERS[bar.target], FIND_HELP[bar.target])
-        self._retitle(bar.target)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "find-input":
-            return
-        event.stop()
-        self._close_find(clear=False)
-
-    def _close_find(self, *, clear: bool) -> None:
-        bar = self.find_bar
-        target = bar.target
-        bar.close()
-        if target is None:
-            return
-        table = self.query_one(f"#{target}", KeyedTable)
-        if clear:
-            table.set_filter(None)
-            self._retitle(target)
-        self.set_focus(table)
-
     def action_escape(self) -> None:
         if self.find_bar.is_open:
-            self._close_find(clear=True)
+            self.close_find(clear=True)
         elif self.maximized is not None:
             self.minimize()
         else:
-            table = self.focused_table()
-            if table is not None and table.row_filter is not None:
-                table.set_filter(None)
-                self._retitle(table.id or "")
-
-    def action_sort_next(self) -> None:
-        self._sort(KeyedTable.cycle_sort)
-
-    def action_sort_flip(self) -> None:
-        self._sort(KeyedTable.flip_sort)
-
-    def _sort(self, change: Callable[[KeyedTable], None]) -> None:
-        table = self.focused_table()
-        if table is None:
-            self._no_table()
-            return
-        change(table)
-        self._retitle(table.id or "")
+            self.escape_tables()
 
     def action_panel(self, index: int) -> None:
         """Focus panel ``index`` (``1``-``4``); in a zoom, zoom that one instead."""
         if self.find_bar.is_open:
-            self._close_find(clear=False)
+            self.close_find(clear=False)
         panel = self.query_one(f"#{PANELS[index]}")
         # Now, not after the refresh (``focus()``): a `z` typed right behind the digit
         # zooms this panel.
@@ -479,14 +422,3 @@ class DashboardScreen(Screen[None]):
         panel = self.focused_panel()
         if panel is not None:
             self.maximize(panel, container=False)
-
-
-def retitle(widget: KeyedTable, title: str) -> None:
-    """A border title that repaints only when it changes.
-
-    Compared with the title last set, not with ``border_title``: that reads back as
-    markup, which need not equal the text set, and setting it repaints the whole table.
-    """
-    if getattr(widget, "_shown_title", None) != title:
-        widget._shown_title = title  # type: ignore[attr-defined]
-        widget.border_title = title

@@ -1,9 +1,13 @@
-"""One game: every book's price per market, the fair price, the edge, and the day's movement."""
+"""One game: every book's price per market, the fair price, the edge, and the day's movement.
+
+`s`/`S` sort the prices by any column (a price by what it pays, the edge as a number).
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.widgets import DataTable
 
 from app.core.logging import get_logger
 from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, then escaped
@@ -13,8 +17,11 @@ from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
 from app.tui.clipboard import COPY, Copied, clipboard_line, plain
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT
-from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, sync_rows
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen
+from app.tui.screens.tables import table_help
+from app.tui.table_rows import price_row
+from widgets.keyed_table import KeyedTable, TableRow
 from widgets.quiet_static import QuietStatic
 from widgets.sparkline_text import sparkline
 
@@ -42,6 +49,7 @@ class GameDetailScreen(LiveScreen["GameDetail | None"]):
     BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "detail-title"
     HELP_TITLE = "Game detail"
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = table_help()
 
     def __init__(self, ctx: DeskContext, game_pk: int) -> None:
         super().__init__(ctx, id="game-detail")
@@ -53,10 +61,12 @@ class GameDetailScreen(LiveScreen["GameDetail | None"]):
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="detail-fair")
-        yield DataTable(id="detail-prices", cursor_type="row", zebra_stripes=True)
+        table = KeyedTable(id="detail-prices", panel_name="Prices", classes="sub-table")
+        table.zebra_stripes = True
+        yield table
 
     def on_mount(self) -> None:
-        table = self.query_one("#detail-prices", DataTable)
+        table = self.query_one("#detail-prices", KeyedTable)
         for label, key in (
             ("Market", "market"),
             ("Outcome", "outcome"),
@@ -96,30 +106,26 @@ class GameDetailScreen(LiveScreen["GameDetail | None"]):
             f"Fair: {fair}" if fair else "Fair: [dim]not computed yet[/]"
         )
         history = {(h.market, h.outcome, h.book): h.prices for h in detail.history}
-        rows: list[Row] = []
+        rows: dict[str, TableRow] = {}
         for price in detail.prices:
             moves = history.get((price.market, price.outcome, price.book), ())
-            rows.append(
+            rows[f"{price.market}|{price.outcome}|{price.book}"] = price_row(
+                price,
+                moves,
                 (
-                    f"{price.market}|{price.outcome}|{price.book}",
-                    (
-                        MARKET_NAMES.get(price.market, price.market),
-                        escape(
-                            price.outcome
-                            + (f" {price.point:+g}" if price.point is not None else "")
-                        ),
-                        escape(price.book_title),
-                        fmt.american(price.price),
-                        f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
-                        _edge_cell(price),
-                        sparkline([american_to_decimal(p) for p in moves])
-                        if len(moves) > 1
-                        else "",
+                    MARKET_NAMES.get(price.market, price.market),
+                    escape(
+                        price.outcome + (f" {price.point:+g}" if price.point is not None else "")
                     ),
-                )
+                    escape(price.book_title),
+                    fmt.american(price.price),
+                    f"{price.fair_prob * 100:.1f}%" if price.fair_prob is not None else "—",
+                    _edge_cell(price),
+                    sparkline([american_to_decimal(p) for p in moves]) if len(moves) > 1 else "",
+                ),
             )
         # A poll that changed one price updates that one cell (and its edge), nothing else.
-        self.counted(sync_rows(self.query_one("#detail-prices", DataTable), rows))
+        self.counted(self.show_rows("detail-prices", rows))
 
     def copy_text(self) -> Copied | None:
         """The game's summary: matchup, start, status, score, the fair prices, the value."""

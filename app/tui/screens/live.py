@@ -2,8 +2,9 @@
 
 A live screen polls the same cheap change counter as the dashboard (one-shot timer
 re-armed after each poll, nothing while another screen covers it) and reloads only
-when the counter moved. Its table is synced row by row and cell by cell
-(``sync_rows``): one changed price costs one cell, not a repaint. `f` freezes the
+when the counter moved. Its tables are ``KeyedTable``s given their rows by key
+(``TableScreen.show_rows``): one changed price costs one cell, not a repaint, and the
+operator's sort and filter (`s`, `S`, `/`) stay across every refresh. `f` freezes the
 screen (nothing is read or painted until `f` again), `r` reloads now, and the title
 says when the data shown was read.
 """
@@ -18,7 +19,6 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
@@ -27,43 +27,19 @@ from app.core.logging import get_logger, redact
 from app.tui.context import DeskContext
 from app.tui.keys import KeyHelp
 from app.tui.poller import ChangePoller
+from app.tui.screens.tables import TableScreen
 from app.tui.timefmt import as_of
+from widgets.filter_bar import FilterBar
+from widgets.keyed_table import SyncStats
 from widgets.quiet_static import QuietStatic
 
 T = TypeVar("T")
-Row = tuple[str, tuple[str, ...]]
 
-BACK = Binding("escape", "app.pop_screen", "Back")
+# Escape closes the find bar or clears a filter first (``TableScreen.escape_tables``).
+BACK = Binding("escape", "back", "Back")
 FREEZE = Binding("f", "freeze", "Freeze", tooltip="Freeze / follow")
 RELOAD = Binding("r", "reload", "Reload")
 log = get_logger(__name__)
-
-
-def sync_rows(table: DataTable[str], rows: Sequence[Row]) -> int | None:
-    """Make ``table`` show ``rows`` (key, cells); the number of cells updated, None if rebuilt.
-
-    The same keys in the same order: only the cells whose text changed are updated.
-    Otherwise (a row came or went) the table is rebuilt and the cursor stays on its row.
-    """
-    keys = [key for key, _ in rows]
-    if keys == [row_key.value for row_key in table.rows]:
-        columns = list(table.columns)
-        changed = 0
-        for key, cells in rows:
-            for column, new, old in zip(columns, cells, table.get_row(key), strict=False):
-                if new != old:
-                    table.update_cell(key, column, new)
-                    changed += 1
-        return changed
-    cursor_key = None
-    if table.row_count:
-        cursor_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-    table.clear()
-    for key, cells in rows:
-        table.add_row(*cells, key=key)
-    if cursor_key in keys:
-        table.move_cursor(row=keys.index(cursor_key))
-    return None
 
 
 def add_columns(table: DataTable[str], labels: Sequence[str]) -> None:
@@ -72,7 +48,7 @@ def add_columns(table: DataTable[str], labels: Sequence[str]) -> None:
         table.add_column(label, key=label.split()[0].lower())
 
 
-class LiveScreen(Screen[None], Generic[T]):
+class LiveScreen(TableScreen, Generic[T]):
     """Subclasses say what to read (``fetch``), how to show it (``present``), and where.
 
     Where: ``loading_title`` and ``compose_body``; every live screen's frame is its
@@ -96,6 +72,8 @@ class LiveScreen(Screen[None], Generic[T]):
     def compose(self) -> ComposeResult:
         yield QuietStatic(self.loading_title(), id=self.TITLE_ID)
         yield from self.compose_body()
+        if self.FINDERS:
+            yield FilterBar(id=self.FIND_BAR_ID)
         yield Footer()
 
     def loading_title(self) -> str:
@@ -142,13 +120,19 @@ class LiveScreen(Screen[None], Generic[T]):
             interval = self.ctx.settings.dashboard.poll_interval_s
             self._timer = self.set_timer(interval, self.poll_now)
 
-    def counted(self, result: int | None) -> None:
-        if result is None:
+    def counted(self, stats: SyncStats) -> None:
+        """Rows that came or went count as a rebuild; else the cells changed."""
+        if stats.added or stats.removed:
             self.rebuilds += 1
         else:
-            self.cells_updated += result
+            self.cells_updated += stats.cells_changed
 
     # -- keys ----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Escape: close find (clearing it), then clear the filter, then back."""
+        if not self.escape_tables():
+            self.app.pop_screen()
 
     def action_reload(self) -> None:
         self.poller.invalidate()

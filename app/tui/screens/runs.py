@@ -1,4 +1,8 @@
-"""Run history: runs on top, the highlighted run's stages below, the stage's error in full."""
+"""Run history: runs on top, the highlighted run's stages below, the stage's error in full.
+
+Both tables sort (`s`, `S`) and the runs find (`/`, ``table_rows.run_filter``): by
+outcome, trigger, slate or reason, ``took>N`` seconds, ``credits>N``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from app.storage.read.models import Run
 from app.tui import formatting as fmt
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
+from app.tui.screens.live import FREEZE, RELOAD, LiveScreen, add_columns
+from app.tui.screens.tables import Finder, table_help
+from app.tui.table_rows import FIND_HELP, run_filter, run_row, stage_row
+from widgets.keyed_table import KeyedTable, TableRow
 from widgets.quiet_static import QuietStatic
 
 RUNS_SHOWN = 200
@@ -29,7 +36,11 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
     ]
     TITLE_ID = "runs-title"
     HELP_TITLE = "Run history"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "Stages of the highlighted run"),)
+    FINDERS = {"runs-table": Finder(run_filter, FIND_HELP["runs"])}
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
+        *table_help(FINDERS),
+        ("enter", "Stages of the highlighted run"),
+    )
 
     def __init__(self, ctx: DeskContext, *, run_id: int | None = None) -> None:
         super().__init__(ctx, id="runs")
@@ -42,17 +53,17 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         return "Run history (enter: stages)"
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="runs-table", cursor_type="row")
-        yield DataTable(id="stages-table", cursor_type="row")
+        yield KeyedTable(id="runs-table", panel_name="Runs", classes="sub-table")
+        yield KeyedTable(id="stages-table", panel_name="Stages", classes="sub-table")
         yield QuietStatic("", id="stage-detail")
 
     def on_mount(self) -> None:
-        runs = self.query_one("#runs-table", DataTable)
+        runs = self.query_one("#runs-table", KeyedTable)
         started = f"Started ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
         add_columns(
             runs, ("Run", "Trigger", "Outcome", "Slate", started, "Took", "Credits", "Reason")
         )
-        stages = self.query_one("#stages-table", DataTable)
+        stages = self.query_one("#stages-table", KeyedTable)
         add_columns(stages, ("#", "Stage", "Status", "Took", "Error"))
         self.show_title("Run history (enter: stages)")
         runs.focus()
@@ -65,6 +76,9 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         self.show_runs(data)
 
     def action_back(self) -> None:
+        """Escape: close find or clear a filter, then from the stages to the runs, then back."""
+        if self.escape_tables():
+            return
         if self.focused is not None and self.focused.id == "stages-table":
             self.query_one("#runs-table").focus()
         else:
@@ -73,9 +87,9 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
     def show_runs(self, runs: tuple[Run, ...]) -> None:
         self.runs = {str(run.id): run for run in runs}
         now = self.read_at or self.ctx.clock.now()
-        rows: list[Row] = [
-            (
-                str(run.id),
+        rows: dict[str, TableRow] = {
+            str(run.id): run_row(
+                run,
                 (
                     f"#{run.id}",
                     run.trigger,
@@ -88,8 +102,8 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
                 ),
             )
             for run in runs
-        ]
-        self.counted(sync_rows(self.query_one("#runs-table", DataTable), rows))
+        }
+        self.counted(self.show_rows("runs-table", rows))
         self.show_title("Run history (enter: stages)" if runs else "Run history: no runs yet")
         if self.open_run is not None:
             self._open_stages_of(self.open_run)
@@ -103,7 +117,11 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         if str(run_id) not in self.runs:
             self.show_title(f"Run history: run #{run_id} is not among the {len(keys)} shown")
             return
-        self.query_one("#runs-table", DataTable).move_cursor(row=keys.index(str(run_id)))
+        table = self.query_one("#runs-table", KeyedTable)
+        if str(run_id) not in table.row_keys():  # hidden by the operator's filter
+            table.set_filter(None)
+            self.view_changed(table)
+        table.move_cursor(row=table.get_row_index(str(run_id)))
         self.query_one("#stages-table").focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -124,21 +142,31 @@ class RunsScreen(LiveScreen[tuple[Run, ...]]):
         return self.runs.get(str(key))
 
     def _show_stages(self, run: Run | None) -> None:
+        # Another run, not the same run with one more stage done (a refresh keeps the cursor).
+        before = self._shown_run
+        another = run is None or before is None or run.id != before.id
         self._shown_run = run
-        stages = self.query_one("#stages-table", DataTable)
-        stages.clear()
-        if run is None:
-            return
-        for stage in run.stages:
-            stages.add_row(
-                str(stage.position),
-                stage.name,
-                fmt.styled(stage.status, fmt.OUTCOME_STYLE.get(stage.status, "")),
-                f"{stage.duration_ms / 1000:.2f}s" if stage.duration_ms is not None else "…",
-                escape(stage.error_kind or ""),
-                key=stage.name,
+        stages = run.stages if run is not None else ()
+        rows = {
+            stage.name: stage_row(
+                stage,
+                (
+                    str(stage.position),
+                    stage.name,
+                    fmt.styled(stage.status, fmt.OUTCOME_STYLE.get(stage.status, "")),
+                    f"{stage.duration_ms / 1000:.2f}s" if stage.duration_ms is not None else "…",
+                    escape(stage.error_kind or ""),
+                ),
             )
-        self._show_stage_detail(run.stages[0].name if run.stages else None)
+            for stage in stages
+        }
+        table = self.query_one("#stages-table", KeyedTable)
+        self.show_rows("stages-table", rows)
+        if another and table.row_count:
+            table.move_cursor(row=0, animate=False)  # another run: from its first stage shown
+        # The stage on top of the table's sort, which is not always the first stage.
+        keys = table.row_keys()
+        self._show_stage_detail(keys[min(table.cursor_row, len(keys) - 1)] if keys else None)
 
     def _show_stage_detail(self, name: str | None) -> None:
         run = self._selected_run()

@@ -1,4 +1,7 @@
-"""One source's breaker and recent errors (enter on the health panel): when, kind, message."""
+"""One source's breaker and recent errors (enter on the health panel): when, kind, message.
+
+`/` finds errors by kind, stage, message or ``run>N`` (``table_rows.error_filter``).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,11 @@ from app.tui import formatting as fmt
 from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, Row, add_columns, sync_rows
+from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, add_columns
 from app.tui.screens.runs import RunsScreen
+from app.tui.screens.tables import Finder, table_help
+from app.tui.table_rows import FIND_HELP, error_filter, source_error_row
+from widgets.keyed_table import KeyedTable, TableRow
 from widgets.modal_box import ModalBox, ModalDialog
 from widgets.quiet_static import QuietStatic
 
@@ -29,7 +35,11 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
     BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
     TITLE_ID = "source-title"
     HELP_TITLE = "Source errors"
-    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (("enter", "The run of the highlighted error"),)
+    FINDERS = {"source-errors-table": Finder(error_filter, FIND_HELP["errors"])}
+    HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = (
+        *table_help(FINDERS),
+        ("enter", "The run of the highlighted error"),
+    )
 
     def __init__(self, ctx: DeskContext, source: str) -> None:
         super().__init__(ctx, id="source-errors")
@@ -41,10 +51,10 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="source-breaker")
-        yield DataTable(id="source-errors-table", cursor_type="row")
+        yield KeyedTable(id="source-errors-table", panel_name="Errors", classes="sub-table")
 
     def on_mount(self) -> None:
-        table = self.query_one("#source-errors-table", DataTable)
+        table = self.query_one("#source-errors-table", KeyedTable)
         when = f"When ({zone_label(self.ctx.clock.now(), self.ctx.tz)})"
         add_columns(table, (when, "Run", "Stage", "Kind", "Message"))
         table.focus()
@@ -57,9 +67,9 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
         self.errors = data
         now = self.read_at or self.ctx.clock.now()
         self.query_one("#source-breaker", QuietStatic).show(self._breaker_line(data))
-        rows: list[Row] = [
-            (
-                f"{error.run_id}|{error.stage}",
+        rows: dict[str, TableRow] = {
+            f"{error.run_id}|{error.stage}": source_error_row(
+                error,
                 (
                     self.ctx.times.when(error.at, now, self.ctx.tz),
                     f"#{error.run_id}",
@@ -72,9 +82,8 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
                 ),
             )
             for error in data.errors
-        ]
-        table = self.query_one("#source-errors-table", DataTable)
-        self.counted(sync_rows(table, rows))
+        }
+        self.counted(self.show_rows("source-errors-table", rows))
         name = escape(self.source)
         self.show_title(
             f"[b]{name}[/]: {len(data.errors)} recent errors (enter: its run)"
