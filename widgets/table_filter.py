@@ -73,26 +73,27 @@ class RowFilter:
 
 def parse_filter(text: str, fields: Sequence[str], numbers: Sequence[str] = ()) -> RowFilter:
     """``text`` as a filter over rows whose named texts are ``fields``, numbers ``numbers``."""
-    terms: list[Term] = []
-    for word in text.casefold().split():
-        if _UNFINISHED.match(word):
-            continue
-        numeric = _NUMERIC.match(word)
-        if numeric is not None:
-            name = numeric["name"]
-            if name not in numbers:
-                raise FilterError(_unknown(name, fields, numbers))
-            terms.append(Term(name, numeric["op"], number=float(numeric["value"])))
-            continue
-        named = _NAMED.match(word)
-        if named is not None:
-            name = named["name"]
-            if name not in fields:
-                raise FilterError(_unknown(name, fields, numbers))
-            terms.append(Term(name, "has", text=named["value"]))
-            continue
-        terms.append(Term(None, "has", text=word))
-    return RowFilter(" ".join(text.split()), tuple(terms))
+    words = [word for word in text.casefold().split() if not _UNFINISHED.match(word)]
+    terms = tuple(_term(word, fields, numbers) for word in words)
+    return RowFilter(" ".join(text.split()), terms)
+
+
+def _term(word: str, fields: Sequence[str], numbers: Sequence[str]) -> Term:
+    """One word: ``name>3`` against a number, ``name:text`` against a field, else any text."""
+    numeric = _NUMERIC.match(word)
+    if numeric is not None:
+        name = _known(numeric["name"], numbers, fields, numbers)
+        return Term(name, numeric["op"], number=float(numeric["value"]))
+    named = _NAMED.match(word)
+    if named is not None:
+        return Term(_known(named["name"], fields, fields, numbers), "has", text=named["value"])
+    return Term(None, "has", text=word)
+
+
+def _known(name: str, allowed: Sequence[str], fields: Sequence[str], numbers: Sequence[str]) -> str:
+    if name not in allowed:
+        raise FilterError(_unknown(name, fields, numbers))
+    return name
 
 
 def _unknown(name: str, fields: Sequence[str], numbers: Sequence[str]) -> str:

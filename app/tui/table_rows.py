@@ -8,6 +8,8 @@ help and the README list them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -81,32 +83,18 @@ def plain(markup: str) -> str:
     return Text.from_markup(markup).plain
 
 
-def game_filter(text: str) -> RowFilter:
-    return parse_filter(text, GAME_FIELDS)
+def _finder(fields: Sequence[str], numbers: Sequence[str] = ()) -> Callable[[str], RowFilter]:
+    """The parser of one table's find bar: its named texts and numbers."""
+    return partial(parse_filter, fields=fields, numbers=numbers)
 
 
-def bet_filter(text: str) -> RowFilter:
-    return parse_filter(text, BET_FIELDS, BET_NUMBERS)
-
-
-def event_filter(text: str) -> RowFilter:
-    return parse_filter(text, EVENT_FIELDS)
-
-
-def audit_filter(text: str) -> RowFilter:
-    return parse_filter(text, AUDIT_FIELDS, AUDIT_NUMBERS)
-
-
-def run_filter(text: str) -> RowFilter:
-    return parse_filter(text, RUN_FIELDS, RUN_NUMBERS)
-
-
-def notice_filter(text: str) -> RowFilter:
-    return parse_filter(text, NOTICE_FIELDS)
-
-
-def error_filter(text: str) -> RowFilter:
-    return parse_filter(text, ERROR_FIELDS, ERROR_NUMBERS)
+game_filter = _finder(GAME_FIELDS)
+bet_filter = _finder(BET_FIELDS, BET_NUMBERS)
+event_filter = _finder(EVENT_FIELDS)
+audit_filter = _finder(AUDIT_FIELDS, AUDIT_NUMBERS)
+run_filter = _finder(RUN_FIELDS, RUN_NUMBERS)
+notice_filter = _finder(NOTICE_FIELDS)
+error_filter = _finder(ERROR_FIELDS, ERROR_NUMBERS)
 
 
 def _price(price: Price | None) -> int | None:

@@ -8,10 +8,9 @@ from textual.containers import VerticalScroll
 from app.core.sanitize import markup_field
 from app.core.timefmt import local_iso
 from app.storage.read.models import AuditEntry
-from app.tui.clipboard import COPY, Copied, clipboard_line
+from app.tui.clipboard import Copied, clipboard_line
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT
-from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen
+from app.tui.screens.live import DrillScreen
 from widgets.quiet_static import QuietStatic
 
 # A hash is 64 hex digits: shown whole (the bound of a field is 200).
@@ -41,18 +40,14 @@ def entry_fields(entry: AuditEntry, when: str) -> list[tuple[str, str]]:
     ]
 
 
-class AuditEntryScreen(LiveScreen[tuple[AuditEntry, ...]]):
-    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
+class AuditEntryScreen(DrillScreen[tuple[AuditEntry, ...]]):
     TITLE_ID = "entry-title"
     HELP_TITLE = "Audit entry"
 
     def __init__(self, ctx: DeskContext, entry_id: int) -> None:
-        super().__init__(ctx, id="audit-entry")
+        super().__init__(ctx, f"Audit entry #{entry_id}", id="audit-entry")
         self.entry_id = entry_id
         self.entry: AuditEntry | None = None
-
-    def loading_title(self) -> str:
-        return f"Audit entry #{self.entry_id}: loading…"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="entry-scroll"):

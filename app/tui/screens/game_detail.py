@@ -15,10 +15,10 @@ from app.core.timefmt import local_iso
 from app.domain.prices import american_to_decimal
 from app.storage.read.models import GameDetail, QuotedPrice, matchup
 from app.tui import formatting as fmt
-from app.tui.clipboard import COPY, Copied, clipboard_line, plain
+from app.tui.clipboard import Copied, clipboard_line, plain
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen
+from app.tui.keys import KeyHelp
+from app.tui.screens.live import DrillScreen
 from app.tui.screens.tables import table_help
 from app.tui.table_rows import price_row
 from widgets.keyed_table import KeyedTable, TableRow
@@ -45,19 +45,15 @@ def _edge_cell(price: QuotedPrice) -> str:
     return VERDICT_TEXT.get(price.verdict, "—")
 
 
-class GameDetailScreen(LiveScreen["GameDetail | None"]):
-    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
+class GameDetailScreen(DrillScreen["GameDetail | None"]):
     TITLE_ID = "detail-title"
     HELP_TITLE = "Game detail"
     HELP_EXTRA: ClassVar[tuple[KeyHelp, ...]] = table_help()
 
     def __init__(self, ctx: DeskContext, game_pk: int) -> None:
-        super().__init__(ctx, id="game-detail")
+        super().__init__(ctx, f"Game {game_pk}", id="game-detail")
         self.game_pk = game_pk
         self.detail: GameDetail | None = None
-
-    def loading_title(self) -> str:
-        return f"Game {self.game_pk}: loading…"
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="detail-fair")

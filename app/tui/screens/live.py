@@ -24,8 +24,9 @@ from textual.widgets import DataTable, Footer
 
 from app.core.errors import PressboxError
 from app.core.logging import get_logger, redact
+from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
-from app.tui.keys import KeyHelp
+from app.tui.keys import HELP_AND_QUIT, KeyHelp
 from app.tui.poller import ChangePoller
 from app.tui.screens.tables import TableScreen
 from app.tui.timefmt import as_of
@@ -161,3 +162,16 @@ class LiveScreen(TableScreen, Generic[T]):
         if self.frozen:
             parts.append("[b yellow]FROZEN[/] (f follows)")
         self.title_widget.show(" · ".join(p for p in parts if p))
+
+
+class DrillScreen(LiveScreen[T]):
+    """A live screen about one thing drilled into: a game, a source, an audit entry."""
+
+    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
+
+    def __init__(self, ctx: DeskContext, subject: str, *, id: str) -> None:
+        super().__init__(ctx, id=id)
+        self.subject = subject  # markup: the title's name for it until the first read
+
+    def loading_title(self) -> str:
+        return f"{self.subject}: loading…"

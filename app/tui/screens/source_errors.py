@@ -17,10 +17,9 @@ from app.core.sanitize import markup_text as escape  # untrusted text: cleaned, 
 from app.core.timefmt import zone_label
 from app.storage.read.drill_models import SourceErrors
 from app.tui import formatting as fmt
-from app.tui.clipboard import COPY
 from app.tui.context import DeskContext
-from app.tui.keys import HELP_AND_QUIT, KeyHelp
-from app.tui.screens.live import BACK, FREEZE, RELOAD, LiveScreen, add_columns
+from app.tui.keys import KeyHelp
+from app.tui.screens.live import DrillScreen, add_columns
 from app.tui.screens.runs import RunsScreen
 from app.tui.screens.tables import Finder, table_help
 from app.tui.table_rows import FIND_HELP, error_filter, source_error_row
@@ -31,8 +30,7 @@ from widgets.quiet_static import QuietStatic
 ERRORS_SHOWN = 100
 
 
-class SourceErrorsScreen(LiveScreen[SourceErrors]):
-    BINDINGS = [BACK, COPY, RELOAD, FREEZE, *HELP_AND_QUIT]
+class SourceErrorsScreen(DrillScreen[SourceErrors]):
     TITLE_ID = "source-title"
     HELP_TITLE = "Source errors"
     FINDERS = {"source-errors-table": Finder(error_filter, FIND_HELP["errors"])}
@@ -42,12 +40,9 @@ class SourceErrorsScreen(LiveScreen[SourceErrors]):
     )
 
     def __init__(self, ctx: DeskContext, source: str) -> None:
-        super().__init__(ctx, id="source-errors")
+        super().__init__(ctx, f"Source {escape(source)}", id="source-errors")
         self.source = source
         self.errors: SourceErrors | None = None
-
-    def loading_title(self) -> str:
-        return f"Source {escape(self.source)}: loading…"
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic("", id="source-breaker")
