@@ -6,7 +6,6 @@ American odds (integers). Never edit a migration that has shipped: append one.
 
 from __future__ import annotations
 
-
 # Migration 8 keeps the daemon's heartbeats this compactly (they are its literals: a shipped
 # migration never changes; app/storage/read/rewind.py reads the history by them).
 DAEMON_SILENCE_S = 15
@@ -570,7 +569,7 @@ MIGRATIONS: list[str] = [
         edge, is_value, is_best, verdict, note, valid_from)
         SELECT event_id, market, outcome, point, book, price, fair_prob, edge, is_value,
             is_best, verdict, note, computed_at FROM price_edges;
-    """,    # 8: rewind of the daemon and of lockouts (what the desk's header and health said then).
+    """,  # 8: rewind of the daemon and of lockouts (what the desk's header and health said then).
     # Both histories are written by triggers in the transaction of the change they copy.
     """
     -- The daemon as it stood from ``at`` on. Bounded: a row at each start, stop and change
@@ -615,8 +614,8 @@ MIGRATIONS: list[str] = [
             stopped_at, kept)
         SELECT coalesce(NEW.stopped_at, NEW.heartbeat_at), NEW.host, NEW.pid, NEW.started_at,
             NEW.heartbeat_at, NEW.next_run_at, NEW.stopped_at,
-            CASE WHEN OLD.stopped_at IS NULL AND NEW.stopped_at IS NULL
-                AND round((julianday(NEW.heartbeat_at) - julianday(OLD.heartbeat_at)) * 86400, 3) > 15
+            CASE WHEN OLD.stopped_at IS NULL AND NEW.stopped_at IS NULL AND round(
+                    (julianday(NEW.heartbeat_at) - julianday(OLD.heartbeat_at)) * 86400, 3) > 15
                 THEN 'after-silence'
                 WHEN NEW.host IS NOT OLD.host OR NEW.pid IS NOT OLD.pid
                     OR NEW.started_at IS NOT OLD.started_at

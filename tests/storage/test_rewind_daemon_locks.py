@@ -26,8 +26,14 @@ def _at(seconds: float) -> str:
     return iso(T0 + timedelta(seconds=seconds))
 
 
-async def _beat(db: Database, seconds: float, *, next_in: float | None = 300.0, pid: int = PID,
-                started: float = 0) -> None:
+async def _beat(
+    db: Database,
+    seconds: float,
+    *,
+    next_in: float | None = 300.0,
+    pid: int = PID,
+    started: float = 0,
+) -> None:
     async with db.write() as conn:
         await daemon_state.beat(
             conn,
@@ -45,9 +51,10 @@ async def _daemon(db: Database, seconds: float) -> DaemonState | None:
 
 
 async def _kept(db: Database) -> list[tuple[str, str]]:
-    async with db.read() as conn, conn.execute(
-        "SELECT heartbeat_at, kept FROM daemon_history ORDER BY id"
-    ) as cur:
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT heartbeat_at, kept FROM daemon_history ORDER BY id") as cur,
+    ):
         return [(r[0], r[1]) for r in await cur.fetchall()]
 
 
@@ -108,8 +115,15 @@ async def test_a_killed_daemon_reads_as_its_last_beat_until_another_starts(db: D
     assert killed is not None and (killed.pid, killed.heartbeat_at) == (PID, _at(10))
 
 
-ACTOR = Actor(login_user="mallory", sudo_user=None, ssh_client=None, tty=None, pid=1, host="h",
-              app_version="t")
+ACTOR = Actor(
+    login_user="mallory",
+    sudo_user=None,
+    ssh_client=None,
+    tty=None,
+    pid=1,
+    host="h",
+    app_version="t",
+)
 
 
 async def _wrong(db: Database, settings: Settings, seconds: float) -> None:

@@ -77,7 +77,7 @@ def _stage_at(stage: Stage, at: str) -> Stage:
     )
 
 
-async def _runs_as_of(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
+async def runs_as_of(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
     """``runs.with_stages``, each run as it stood at ``at``."""
     return [_run_at(run, at) for run in await with_stages(conn, rows)]
 
@@ -89,7 +89,7 @@ async def runs_at(conn: aiosqlite.Connection, at: str, limit: int) -> list[Run]:
         "SELECT * FROM runs WHERE started_at <= ? ORDER BY started_at DESC, id DESC LIMIT ?",
         (at, limit),
     )
-    return await _runs_as_of(conn, rows, at)
+    return await runs_as_of(conn, rows, at)
 
 
 async def finished_runs_at(
@@ -104,7 +104,7 @@ async def finished_runs_at(
         "ORDER BY started_at DESC, id DESC LIMIT ?",
         (*values, at, at, limit),
     )
-    return await _runs_as_of(conn, rows, at)
+    return await runs_as_of(conn, rows, at)
 
 
 async def last_delivered_run_at(conn: aiosqlite.Connection, at: str) -> Run | None:
@@ -210,18 +210,24 @@ async def locks_at(conn: aiosqlite.Connection, at: str) -> list[tuple[str, datet
     return [(str(r["scope"]), parse_iso(r["locked_until"])) for r in rows]
 
 
+async def source_at(conn: aiosqlite.Connection, source: str, at: str) -> SourceHealthRow | None:
+    """The source's ``source_health`` row as its last write before ``at`` left it."""
+    # One index seek, however long the history.
+    rows = await fetch_rows(
+        conn,
+        "SELECT *, at AS updated_at FROM source_health_history WHERE source = ? "
+        "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
+        (source, at),
+    )
+    return from_row(SourceHealthRow, rows[0]) if rows else None
+
+
 async def sources_at(conn: aiosqlite.Connection, at: str) -> list[SourceHealthRow]:
     """Each source's ``source_health`` row as its last write before ``at`` left it."""
-    found: list[SourceHealthRow] = []
+    found = []
     for source in await fetch_rows(conn, "SELECT source FROM source_health ORDER BY source"):
-        # One index seek per source, however long the history.
-        rows = await fetch_rows(
-            conn,
-            "SELECT *, at AS updated_at FROM source_health_history WHERE source = ? "
-            "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
-            (source["source"], at),
-        )
-        found += [from_row(SourceHealthRow, r) for r in rows]
+        if (row := await source_at(conn, source["source"], at)) is not None:
+            found.append(row)
     return found
 
 

@@ -14,12 +14,11 @@ import aiosqlite
 from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.storage.read.models import LockInForce, RateHold, SecurityState
-from app.storage.read.rows import fetch_rows
+from app.storage.read.rows import LATER_THAN_ANY, fetch_rows
 
 GLOBAL_SCOPE = "global"
 ORIGIN_PREFIX = "origin:"
 EVERYONE = "everyone"
-LATER_THAN_ANY = "9999"  # above every stored iso time: "up to now" when not rewound
 
 
 def _rate_limits(settings: SecuritySettings) -> dict[str, float]:
@@ -66,7 +65,7 @@ async def load_security(
     *,
     rewound_locks: list[tuple[str, datetime]] | None = None,
 ) -> SecurityState:
-    """The state at ``now``; rewound (``rewound_locks``: the locks of then), nothing later counts."""
+    """The state at ``now``; rewound (``rewound_locks``: the locks then), nothing later counts."""
     found = rewound_locks if rewound_locks is not None else await locks_in_force(conn, now)
     locks = tuple(LockInForce(who_is_locked(scope), iso(until)) for scope, until in found)
     since = iso(now - timedelta(seconds=settings.attempt_window_s))

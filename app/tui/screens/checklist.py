@@ -18,6 +18,7 @@ from app.core.sanitize import markup_field
 from app.storage.read.checklist_models import CheckItem, Checklist
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT
+from app.tui.rewind import live_note
 from app.tui.screens.live import BACK, RELOAD, LiveScreen
 from widgets.quiet_static import QuietStatic
 
@@ -80,4 +81,5 @@ class ChecklistScreen(LiveScreen[Checklist]):
 
         self.query_one("#checklist-items", QuietStatic).show(checklist_text(data, when))
         done = sum(1 for item in data.items if item.ok)
-        self.show_title(f"First-run checklist: {done} of {len(data.items)} done")
+        done_of = f"{done} of {len(data.items)} done"
+        self.show_title(f"First-run checklist: {done_of}{live_note(self.ctx.clock)}")
