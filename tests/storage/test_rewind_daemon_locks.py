@@ -15,8 +15,12 @@ from app.core.config import Settings
 from app.security.identity import Actor
 from app.storage import daemon_state
 from app.storage.database import Database
+from app.storage.read.audit import load_audit
+from app.storage.read.audit_entry import load_audit_entry
 from app.storage.read.models import DaemonState
 from app.storage.read.rewind import daemon_at, health_facts_at, locks_at
+from app.storage.read.source_errors import load_source_errors
+from tests.support.drill_seed import add_full_audit, add_odds_failure
 
 T0 = datetime(2024, 7, 1, 19, 0, tzinfo=UTC)
 HOST, PID = "box", 4242
@@ -161,3 +165,17 @@ async def test_a_lockout_reads_from_its_start_to_its_unlock(
     assert [lock.who for lock in facts.security.locks] == [ACTOR.origin]
     assert facts.security.failed_attempts == settings.security.max_attempts
     assert early.security.locks == () and early.security.failed_attempts == 1
+
+
+async def test_a_sources_errors_and_the_audit_trail_stop_at_the_moment(db: Database) -> None:
+    await add_odds_failure(db, 1, "key refused")  # its odds stage failed at 19:59:01.5Z
+    entry_id = await add_full_audit(db, reason="reset")  # written at 19:59:45Z
+    before, after = "2025-06-14T19:59:30.000Z", "2025-06-14T20:00:00.000Z"
+    assert (await load_source_errors(db, "odds", limit=5, as_of=before)).errors
+    early = "2025-06-14T19:59:01.000Z"  # the stage had not finished: no error stored yet
+    assert not (await load_source_errors(db, "odds", limit=5, as_of=early)).errors
+    assert await load_audit(db, limit=5, as_of=before) == ()
+    assert [e.id for e in await load_audit(db, limit=5, as_of=after)] == [entry_id]
+    assert await load_audit_entry(db, entry_id, as_of=before) is None
+    assert await load_audit_entry(db, entry_id, as_of=after) is not None
+    assert await load_audit_entry(db, entry_id) is not None  # live
