@@ -4,7 +4,8 @@ The database is ``bench/ingest.py``'s season (2,430 games with odds, 466,560 lin
 value bets; its seeder is reused, not copied), with the runs spread over the season (one
 finished run every ~53 minutes), a breaker/quota history of 30,000 rows, a daemon's history
 of one kept beat a minute all season (migration 8 keeps no more for a steady daemon) and a
-lockout a day, as a season of runs leaves. The moment is a mid-season day at 23:30Z (its games started at 23:05Z).
+lockout a day, as a season of runs leaves. The moment is a mid-season day at 23:30Z (its
+games started at 23:05Z).
 
 * live: ``StoredDeskData`` on a clock standing at the moment (what the desk showed then);
 * rewound: ``RewindDeskData`` at the moment, the clock a day later (what ``pressbox --at``
