@@ -2,8 +2,10 @@
 
 The database is ``bench/ingest.py``'s season (2,430 games with odds, 466,560 line moves,
 value bets; its seeder is reused, not copied), with the runs spread over the season (one
-finished run every ~53 minutes) and a breaker/quota history of 30,000 rows, as a season of
-runs leaves. The moment is a mid-season day at 23:30Z (its games started at 23:05Z).
+finished run every ~53 minutes), a breaker/quota history of 30,000 rows, a daemon's history
+of one kept beat a minute all season (migration 8 keeps no more for a steady daemon) and a
+lockout a day, as a season of runs leaves. The moment is a mid-season day at 23:30Z (its
+games started at 23:05Z).
 
 * live: ``StoredDeskData`` on a clock standing at the moment (what the desk showed then);
 * rewound: ``RewindDeskData`` at the moment, the clock a day later (what ``pressbox --at``
@@ -82,8 +84,25 @@ def season_with_history(path: Path) -> dict[str, int]:
                 for i in range(HEALTH_ROWS)
             ],
         )
+        minutes = ingest.SEASON_DAYS * 24 * 60
+        conn.executemany(
+            "INSERT INTO daemon_history (at, host, pid, started_at, heartbeat_at, next_run_at, "
+            "kept) VALUES (?, 'bench', 1, ?, ?, ?, 'beat')",
+            [
+                (iso(at), iso(start), iso(at), iso(at + timedelta(seconds=300)))
+                for at in (start + timedelta(minutes=m) for m in range(minutes))
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO auth_lock_history (scope, at, locked_until) VALUES ('global', ?, ?)",
+            [
+                (iso(start + timedelta(days=d)), iso(start + timedelta(days=d, minutes=15)))
+                for d in range(ingest.SEASON_DAYS)
+            ],
+        )
         conn.execute("COMMIT")
         counts["source_health_history"] = HEALTH_ROWS
+        counts["daemon_history"] = minutes
         counts["game_history"] = conn.execute("SELECT COUNT(*) FROM game_history").fetchone()[0]
     return counts
 

@@ -116,18 +116,23 @@ async def _lock(
 ) -> datetime:
     until = now + timedelta(seconds=settings.lockout_s)
     # Counting restarts when the lockout ends: the scope then gets its full limit again.
-    await _set_scope(conn, key, iso(until))
+    await _set_scope(conn, key, iso(until), iso(now))
     return until
 
 
-async def _set_scope(conn: aiosqlite.Connection, key: str, locked_until: str | None) -> None:
-    """Lock (or unlock) a scope; every attempt so far stops counting against it."""
+async def _set_scope(
+    conn: aiosqlite.Connection, key: str, locked_until: str | None, changed_at: str
+) -> None:
+    """Lock (or unlock) a scope; every attempt so far stops counting against it.
+
+    ``changed_at`` dates the change for rewind (``auth_lock_history``, by trigger).
+    """
     await conn.execute(
-        "INSERT INTO auth_locks (scope, locked_until, cleared_after) "
-        "VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM auth_attempts)) "
+        "INSERT INTO auth_locks (scope, locked_until, cleared_after, changed_at) "
+        "VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM auth_attempts), ?) "
         "ON CONFLICT(scope) DO UPDATE SET locked_until = excluded.locked_until, "
-        "cleared_after = excluded.cleared_after",
-        (key, locked_until),
+        "cleared_after = excluded.cleared_after, changed_at = excluded.changed_at",
+        (key, locked_until, changed_at),
     )
 
 
@@ -200,14 +205,20 @@ async def settle_right(conn: aiosqlite.Connection, attempt_id: int, *, actor: Ac
     try in a window, and a success by the key holder says nothing about them.
     """
     await conn.execute("UPDATE auth_attempts SET result = ? WHERE id = ?", (RIGHT, attempt_id))
-    await _set_scope(conn, origin_scope(actor.origin), None)
+    async with conn.execute("SELECT at FROM auth_attempts WHERE id = ?", (attempt_id,)) as cur:
+        row = await cur.fetchone()
+    # The attempt's own time dates the clearing (the caller's clock is not passed here).
+    await _set_scope(conn, origin_scope(actor.origin), None, str(row["at"]) if row else "")
 
 
 async def unlock_all(conn: aiosqlite.Connection, now: datetime) -> int:
     """Lift every lock and restart every count; the number of locks that were in force."""
     lifted = len(await locks_in_force(conn, now))
-    await conn.execute("UPDATE auth_locks SET locked_until = NULL WHERE locked_until IS NOT NULL")
-    await _set_scope(conn, GLOBAL_SCOPE, None)
+    await conn.execute(
+        "UPDATE auth_locks SET locked_until = NULL, changed_at = ? WHERE locked_until IS NOT NULL",
+        (iso(now),),
+    )
+    await _set_scope(conn, GLOBAL_SCOPE, None, iso(now))
     return lifted
 
 

@@ -6,6 +6,11 @@ American odds (integers). Never edit a migration that has shipped: append one.
 
 from __future__ import annotations
 
+# Migration 8 keeps the daemon's heartbeats this compactly (they are its literals: a shipped
+# migration never changes; app/storage/read/rewind.py reads the history by them).
+DAEMON_SILENCE_S = 15
+DAEMON_BEAT_KEPT_S = 60
+
 
 def _history_triggers(
     source: str,
@@ -564,6 +569,91 @@ MIGRATIONS: list[str] = [
         edge, is_value, is_best, verdict, note, valid_from)
         SELECT event_id, market, outcome, point, book, price, fair_prob, edge, is_value,
             is_best, verdict, note, computed_at FROM price_edges;
+    """,  # 8: rewind of the daemon and of lockouts (what the desk's header and health said then).
+    # Both histories are written by triggers in the transaction of the change they copy.
+    """
+    -- The daemon as it stood from ``at`` on. Bounded: a row at each start, stop and change
+    -- of the next run; one per 60 s of steady beating (DAEMON_BEAT_KEPT_S); and the two beats
+    -- around a silence longer than 15 s (DAEMON_SILENCE_S; the default heartbeat is 10 s), the
+    -- one before it kept as 'before-silence', the one after as 'after-silence'. With the
+    -- default 10 s heartbeat and 300 s interval that is about 1,700 rows a day, not 8,640.
+    -- Between two kept rows of a steady stretch the daemon beat less than 15 s before any
+    -- moment (app/storage/read/rewind.py: daemon_at).
+    CREATE TABLE daemon_history (
+        id           INTEGER PRIMARY KEY,
+        at           TEXT NOT NULL,            -- the beat (or the stop) the row copies
+        host         TEXT NOT NULL,
+        pid          INTEGER NOT NULL,
+        started_at   TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        next_run_at  TEXT,
+        stopped_at   TEXT,
+        kept         TEXT NOT NULL             -- change / beat / before-silence / after-silence
+    );
+    CREATE INDEX daemon_history_by_at ON daemon_history(at, id);
+    INSERT INTO daemon_history (at, host, pid, started_at, heartbeat_at, next_run_at,
+        stopped_at, kept)
+        SELECT coalesce(stopped_at, heartbeat_at), host, pid, started_at, heartbeat_at,
+            next_run_at, stopped_at, 'change' FROM daemon_state;
+    CREATE TRIGGER daemon_history_on_insert AFTER INSERT ON daemon_state BEGIN
+        INSERT INTO daemon_history (at, host, pid, started_at, heartbeat_at, next_run_at,
+            stopped_at, kept)
+        VALUES (coalesce(NEW.stopped_at, NEW.heartbeat_at), NEW.host, NEW.pid, NEW.started_at,
+            NEW.heartbeat_at, NEW.next_run_at, NEW.stopped_at, 'change');
+    END;
+    CREATE TRIGGER daemon_history_on_update AFTER UPDATE ON daemon_state BEGIN
+        INSERT INTO daemon_history (at, host, pid, started_at, heartbeat_at, next_run_at,
+            stopped_at, kept)
+        SELECT OLD.heartbeat_at, OLD.host, OLD.pid, OLD.started_at, OLD.heartbeat_at,
+            OLD.next_run_at, OLD.stopped_at, 'before-silence'
+        WHERE OLD.stopped_at IS NULL
+            AND round((julianday(NEW.heartbeat_at) - julianday(OLD.heartbeat_at)) * 86400, 3) > 15
+            AND (SELECT heartbeat_at FROM daemon_history ORDER BY id DESC LIMIT 1)
+                IS NOT OLD.heartbeat_at;
+        INSERT INTO daemon_history (at, host, pid, started_at, heartbeat_at, next_run_at,
+            stopped_at, kept)
+        SELECT coalesce(NEW.stopped_at, NEW.heartbeat_at), NEW.host, NEW.pid, NEW.started_at,
+            NEW.heartbeat_at, NEW.next_run_at, NEW.stopped_at,
+            CASE WHEN OLD.stopped_at IS NULL AND NEW.stopped_at IS NULL AND round(
+                    (julianday(NEW.heartbeat_at) - julianday(OLD.heartbeat_at)) * 86400, 3) > 15
+                THEN 'after-silence'
+                WHEN NEW.host IS NOT OLD.host OR NEW.pid IS NOT OLD.pid
+                    OR NEW.started_at IS NOT OLD.started_at
+                    OR NEW.next_run_at IS NOT OLD.next_run_at
+                    OR NEW.stopped_at IS NOT OLD.stopped_at THEN 'change'
+                ELSE 'beat' END
+        WHERE NEW.host IS NOT OLD.host OR NEW.pid IS NOT OLD.pid
+            OR NEW.started_at IS NOT OLD.started_at OR NEW.next_run_at IS NOT OLD.next_run_at
+            OR NEW.stopped_at IS NOT OLD.stopped_at
+            OR round((julianday(NEW.heartbeat_at) - julianday(OLD.heartbeat_at)) * 86400, 3) > 15
+            OR round((julianday(NEW.heartbeat_at) - julianday(
+                (SELECT heartbeat_at FROM daemon_history ORDER BY id DESC LIMIT 1))) * 86400, 3)
+                >= 60;
+    END;
+
+    -- A lockout's start and end: a row each time a scope's locked_until changes (a lock, an
+    -- unlock, a right key clearing its origin), at changed_at, the time of that change.
+    -- Locks of before this history start at '' (their start was not kept).
+    ALTER TABLE auth_locks ADD COLUMN changed_at TEXT;
+    CREATE TABLE auth_lock_history (
+        id           INTEGER PRIMARY KEY,
+        scope        TEXT NOT NULL,
+        at           TEXT NOT NULL,
+        locked_until TEXT                      -- NULL: unlocked from ``at`` on
+    );
+    CREATE INDEX auth_lock_history_by_at ON auth_lock_history(at, id);
+    INSERT INTO auth_lock_history (scope, at, locked_until)
+        SELECT scope, '', locked_until FROM auth_locks WHERE locked_until IS NOT NULL;
+    CREATE TRIGGER auth_lock_history_on_insert AFTER INSERT ON auth_locks
+        WHEN NEW.locked_until IS NOT NULL BEGIN
+        INSERT INTO auth_lock_history (scope, at, locked_until)
+        VALUES (NEW.scope, coalesce(NEW.changed_at, ''), NEW.locked_until);
+    END;
+    CREATE TRIGGER auth_lock_history_on_update AFTER UPDATE ON auth_locks
+        WHEN NEW.locked_until IS NOT OLD.locked_until BEGIN
+        INSERT INTO auth_lock_history (scope, at, locked_until)
+        VALUES (NEW.scope, coalesce(NEW.changed_at, ''), NEW.locked_until);
+    END;
     """,
 ]
 

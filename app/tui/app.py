@@ -592,7 +592,8 @@ class PressboxApp(App[int]):
     @work(name="first-run", group="checklist", exit_on_error=False)
     async def _open_checklist_if_needed(self) -> None:
         checklist = await self.ctx.data.checklist(self.ctx.clock.now())
-        if checklist.setup_incomplete and self.screen is self.dashboard:
+        rewound = self.rewind_clock.moment is not None  # a look back: no pop-up on top of it
+        if checklist.setup_incomplete and self.screen is self.dashboard and not rewound:
             self.action_checklist()
 
     def on_dashboard_screen_game_chosen(self, message: DashboardScreen.GameChosen) -> None:

@@ -272,8 +272,13 @@ def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
     )
 
 
-def run_line(run: Run | None, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
+def run_line(
+    run: Run | None, now: datetime, tz: ZoneInfo, times: TimeView, *, rewound: bool = False
+) -> str:
+    """The last run; ``rewound``: the desk stands at a past moment and offers no control."""
     if run is None:
+        if rewound:
+            return "Last run: [dim]none yet[/]"
         return "Last run: [dim]none yet[/] — start one with X or `pressbox run`"
     outcome = styled(run.outcome.upper(), OUTCOME_STYLE.get(run.outcome, ""))
     text = (
@@ -299,9 +304,21 @@ def stages_line(run: Run | None) -> str:
 OVERDUE_AFTER_S = 60.0
 
 
-def next_run_line(snapshot: DashboardSnapshot, now: datetime, tz: ZoneInfo, times: TimeView) -> str:
+def next_run_line(
+    snapshot: DashboardSnapshot,
+    now: datetime,
+    tz: ZoneInfo,
+    times: TimeView,
+    *,
+    rewound: bool = False,
+) -> str:
+    """The daemon's schedule; ``rewound``: as it stood then, without the X hint (no control)."""
     daemon = snapshot.daemon
     if daemon is None or daemon.stopped_at is not None:
+        if rewound:
+            stopped = daemon.stopped_at if daemon is not None else None
+            since = f" (stopped {times.moment(stopped, now, tz)})" if stopped else ""
+            return f"Next run: [yellow]no daemon running[/]{since}"
         return "Next run: [yellow]no daemon running[/] (X runs one now)"
     when = _next_run_when(daemon.next_run_at, now, tz, times)
     beat = times.moment(daemon.heartbeat_at, now, tz)

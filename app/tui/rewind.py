@@ -49,3 +49,17 @@ class Rewindable(Protocol):
 def rewound_at(clock: Clock) -> datetime | None:
     """The moment the desk stands at, or None when it is live."""
     return clock.moment if isinstance(clock, RewindClock) else None
+
+
+# A screen whose data stays live on a rewound desk says so in its title.
+LIVE_NOTE = " · not rewound: live data"
+
+
+def live_note(clock: Clock) -> str:
+    """``LIVE_NOTE`` while the desk is rewound, else nothing."""
+    return LIVE_NOTE if rewound_at(clock) is not None else ""
+
+
+def live_time(clock: Clock) -> datetime:
+    """The time now even while rewound: the "now" of a screen whose data stays live."""
+    return clock.live_now() if isinstance(clock, RewindClock) else clock.now()

@@ -15,15 +15,21 @@ from app.storage.clv import closing_quotes
 from app.storage.database import Database
 from app.storage.read.clv_models import ClosedBet, ClvReport
 from app.storage.read.models import matchup
-from app.storage.read.rows import fetch_rows
+from app.storage.read.rows import LATER_THAN_ANY, fetch_rows
 
 _CLOSES = (
     "SELECT c.*, e.home_team AS e_home, e.away_team AS e_away, g.home_score, g.away_score, "
     "g.status_code, g.status, g.abstract_state FROM bet_closes c "
     "LEFT JOIN odds_events e ON e.event_id = c.event_id "
-    "LEFT JOIN games g ON g.game_pk = coalesce(c.game_pk, e.game_pk) "
-    "WHERE c.official_date >= ? ORDER BY c.official_date, c.closed_at, c.event_id, c.market, "
-    "c.outcome, c.point, c.book"
+    "LEFT JOIN {games} "
+    "WHERE c.official_date >= ? AND c.recorded_at <= ? "
+    "ORDER BY c.official_date, c.closed_at, c.event_id, c.market, c.outcome, c.point, c.book"
+)
+_GAME_NOW = "games g ON g.game_pk = coalesce(c.game_pk, e.game_pk)"
+# Rewind: the game (its score, its state) as game_history had it at the moment.
+_GAME_THEN = (
+    "game_history g ON g.id = (SELECT MAX(h.id) FROM game_history h "
+    "WHERE h.game_pk = coalesce(c.game_pk, e.game_pk) AND h.at <= ?)"
 )
 
 
@@ -67,15 +73,22 @@ def _closed_bet(r: aiosqlite.Row) -> ClosedBet:
     )
 
 
-async def clv_since(conn: aiosqlite.Connection, since: date | None) -> ClvReport:
-    rows = await fetch_rows(conn, _CLOSES, (since.isoformat() if since else "",))
+async def clv_since(
+    conn: aiosqlite.Connection, since: date | None, *, as_of: str | None = None
+) -> ClvReport:
+    """``as_of`` (rewind): the closes recorded by then, settled against the scores of then."""
+    day = since.isoformat() if since else ""
+    if as_of is None:
+        rows = await fetch_rows(conn, _CLOSES.format(games=_GAME_NOW), (day, LATER_THAN_ANY))
+    else:
+        rows = await fetch_rows(conn, _CLOSES.format(games=_GAME_THEN), (as_of, day, as_of))
     return ClvReport.of(since, tuple(_closed_bet(r) for r in rows))
 
 
-async def load_clv(db: Database, since: date | None) -> ClvReport:
-    """Every close of a game on or after ``since`` (all of them for None)."""
+async def load_clv(db: Database, since: date | None, *, as_of: str | None = None) -> ClvReport:
+    """Every close of a game on or after ``since`` (all of them for None), or as of a moment."""
     async with db.read() as conn:
-        return await clv_since(conn, since)
+        return await clv_since(conn, since, as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,12 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from app.core.clock import iso
+from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.domain.records import FairPrice
 from app.domain.status import ATTEMPTED, DELIVERED, Mode, RunOutcome
 from app.security.identity import Actor
+from app.storage.daemon_state import read_state
 from app.storage.database import Database
 from app.storage.judgement_history import EDGES, FAIR, judged_at
 from app.storage.mode import DEFAULT_MODE, get_mode
@@ -76,7 +77,7 @@ def _stage_at(stage: Stage, at: str) -> Stage:
     )
 
 
-async def _runs_as_of(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
+async def runs_as_of(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], at: str) -> list[Run]:
     """``runs.with_stages``, each run as it stood at ``at``."""
     return [_run_at(run, at) for run in await with_stages(conn, rows)]
 
@@ -88,7 +89,7 @@ async def runs_at(conn: aiosqlite.Connection, at: str, limit: int) -> list[Run]:
         "SELECT * FROM runs WHERE started_at <= ? ORDER BY started_at DESC, id DESC LIMIT ?",
         (at, limit),
     )
-    return await _runs_as_of(conn, rows, at)
+    return await runs_as_of(conn, rows, at)
 
 
 async def finished_runs_at(
@@ -103,7 +104,7 @@ async def finished_runs_at(
         "ORDER BY started_at DESC, id DESC LIMIT ?",
         (*values, at, at, limit),
     )
-    return await _runs_as_of(conn, rows, at)
+    return await runs_as_of(conn, rows, at)
 
 
 async def last_delivered_run_at(conn: aiosqlite.Connection, at: str) -> Run | None:
@@ -162,34 +163,71 @@ async def mode_at(conn: aiosqlite.Connection, at: str) -> ModeState:
 
 
 async def daemon_at(conn: aiosqlite.Connection, at: str) -> DaemonState | None:
-    """The daemon at ``at``, from its start and stop: heartbeats are not kept.
+    """The daemon at ``at``, from ``daemon_history`` (migration 8) and the current row.
 
-    A daemon that started by then and had not stopped was beating at ``at`` (its
-    heartbeat is seconds apart); its next run of then is not known.
+    The history keeps every start, stop and change of the next run exactly, and the beats
+    around every silence longer than ``DAEMON_SILENCE_S``: a moment inside a silence gets
+    the last beat before it, as the live desk showed it. In a steady stretch (the beats
+    between kept rows are not kept) the daemon beat less than ``DAEMON_SILENCE_S`` before
+    the moment, which reads as the moment itself (``<15 s ago`` on the desk).
     """
     rows = await fetch_rows(
-        conn, "SELECT * FROM daemon_state WHERE id = 1 AND started_at <= ?", (at,)
+        conn, "SELECT * FROM daemon_history WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1", (at,)
     )
     if not rows:
         return None
-    state = from_row(DaemonState, rows[0])
-    if state.heartbeat_at <= at or (state.stopped_at is not None and state.stopped_at <= at):
+    kept = rows[0]
+    state = from_row(DaemonState, kept)
+    if state.stopped_at is not None:
         return state
-    return replace(state, heartbeat_at=at, next_run_at=None, stopped_at=None)
+    after = await fetch_rows(
+        conn, "SELECT kept FROM daemon_history WHERE id > ? ORDER BY id LIMIT 1", (kept["id"],)
+    )
+    if after and after[0]["kept"] == _AFTER_SILENCE:
+        return state  # silent from its last beat until after the moment
+    if not after:
+        current = await read_state(conn)
+        life = (state.host, state.pid, state.started_at)
+        if current is None or (current.host, current.pid, current.started_at) != life:
+            return state
+        if current.heartbeat_at <= at:
+            return current  # its last beat, not kept (the latest is always in daemon_state)
+    return replace(state, heartbeat_at=at)
+
+
+_AFTER_SILENCE = "after-silence"  # daemon_history.kept of the first beat after a silence
+
+
+async def locks_at(conn: aiosqlite.Connection, at: str) -> list[tuple[str, datetime]]:
+    """``security.locks_in_force`` at ``at``: each scope's last lock change by then, if locked."""
+    rows = await fetch_rows(
+        conn,
+        "SELECT scope, locked_until FROM auth_lock_history WHERE id IN (SELECT MAX(id) "
+        "FROM auth_lock_history WHERE at <= ? GROUP BY scope) AND locked_until > ? "
+        "ORDER BY scope",
+        (at, at),
+    )
+    return [(str(r["scope"]), parse_iso(r["locked_until"])) for r in rows]
+
+
+async def source_at(conn: aiosqlite.Connection, source: str, at: str) -> SourceHealthRow | None:
+    """The source's ``source_health`` row as its last write before ``at`` left it."""
+    # One index seek, however long the history.
+    rows = await fetch_rows(
+        conn,
+        "SELECT *, at AS updated_at FROM source_health_history WHERE source = ? "
+        "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
+        (source, at),
+    )
+    return from_row(SourceHealthRow, rows[0]) if rows else None
 
 
 async def sources_at(conn: aiosqlite.Connection, at: str) -> list[SourceHealthRow]:
     """Each source's ``source_health`` row as its last write before ``at`` left it."""
-    found: list[SourceHealthRow] = []
+    found = []
     for source in await fetch_rows(conn, "SELECT source FROM source_health ORDER BY source"):
-        # One index seek per source, however long the history.
-        rows = await fetch_rows(
-            conn,
-            "SELECT *, at AS updated_at FROM source_health_history WHERE source = ? "
-            "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
-            (source["source"], at),
-        )
-        found += [from_row(SourceHealthRow, r) for r in rows]
+        if (row := await source_at(conn, source["source"], at)) is not None:
+            found.append(row)
     return found
 
 
@@ -336,5 +374,7 @@ async def health_facts_at(
         last_success_at=delivered.started_at if delivered is not None else None,
         first_run_at=await first_run_at(conn, at, ATTEMPTED),
         sources=tuple(await sources_at(conn, at)),
-        security=await load_security(conn, moment, security),
+        security=await load_security(
+            conn, moment, security, rewound_locks=await locks_at(conn, at)
+        ),
     )

@@ -3,6 +3,11 @@
 ``rewind(moment)`` moves it (``None``: live again). While rewound its
 ``data_version`` is a counter of moments, never the database's: the desk's poll
 loads once per moment and then costs nothing, whatever the daemon commits.
+
+What each screen opened from a rewound desk reads (docs/operations.md, "Rewind"):
+the dashboard, health, game detail, runs, audit trail and entry, a source's errors,
+CLV and trends as they stood at the moment; the first-run checklist stays live (it
+describes this installation now: keys, keyring, daemon), and says so on its screen.
 """
 
 from __future__ import annotations
@@ -11,18 +16,26 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 
-from app.core.clock import iso, parse_iso
+from app.core.clock import Clock, iso, parse_iso
 from app.storage.database import Database
+from app.storage.read.audit import load_audit
+from app.storage.read.audit_entry import load_audit_entry
 from app.storage.read.checklist import inspect_keyring
-from app.storage.read.checklist_models import KeyringProbe
+from app.storage.read.checklist_models import Checklist, KeyringProbe
+from app.storage.read.clv import load_clv
+from app.storage.read.clv_models import ClvReport
 from app.storage.read.desk_data import StoredDeskData, VerdictRead
-from app.storage.read.models import DashboardSnapshot, GameDetail, Run, Verdict
+from app.storage.read.drill_models import SourceErrors
+from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
 from app.storage.read.rewind import (
     load_dashboard_at,
     load_game_detail_at,
     run_finish_beside,
     runs_at,
 )
+from app.storage.read.source_errors import load_source_errors
+from app.storage.read.trends import load_trends
+from app.storage.read.trends_models import TrendsReport
 
 VerdictAt = Callable[[datetime], Awaitable[Verdict]]
 
@@ -39,11 +52,13 @@ class RewindDeskData(StoredDeskData):
         moment: datetime | None = None,
         keyring: KeyringProbe = inspect_keyring,
         daemon_fresh_s: float = 30.0,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(db, verdict=verdict, keyring=keyring, daemon_fresh_s=daemon_fresh_s)
         self._verdict_at = verdict_at
         self.moment = moment
         self._moments = 0
+        self._clock = clock or Clock()  # the live time, for what stays live while rewound
 
     def rewind(self, moment: datetime | None) -> None:
         self.moment = moment
@@ -74,6 +89,40 @@ class RewindDeskData(StoredDeskData):
             return await super().runs(limit=limit)
         async with self.db.read() as conn:
             return tuple(await runs_at(conn, iso(self.moment), limit))
+
+    async def audit_page(
+        self, *, limit: int, before_id: int | None = None
+    ) -> tuple[AuditEntry, ...]:
+        as_of = self._as_of()
+        return await load_audit(self.db, limit=limit, before_id=before_id, as_of=as_of)
+
+    async def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        return await load_audit_entry(self.db, entry_id, as_of=self._as_of())
+
+    async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
+        return await load_source_errors(self.db, source, limit=limit, as_of=self._as_of())
+
+    async def clv(self, since: date | None) -> ClvReport:
+        return await load_clv(self.db, since, as_of=self._as_of())
+
+    async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        if self.moment is None:
+            return await super().trends(since=since, now=now, reserve_credits=reserve_credits)
+        # The screen's "now" is the moment already (RewindClock): nothing later is read.
+        return await load_trends(
+            self.db,
+            since=since,
+            now=self.moment,
+            reserve_credits=reserve_credits,
+            rewound=True,
+        )
+
+    async def checklist(self, now: datetime) -> Checklist:
+        """Live even while rewound: this installation as it is (its screen says so)."""
+        return await super().checklist(now if self.moment is None else self._clock.now())
+
+    def _as_of(self) -> str | None:
+        return iso(self.moment) if self.moment is not None else None
 
     async def run_finish_beside(self, moment: datetime, *, later: bool) -> datetime | None:
         """The finish of the run just before ``moment`` (``later``: just after), if any."""

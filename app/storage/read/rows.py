@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import aiosqlite
 
+# Above every stored ``iso`` time: the bound of "written by then" when a read is not rewound.
+LATER_THAN_ANY = "9999"
+
 
 async def fetch_rows(
     conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()

@@ -14,7 +14,7 @@ import aiosqlite
 from app.core.clock import iso, parse_iso
 from app.core.config import SecuritySettings
 from app.storage.read.models import LockInForce, RateHold, SecurityState
-from app.storage.read.rows import fetch_int, fetch_rows
+from app.storage.read.rows import LATER_THAN_ANY, fetch_int, fetch_rows
 
 GLOBAL_SCOPE = "global"
 ORIGIN_PREFIX = "origin:"
@@ -40,13 +40,15 @@ async def locks_in_force(conn: aiosqlite.Connection, now: datetime) -> list[tupl
     return [(str(r["scope"]), parse_iso(r["locked_until"])) for r in rows]
 
 
-async def last_allowed_at(conn: aiosqlite.Connection, action: str) -> str | None:
-    """When ``action`` last passed the gate (rate limits count these rows)."""
+async def last_allowed_at(
+    conn: aiosqlite.Connection, action: str, *, by: str | None = None
+) -> str | None:
+    """When ``action`` last passed the gate (rate limits count these rows); ``by``: up to then."""
     rows = await fetch_rows(
         conn,
         "SELECT at FROM audit_log WHERE action = ? AND outcome IN ('accepted', 'done') "
-        "ORDER BY id DESC LIMIT 1",
-        (action,),
+        "AND at <= ? ORDER BY id DESC LIMIT 1",
+        (action, by if by is not None else LATER_THAN_ANY),
     )
     return str(rows[0]["at"]) if rows else None
 
@@ -57,19 +59,25 @@ def who_is_locked(scope: str) -> str:
 
 
 async def load_security(
-    conn: aiosqlite.Connection, now: datetime, settings: SecuritySettings
+    conn: aiosqlite.Connection,
+    now: datetime,
+    settings: SecuritySettings,
+    *,
+    rewound_locks: list[tuple[str, datetime]] | None = None,
 ) -> SecurityState:
-    locks = tuple(
-        LockInForce(who_is_locked(scope), iso(until))
-        for scope, until in await locks_in_force(conn, now)
-    )
+    """The state at ``now``; rewound (``rewound_locks``: the locks then), nothing later counts."""
+    found = rewound_locks if rewound_locks is not None else await locks_in_force(conn, now)
+    locks = tuple(LockInForce(who_is_locked(scope), iso(until)) for scope, until in found)
     since = iso(now - timedelta(seconds=settings.attempt_window_s))
+    by = iso(now) if rewound_locks is not None else None
     failed = await fetch_int(
-        conn, "SELECT count(*) FROM auth_attempts WHERE result != 'right' AND at >= ?", (since,)
+        conn,
+        "SELECT count(*) FROM auth_attempts WHERE result != 'right' AND at >= ? AND at <= ?",
+        (since, by if by is not None else LATER_THAN_ANY),
     )
     holds = []
     for action, limit in _rate_limits(settings).items():
-        last = await last_allowed_at(conn, action) if limit > 0 else None
+        last = await last_allowed_at(conn, action, by=by) if limit > 0 else None
         if last is not None:
             until = parse_iso(last) + timedelta(seconds=limit)
             if until > now:

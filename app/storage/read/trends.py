@@ -24,7 +24,8 @@ from app.domain.quota_forecast import forecast_quota
 from app.domain.status import SOURCES, Source
 from app.storage.database import Database
 from app.storage.read.models import Run, SourceHealthRow
-from app.storage.read.rows import fetch_rows
+from app.storage.read.rewind import runs_as_of, sources_at
+from app.storage.read.rows import LATER_THAN_ANY, fetch_rows
 from app.storage.read.runs import with_stages
 from app.storage.read.trends_models import Series, SourceTrend, TrendsReport
 from app.storage.source_health import all_sources
@@ -37,12 +38,15 @@ ROWS_READ = 20_000  # history rows per series: a day of calls with retries, with
 
 
 async def load_trends(
-    db: Database, *, since: datetime, now: datetime, reserve_credits: int
+    db: Database, *, since: datetime, now: datetime, reserve_credits: int, rewound: bool = False
 ) -> TrendsReport:
+    """``rewound``: ``now`` is a past moment; nothing written after it counts."""
     async with db.read() as conn:
-        runs = await _runs_since(conn, since)
-        health = {row.source: row for row in await all_sources(conn)}
-        history = {source: await _history(conn, source, since) for source in SOURCES}
+        runs = await _runs_since(conn, since, now if rewound else None)
+        rows = await sources_at(conn, iso(now)) if rewound else await all_sources(conn)
+        health = {row.source: row for row in rows}
+        until = iso(now) if rewound else LATER_THAN_ANY
+        history = {source: await _history(conn, source, since, until) for source in SOURCES}
     started = [parse_iso(run.started_at) for run in runs]
     first = min(started) if started else now
     window_h = max(MIN_WINDOW_H, (now - first).total_seconds() / 3600)
@@ -67,13 +71,18 @@ async def load_trends(
     )
 
 
-async def _runs_since(conn: aiosqlite.Connection, since: datetime) -> tuple[Run, ...]:
+async def _runs_since(
+    conn: aiosqlite.Connection, since: datetime, until: datetime | None
+) -> tuple[Run, ...]:
+    """The runs started since ``since``; ``until`` (rewind): started by then, as they stood."""
     rows = await fetch_rows(
         conn,
-        "SELECT * FROM (SELECT * FROM runs WHERE started_at >= ? "
+        "SELECT * FROM (SELECT * FROM runs WHERE started_at >= ? AND started_at <= ? "
         "ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY started_at, id",
-        (iso(since), RUNS_READ),
+        (iso(since), iso(until) if until else LATER_THAN_ANY, RUNS_READ),
     )
+    if until is not None:
+        return tuple(await runs_as_of(conn, rows, iso(until)))
     return await with_stages(conn, rows)
 
 
@@ -88,15 +97,18 @@ class SourceHistory:
     quota: tuple[float, ...]  # the readings of x-requests-remaining
 
 
-async def _history(conn: aiosqlite.Connection, source: str, since: datetime) -> SourceHistory:
+async def _history(
+    conn: aiosqlite.Connection, source: str, since: datetime, until: str
+) -> SourceHistory:
     """A row is a call when it moved last_success_at or last_error_at (other writes carry them
     over), and a quota reading when it moved quota_updated_at."""
     rows = await fetch_rows(
         conn,
         "SELECT * FROM (SELECT id, at, latency_ms, retries, last_success_at, last_error_at, "
         "circuit_state, opened_at, quota_remaining, quota_updated_at FROM source_health_history "
-        "WHERE source = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
-        (source, iso(since), ROWS_READ),
+        "WHERE source = ? AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT ?) "
+        "ORDER BY at, id",
+        (source, iso(since), until, ROWS_READ),
     )
     latencies: list[float] = []
     retries: list[float] = []

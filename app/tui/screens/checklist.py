@@ -18,6 +18,7 @@ from app.core.sanitize import markup_field
 from app.storage.read.checklist_models import CheckItem, Checklist
 from app.tui.context import DeskContext
 from app.tui.keys import HELP_AND_QUIT
+from app.tui.rewind import live_note, live_time
 from app.tui.screens.live import BACK, RELOAD, LiveScreen
 from widgets.quiet_static import QuietStatic
 
@@ -69,15 +70,16 @@ class ChecklistScreen(LiveScreen[Checklist]):
         super().on_mount()
 
     async def fetch(self) -> Checklist:
-        return await self.ctx.data.checklist(self.ctx.clock.now())
+        return await self.ctx.data.checklist(live_time(self.ctx.clock))
 
     def present(self, data: Checklist) -> None:
         self.checklist = data
-        now = self.read_at or self.ctx.clock.now()
+        now = self.read_at = live_time(self.ctx.clock)  # live data, even on a rewound desk
 
         def when(at: str) -> str:
             return self.ctx.times.when(at, now, self.ctx.tz)
 
         self.query_one("#checklist-items", QuietStatic).show(checklist_text(data, when))
         done = sum(1 for item in data.items if item.ok)
-        self.show_title(f"First-run checklist: {done} of {len(data.items)} done")
+        done_of = f"{done} of {len(data.items)} done"
+        self.show_title(f"First-run checklist: {done_of}{live_note(self.ctx.clock)}")

@@ -262,12 +262,13 @@ class DashboardScreen(TableScreen):
         low = self.ctx.settings.quota.low_credits_warning
         verdict = snap.verdict
         tz, times = self.ctx.tz, self.ctx.times
+        rewound = rewound_at(self.ctx.clock) is not None  # no control hints (issue 13)
         self.query_one(HealthPanel).show(
             HealthLines(
                 verdict=fmt.verdict_lines(verdict),
-                run=fmt.run_line(snap.last_run, now, tz, times),
+                run=fmt.run_line(snap.last_run, now, tz, times, rewound=rewound),
                 stages=fmt.stages_line(snap.last_run),
-                next_run=fmt.next_run_line(snap, now, tz, times),
+                next_run=fmt.next_run_line(snap, now, tz, times, rewound=rewound),
                 security=fmt.security_line(
                     verdict.security if verdict is not None else None, self.ctx.tz
                 ),
