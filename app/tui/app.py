@@ -528,23 +528,25 @@ class PressboxApp(App[int]):
             timeout=2,
         )
 
+    def _open_once(self, kind: type[Screen[Any]], build: Callable[[], Screen[Any]]) -> None:
+        """Open a screen unless it is the one shown (a second key press stacks no copy)."""
+        if not isinstance(self.screen, kind):
+            self.push_screen(build())
+
     def action_runs(self) -> None:
         from app.tui.screens.runs import RunsScreen
 
-        if not isinstance(self.screen, RunsScreen):
-            self.push_screen(RunsScreen(self.ctx))
+        self._open_once(RunsScreen, lambda: RunsScreen(self.ctx))
 
     def action_audit(self) -> None:
         from app.tui.screens.audit import AuditScreen
 
-        if not isinstance(self.screen, AuditScreen):
-            self.push_screen(AuditScreen(self.ctx))
+        self._open_once(AuditScreen, lambda: AuditScreen(self.ctx))
 
     def action_clv(self) -> None:
         from app.tui.screens.clv import ClvScreen
 
-        if not isinstance(self.screen, ClvScreen):
-            self.push_screen(ClvScreen(self.ctx))
+        self._open_once(ClvScreen, lambda: ClvScreen(self.ctx))
 
     # -- drill helper (issue 13): copy, notification history --
 
@@ -561,22 +563,19 @@ class PressboxApp(App[int]):
     def action_notifications(self) -> None:
         from app.tui.screens.notifications import NotificationsScreen
 
-        if not isinstance(self.screen, NotificationsScreen):
-            self.push_screen(NotificationsScreen(self.ctx, self.notices))
+        self._open_once(NotificationsScreen, lambda: NotificationsScreen(self.ctx, self.notices))
 
     # -- trends and the first-run checklist (trends helper) -------------------------
 
     def action_trends(self) -> None:
         from app.tui.screens.trends import TrendsScreen
 
-        if not isinstance(self.screen, TrendsScreen):
-            self.push_screen(TrendsScreen(self.ctx))
+        self._open_once(TrendsScreen, lambda: TrendsScreen(self.ctx))
 
     def action_checklist(self) -> None:
         from app.tui.screens.checklist import ChecklistScreen
 
-        if not isinstance(self.screen, ChecklistScreen):
-            self.push_screen(ChecklistScreen(self.ctx))
+        self._open_once(ChecklistScreen, lambda: ChecklistScreen(self.ctx))
 
     def _check_first_run(self) -> None:
         """An installation not set up yet opens on its checklist, not on a cut banner.

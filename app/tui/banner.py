@@ -130,8 +130,13 @@ def notices(
     *,
     stale: str | None,
     problem: str | None = None,
+    rewound: bool = False,
 ) -> list[str]:
-    """Everything the operator must know besides the verdict, each said whole."""
+    """Everything the operator must know besides the verdict, each said whole.
+
+    A rewound desk leaves out the session's set-up notices (a missing key): they say
+    what is true now, not at the moment shown; `L` brings them back.
+    """
     parts: list[str] = []
     if mode is not None and mode.mode.value != "auto":
         parts.append(
@@ -149,7 +154,8 @@ def notices(
         parts.append(f"[bold red]{markup_field(problem)}[/]")
     if stale:
         parts.append(f"[bold yellow]STALE[/] {markup_field(stale)}")
-    parts.extend(f"[yellow]{markup_field(n)}[/]" for n in flags.notices)
+    if not rewound:
+        parts.extend(f"[yellow]{markup_field(n)}[/]" for n in flags.notices)
     return parts
 
 

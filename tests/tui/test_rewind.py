@@ -19,7 +19,7 @@ from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.storage.read.rewind_data import RewindDeskData
 from app.tui.actions import ControlActions
-from app.tui.app import PressboxApp
+from app.tui.app import DeskParts, PressboxApp
 from app.tui.screens.help import HelpScreen
 from app.tui.screens.rewind import RewindPrompt
 from tests.support.rewind_day import AFTER_THE_DAY, FINISHES, replay_day, steady_timings
@@ -163,6 +163,20 @@ async def test_brackets_step_by_run_and_L_returns_to_live(day_db) -> None:
         await wait_for(pilot, lambda: last_run_id(app) == 4)
         assert app.rewind_clock.moment is None and "REWIND" not in banner(app)
         assert app.check_action("run_now", ()) is True
+
+
+async def test_the_sessions_set_up_notices_wait_while_rewound(day_db) -> None:
+    # "no odds key reachable" is true now, not at the moment shown: L brings it back.
+    app = rewind_desk(day_db, moment=FINISHES[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        app.install(DeskParts(notices=("no Odds API key reachable: set one",)))
+        app.dashboard.tick()
+        await pilot.pause()
+        assert "REWIND" in banner(app) and "no Odds API key" not in banner(app)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: "no Odds API key reachable" in banner(app))
+        assert "REWIND" not in banner(app)
 
 
 async def test_the_rewound_desk_renders_what_the_live_desk_rendered_then(

@@ -104,6 +104,8 @@ async def test_the_audit_trail_and_its_entries_are_those_written_by_the_moment(
         later = AuditEntryScreen(app.ctx, 2)  # the resume, 20 min after the moment
         await _open(pilot, app, later)
         assert (later.entry is None) == (moment is not None)
+        if moment is not None:  # not "missing from the database": it came later
+            assert "#2 had not been written at this moment" in later.title_widget.shown
 
 
 async def test_a_sources_errors_show_its_breaker_row_of_then(busy_day) -> None:

@@ -10,6 +10,7 @@ from app.core.timefmt import local_iso
 from app.storage.read.models import AuditEntry
 from app.tui.clipboard import Copied, clipboard_line
 from app.tui.context import DeskContext
+from app.tui.rewind import rewound_at
 from app.tui.screens.live import DrillScreen
 from widgets.quiet_static import QuietStatic
 
@@ -62,7 +63,9 @@ class AuditEntryScreen(DrillScreen[tuple[AuditEntry, ...]]):
         data = self.entry = found[0] if found else None
         body = self.query_one("#entry-body", QuietStatic)
         if data is None:
-            self.show_title(f"Audit entry #{self.entry_id} is not in the database.")
+            rewound = rewound_at(self.ctx.clock) is not None
+            where = "had not been written at this moment" if rewound else "is not in the database"
+            self.show_title(f"Audit entry #{self.entry_id} {where}.")
             body.show("")
             return
         self.show_title(f"[b]Audit entry #{data.id}[/] (escape: back, y: copy)")

@@ -216,8 +216,11 @@ class DashboardScreen(TableScreen):
         stale = stale_reason(snap, now, self.ctx.settings.pipeline.stale_after_s) if snap else None
         mode = snap.mode if snap else None
         status = self.query_one(StatusBar)
-        parts = banner.notices(mode, self.flags, stale=stale, problem=self.problem)
-        if (moment := rewound_at(self.ctx.clock)) is not None:
+        moment = rewound_at(self.ctx.clock)
+        parts = banner.notices(
+            mode, self.flags, stale=stale, problem=self.problem, rewound=moment is not None
+        )
+        if moment is not None:
             parts.insert(0, banner.rewind_notice(moment, self.ctx.tz))
         status.show_notices(parts)
         status.show_header(
