@@ -55,7 +55,6 @@ from app.storage.database import (
     sqlite_version,
     sqlite_version_is_safe,
 )
-from app.storage.read import rewind
 from app.storage.read.health_facts import AttemptedRun as LastRun
 from app.storage.read.health_facts import HealthFacts, read_health_facts
 from app.storage.read.models import DashboardSnapshot, SecurityState, Verdict
@@ -207,6 +206,8 @@ async def evaluate_health(
         if as_of is None:
             facts = await read_health_facts(conn, now, settings.security, recent_runs=recent_runs)
         else:
+            from app.storage.read import rewind  # only a look back reads the history tables
+
             facts = await rewind.health_facts_at(
                 conn, as_of, settings.security, recent_runs=recent_runs
             )

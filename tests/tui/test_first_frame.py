@@ -72,6 +72,7 @@ LATE_READS = {
     "app.domain.clv",
     "app.storage.read.source_errors",
     "app.storage.read.trends",
+    "app.storage.read.rewind",  # a desk rewinds only on `w` or `--at`
 }
 
 

@@ -15,27 +15,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from app.core.clock import Clock, iso, parse_iso
 from app.storage.database import Database
-from app.storage.read.audit import load_audit
-from app.storage.read.audit_entry import load_audit_entry
 from app.storage.read.checklist import inspect_keyring
 from app.storage.read.checklist_models import Checklist, KeyringProbe
-from app.storage.read.clv import load_clv
-from app.storage.read.clv_models import ClvReport
 from app.storage.read.desk_data import StoredDeskData, VerdictRead
-from app.storage.read.drill_models import SourceErrors
 from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run, Verdict
-from app.storage.read.rewind import (
-    load_dashboard_at,
-    load_game_detail_at,
-    run_finish_beside,
-    runs_at,
-)
-from app.storage.read.source_errors import load_source_errors
-from app.storage.read.trends import load_trends
-from app.storage.read.trends_models import TrendsReport
+
+if TYPE_CHECKING:
+    from app.storage.read.clv_models import ClvReport
+    from app.storage.read.drill_models import SourceErrors
+    from app.storage.read.trends_models import TrendsReport
+
+# Every desk is a RewindDeskData (`w` rewinds a live one), so the reads of the moment and
+# of the screens opened later are imported where they are made, not on the first frame.
 
 VerdictAt = Callable[[datetime], Awaitable[Verdict]]
 
@@ -72,7 +67,9 @@ class RewindDeskData(StoredDeskData):
     async def dashboard(self, slate_date: date, *, recent_events: int) -> DashboardSnapshot:
         if self.moment is None:
             return await super().dashboard(slate_date, recent_events=recent_events)
-        snapshot = await load_dashboard_at(
+        from app.storage.read import rewind
+
+        snapshot = await rewind.load_dashboard_at(
             self.db, slate_date=slate_date, recent_events=recent_events, as_of=iso(self.moment)
         )
         if self._verdict_at is None:
@@ -82,30 +79,44 @@ class RewindDeskData(StoredDeskData):
     async def game_detail(self, game_pk: int) -> GameDetail | None:
         if self.moment is None:
             return await super().game_detail(game_pk)
-        return await load_game_detail_at(self.db, game_pk, iso(self.moment))
+        from app.storage.read import rewind
+
+        return await rewind.load_game_detail_at(self.db, game_pk, iso(self.moment))
 
     async def runs(self, *, limit: int) -> tuple[Run, ...]:
         if self.moment is None:
             return await super().runs(limit=limit)
+        from app.storage.read import rewind
+
         async with self.db.read() as conn:
-            return tuple(await runs_at(conn, iso(self.moment), limit))
+            return tuple(await rewind.runs_at(conn, iso(self.moment), limit))
 
     async def audit_page(
         self, *, limit: int, before_id: int | None = None
     ) -> tuple[AuditEntry, ...]:
+        from app.storage.read.audit import load_audit
+
         as_of = self._as_of()
         return await load_audit(self.db, limit=limit, before_id=before_id, as_of=as_of)
 
     async def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        from app.storage.read.audit_entry import load_audit_entry
+
         return await load_audit_entry(self.db, entry_id, as_of=self._as_of())
 
     async def source_errors(self, source: str, *, limit: int) -> SourceErrors:
+        from app.storage.read.source_errors import load_source_errors
+
         return await load_source_errors(self.db, source, limit=limit, as_of=self._as_of())
 
     async def clv(self, since: date | None) -> ClvReport:
+        from app.storage.read.clv import load_clv
+
         return await load_clv(self.db, since, as_of=self._as_of())
 
     async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
+        from app.storage.read.trends import load_trends
+
         if self.moment is None:
             return await super().trends(since=since, now=now, reserve_credits=reserve_credits)
         # The screen's "now" is the moment already (RewindClock): nothing later is read.
@@ -126,6 +137,8 @@ class RewindDeskData(StoredDeskData):
 
     async def run_finish_beside(self, moment: datetime, *, later: bool) -> datetime | None:
         """The finish of the run just before ``moment`` (``later``: just after), if any."""
+        from app.storage.read import rewind
+
         async with self.db.read() as conn:
-            found = await run_finish_beside(conn, iso(moment), later=later)
+            found = await rewind.run_finish_beside(conn, iso(moment), later=later)
         return parse_iso(found) if found is not None else None

@@ -29,7 +29,7 @@ class RewindPrompt(ModalDialog[datetime]):
         with ModalBox(id="rewind-box"):
             yield Static(
                 "[b]Rewind the desk[/]\n"
-                f"The dashboard, health and game detail as they stood then (read-only). "
+                f"The desk as it stood then: dashboard, runs, audit, CLV, trends (read-only). "
                 f"Time in {escape(zone)}, or with an offset (Z, -04:00).",
                 id="rewind-explain",
             )
