@@ -229,9 +229,14 @@ class PressboxApp(App[int]):
         # data. A read slower than FIRST_SNAPSHOT_WAIT_S lands later, like any poll.
         first = asyncio.ensure_future(self.poller.poll())
         await asyncio.wait({first}, timeout=FIRST_SNAPSHOT_WAIT_S)
+        ready = first.done() and not first.cancelled() and first.exception() is None
+        if ready:
+            # Handed to the dashboard, which applies it as it mounts: before its first paint.
+            self.dashboard.first = first.result()
         await self.push_screen(self.dashboard)
-        if first.done() and not first.cancelled() and first.exception() is None:
-            await self._refresh(first)
+        if ready:
+            self._last_poll_problem = None
+            self._arm_poll()
         else:
             self._first_poll(first)
         self.set_interval(MINUTE_S, self._minute_tick)

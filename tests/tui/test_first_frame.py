@@ -11,6 +11,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.app import App
+from textual.screen import Screen
+
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.errors import ConfigurationError
@@ -19,7 +23,8 @@ from app.storage.database import Database
 from app.storage.read.desk_data import StoredDeskData
 from app.tui.app import DeskParts, PressboxApp
 from app.tui.launch import desk_app
-from tests.support.desk_seed import NOW, seed
+from app.tui.screens.dashboard import DashboardScreen
+from tests.support.desk_seed import GAMES, NOW, seed
 from widgets.keyed_table import KeyedTable
 from widgets.status_bar import StatusBar
 
@@ -130,6 +135,26 @@ async def test_the_parts_are_wired_after_the_first_snapshot_is_shown(
         banner = app.dashboard.query_one("#status", StatusBar).shown
         assert "a notice from the wire" in banner
         assert "break-glass keys unavailable" not in banner
+
+
+async def test_the_first_frame_the_terminal_gets_already_shows_the_data(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Applied after the mount, the first snapshot used to follow an empty dashboard drawn
+    # a few milliseconds earlier: two first frames, the first one with no games.
+    drawn: list[int] = []
+    display = App._display
+
+    def record(self: App[object], screen: Screen[object], renderable: object) -> None:
+        if isinstance(screen, DashboardScreen) and renderable is not None:
+            drawn.append(screen.query_one("#games", KeyedTable).row_count)
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", record)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1 and bool(drawn))
+    assert drawn[0] == len(GAMES), drawn
 
 
 async def test_a_wire_that_fails_leaves_a_working_desk_that_says_why(

@@ -79,6 +79,9 @@ class DashboardScreen(TableScreen):
         self._marker_generation = 0
         self._header_timer: Timer | None = None
         self._unseen_events: set[str] = set()
+        # The first snapshot, when it was read before the mount: applied in on_mount, so the
+        # first frame is drawn once, with data (no empty tables that fill a moment later).
+        self.first: DashboardSnapshot | None = None
 
     def compose(self) -> ComposeResult:
         # The verdict, then health, then the games: what an operator reads first at 80x24.
@@ -109,6 +112,9 @@ class DashboardScreen(TableScreen):
         health = self.query_one("#health")
         health.border_title = "Pipeline health"
         health.can_focus = True
+        if self.first is not None:
+            first, self.first = self.first, None
+            self.apply(first)
         self.tick()
 
     def on_unmount(self) -> None:
