@@ -6,7 +6,11 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widget import Widget
+
+from app.tui.poller import ChangePoller
+from tests.support.pilot_wait import wait_for
 
 
 class RefreshCounter:
@@ -32,3 +36,12 @@ class RefreshCounter:
     def reset(self) -> None:
         self.whole.clear()
         self.regions.clear()
+
+    async def watch_polls(
+        self, pilot: Pilot[Any], poller: ChangePoller[Any], polls: int = 20
+    ) -> None:
+        """Count repaints while ``poller`` makes ``polls`` more checks (the idle budget)."""
+        checks = poller.checks
+        self.active = True
+        await wait_for(pilot, lambda: poller.checks >= checks + polls)
+        self.active = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,9 @@ from app.storage.read.desk_data import StoredDeskData
 from app.tui.actions import ControlActions
 from app.tui.app import PressboxApp
 from tests.support.desk_seed import NOW, add_audit
+from tests.support.pilot_wait import wait_for
+
+__all__ = ["wait_for"]  # the desk tests import it from here
 
 GOOD_KEY = "correct-horse-battery-staple"
 
@@ -100,15 +102,6 @@ def make_app(desk_settings: Settings, seeded: Database) -> Callable[..., Pressbo
         return PressboxApp(desk_settings, data, **kwargs)
 
     return build
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``condition`` holds; fail with a clear message otherwise."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.01)
 
 
 async def enter_reason_and_key(

@@ -59,10 +59,7 @@ async def test_an_open_screen_is_idle_while_the_data_is_still(
         await app.push_screen(screen)
         await wait_for(pilot, lambda: screen.poller.loads == 1)
         await pilot.pause(0.5)  # the footer settles once after the table took the focus
-        counter.active = True
-        checks = screen.poller.checks
-        await wait_for(pilot, lambda: screen.poller.checks >= checks + 20)
-        counter.active = False
+        await counter.watch_polls(pilot, screen.poller)
         assert screen.poller.loads == 1  # twenty polls, no load
         assert sum(counter.whole.values()) == 0, counter.whole
         assert sum(counter.regions.values()) == 0, counter.regions

@@ -178,8 +178,7 @@ async def test_sort_is_kept_across_a_refresh_with_only_the_changed_cell_repainte
     make_app, seeded, monkeypatch
 ) -> None:
     from tests.support.desk_seed import set_price
-
-    from .test_refresh import RefreshCounter
+    from tests.support.refresh_counter import RefreshCounter
 
     counter = RefreshCounter()
     counter.install(monkeypatch)

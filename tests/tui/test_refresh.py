@@ -36,10 +36,7 @@ async def test_idle_polls_neither_query_nor_repaint(
         # The footer settles once after the keys (and the first focus) changed the
         # bindings; a loaded runner can take longer than a tenth of a second for it.
         await pilot.pause(0.5)
-        counter.active = True
-        checks = app.poller.checks
-        await wait_for(pilot, lambda: app.poller.checks >= checks + 20)
-        counter.active = False
+        await counter.watch_polls(pilot, app.poller)
         assert app.poller.loads == 1  # twenty polls, not one snapshot load
         assert sum(counter.whole.values()) == 0, counter.whole
         assert sum(counter.regions.values()) == 0, counter.regions

@@ -98,10 +98,7 @@ async def test_a_sorted_sub_screen_keeps_the_idle_budget(
         await pilot.press(*"ssssss", "S")  # Took ▼
         await pilot.pause(0.5)  # the footer and the border settle once
         assert "sort Took ▼" in str(table.border_title)
-        counter.active = True
-        checks = screen.poller.checks
-        await wait_for(pilot, lambda: screen.poller.checks >= checks + 20)
-        counter.active = False
+        await counter.watch_polls(pilot, screen.poller)
         assert screen.poller.loads == 1  # twenty polls, no load
         assert sum(counter.whole.values()) == 0, counter.whole
         assert sum(counter.regions.values()) == 0, counter.regions

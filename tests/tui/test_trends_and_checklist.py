@@ -17,9 +17,9 @@ from app.tui.launch import desk_app
 from app.tui.screens.checklist import ChecklistScreen
 from app.tui.screens.trends import TrendsScreen
 from tests.support.desk_seed import NOW
+from tests.support.refresh_counter import RefreshCounter
 from tests.support.trend_desk import NO_KEYRING, RESERVE, prepared_settings, trend_desk
 from tests.support.trend_seed import REMAINING, RUNS, run_seconds
-from tests.tui.test_refresh import RefreshCounter
 
 from .conftest import wait_for
 
@@ -86,10 +86,7 @@ async def test_trends_follow_a_new_run_and_cost_nothing_while_the_data_is_still(
         await wait_for(pilot, lambda: app.poller.loads == 1)
         screen = await open_trends(pilot, app)
         await pilot.pause(0.1)
-        counter.active = True
-        checks = screen.poller.checks
-        await wait_for(pilot, lambda: screen.poller.checks >= checks + 20)
-        counter.active = False
+        await counter.watch_polls(pilot, screen.poller)
         assert screen.poller.loads == 1  # twenty polls, one load
         assert sum(counter.whole.values()) == 0, counter.whole
         assert sum(counter.regions.values()) == 0, counter.regions

@@ -115,10 +115,10 @@ class RewindDeskData(StoredDeskData):
         return await load_clv(self.db, since, as_of=self._as_of())
 
     async def trends(self, *, since: datetime, now: datetime, reserve_credits: int) -> TrendsReport:
-        from app.storage.read.trends import load_trends
-
         if self.moment is None:
             return await super().trends(since=since, now=now, reserve_credits=reserve_credits)
+        from app.storage.read.trends import load_trends
+
         # The screen's "now" is the moment already (RewindClock): nothing later is read.
         return await load_trends(
             self.db,
