@@ -10,13 +10,15 @@ and close its connections there.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from app.storage.read.checklist_models import Checklist
-from app.storage.read.clv_models import ClvReport
-from app.storage.read.drill_models import SourceErrors
-from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
-from app.storage.read.trends_models import TrendsReport
+if TYPE_CHECKING:
+    # Annotations only: the read models of later screens load with those screens.
+    from app.storage.read.checklist_models import Checklist
+    from app.storage.read.clv_models import ClvReport
+    from app.storage.read.drill_models import SourceErrors
+    from app.storage.read.models import AuditEntry, DashboardSnapshot, GameDetail, Run
+    from app.storage.read.trends_models import TrendsReport
 
 
 class DeskData(Protocol):

@@ -13,8 +13,6 @@ from textual.screen import Screen
 
 from app.storage.read.models import SourceHealthRow
 from app.tui.context import DeskContext
-from app.tui.screens.audit_entry import AuditEntryScreen
-from app.tui.screens.runs import RunsScreen
 
 __all__ = ["event_screen", "worst_source"]
 
@@ -24,9 +22,14 @@ def event_screen(ctx: DeskContext, key: str) -> Screen[None] | str:
     kind, _, ident = key.partition(":")
     if not ident.isdigit():
         return f"event {key} opens nothing"
+    # The screens load when a line is first opened: the dashboard's first frame needs neither.
     if kind == "run":
+        from app.tui.screens.runs import RunsScreen
+
         return RunsScreen(ctx, run_id=int(ident))
     if kind == "audit":
+        from app.tui.screens.audit_entry import AuditEntryScreen
+
         return AuditEntryScreen(ctx, int(ident))
     return f"{kind} #{ident} has no screen of its own (an alert's email holds its body)"
 

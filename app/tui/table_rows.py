@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
 from app.domain.game_status import FINISHED, IN_PLAY, PRE_GAME, GameStatus, classify
 from app.domain.prices import american_to_decimal
-from app.storage.read.clv_models import ClosedBet, ClvSummary
-from app.storage.read.drill_models import SourceError
 from app.storage.read.models import (
     AuditEntry,
     Event,
@@ -28,6 +27,11 @@ from app.storage.read.models import (
     Stage,
     ValueBet,
 )
+
+if TYPE_CHECKING:
+    # Rows of screens opened later: their read models load with those screens.
+    from app.storage.read.clv_models import ClosedBet, ClvSummary
+    from app.storage.read.drill_models import SourceError
 from app.tui import formatting as fmt
 from app.tui.notification_log import Notice
 from widgets.keyed_table import TableRow

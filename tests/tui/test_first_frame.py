@@ -78,6 +78,12 @@ LATE_READS = {
     "app.storage.read.source_errors",
     "app.storage.read.trends",
     "app.storage.read.rewind",  # a desk rewinds only on `w` or `--at`
+    # The read models and screens of what a key or enter opens, loaded when first opened.
+    "app.storage.read.clv_models",
+    "app.storage.read.trends_models",
+    "app.tui.screens.runs",
+    "app.tui.screens.audit_entry",
+    "app.tui.screens.source_errors",
 }
 
 

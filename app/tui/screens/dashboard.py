@@ -32,7 +32,6 @@ from app.tui.banner import BannerFlags
 from app.tui.context import DeskContext
 from app.tui.keys import PANEL_BINDINGS, TABLE_BINDINGS, KeyHelp, binding_help
 from app.tui.rewind import rewound_at
-from app.tui.screens.source_errors import SourceErrorsScreen, SourcePickerScreen
 from app.tui.screens.tables import Finder, TableScreen, retitle
 from app.tui.table_rows import (
     FIND_HELP,
@@ -366,6 +365,9 @@ class DashboardScreen(TableScreen):
         if not sources:
             self.notify("no source was called yet: nothing to show", title="Enter")
             return
+        # Loaded on first use: the first frame needs none of the source screens.
+        from app.tui.screens.source_errors import SourceErrorsScreen, SourcePickerScreen
+
         now = self.ctx.clock.now()
         low = self.ctx.settings.quota.low_credits_warning
         choices = [
