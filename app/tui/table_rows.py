@@ -27,15 +27,15 @@ from app.storage.read.models import (
     Stage,
     ValueBet,
 )
+from app.tui import formatting as fmt
+from app.tui.notification_log import Notice
+from widgets.keyed_table import TableRow
+from widgets.table_filter import RowFilter, parse_filter
 
 if TYPE_CHECKING:
     # Rows of screens opened later: their read models load with those screens.
     from app.storage.read.clv_models import ClosedBet, ClvSummary
     from app.storage.read.drill_models import SourceError
-from app.tui import formatting as fmt
-from app.tui.notification_log import Notice
-from widgets.keyed_table import TableRow
-from widgets.table_filter import RowFilter, parse_filter
 
 # What each table's find knows: named texts, then named numbers.
 GAME_FIELDS = ("team", "status")
