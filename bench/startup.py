@@ -21,6 +21,8 @@ the demo's scheduler) is not start-up the operator waits for.
 from __future__ import annotations
 
 import argparse
+import importlib.abc
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -30,6 +32,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,13 +47,13 @@ FRAME_FD_ENV = "STARTUP_BENCH_FRAME_FD"
 # compile ~100 modules from source, which the bare app (site-packages only) never does.
 PACKAGES = ("app", "widgets", "styles")
 # Phases of a start, in the order the child reaches them (not every child has every one).
-PHASES = ("python", "textual", "cli", "settings", "app", "frame")
+PHASES = ("python", "cli", "textual", "settings", "app", "frame")
 PHASE_LABELS = {
     "python": "interpreter and site",
-    "textual": "import Textual",
-    "cli": "import Click and app.cli.main",
-    "settings": "import and load the settings (app.cli.common, pydantic)",
-    "app": "import the desk's modules, open the database, build the app",
+    "cli": "import Click, app.cli.main and app.cli.common",
+    "textual": "import Textual (for the desk: with the desk modules imported before it)",
+    "settings": "the desk's other modules, then the settings (loaded by a forked child meanwhile)",
+    "app": "open the database, build the app",
     "frame": "mount, first read and first paint",
 }
 
@@ -64,59 +67,87 @@ def _mark(phase: str) -> None:
         os.write(int(frame_fd), f"{phase} {time.monotonic()!r} {time.process_time()!r}\n".encode())
 
 
-def _first_frame_then_exit() -> Callable[..., object]:
-    """Every Textual app in this process runs headless and exits once a table shows rows."""
+class _OnImport(importlib.abc.MetaPathFinder):
+    """Runs ``then(module)`` right after ``name`` is first imported, by whoever imports it."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        assert spec is not None and spec.loader is not None
+        loader, then = spec.loader, self.then
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            then(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _first_frame_then_exit() -> None:
+    """Every Textual app in this process runs headless and exits once a table shows rows.
+
+    Hooked when ``textual.app`` is imported, not by importing it here: the desk imports
+    Textual while its settings load in a child, and the bench must see that as it happens.
+    """
     _mark("python")
-    from textual.app import App
-    from textual.widgets import DataTable
+    sys.meta_path.insert(0, _OnImport("textual.app", _hook_app))
 
+
+def _hook_app(module: ModuleType) -> None:
     _mark("textual")
-    original = App.run_async
-    original_init = App.__init__
+    app_class = module.App
+    original = app_class.run_async
+    original_init = app_class.__init__
 
-    def init(self: App[object], *args: object, **kwargs: object) -> None:
+    def init(self: Any, *args: object, **kwargs: object) -> None:
         _mark("app")
-        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        original_init(self, *args, **kwargs)
 
-    async def first_frame(pilot: object) -> None:
-        app = pilot.app  # type: ignore[attr-defined]
+    async def first_frame(pilot: Any) -> None:
+        from textual.widgets import DataTable
+
+        app = pilot.app
         while not any(t.row_count for t in app.screen.query(DataTable)):
-            await pilot.pause(0.005)  # type: ignore[attr-defined]
+            await pilot.pause(0.005)
         # Every pending message handled, then the screen drawn now (not "once the CPU is
         # idle", which would count what the desk does after its first frame).
         await pilot.pause(0)
         _mark("frame")
         app.exit(0)
 
-    async def run_async(self: App[object], **kwargs: object) -> object:
+    async def run_async(self: Any, **kwargs: object) -> object:
         kwargs.update(headless=True, auto_pilot=first_frame)
-        return await original(self, **kwargs)  # type: ignore[arg-type]
+        return await original(self, **kwargs)
 
-    App.run_async = run_async  # type: ignore[method-assign]
-    App.__init__ = init  # type: ignore[method-assign]
-    return original
+    app_class.run_async = run_async
+    app_class.__init__ = init
 
 
 def child_desk(db: str, *flags: str) -> int:
-    # As the console script's main() does first, before it imports Textual or the settings
-    # (this child imports Textual before main() to hook it; the collector must be off by then).
+    # As the console script's main() does first, before it imports Textual or the settings.
     from app.core.collector import COLLECTOR
 
     COLLECTOR.hold()
     _first_frame_then_exit()
+    import app.cli.common as common  # the desk command imports it first, before the fork
     from app.cli.main import main
 
     _mark("cli")
-    import app.core.config as config
+    settings = common.CliContext.settings
 
-    load_settings = config.load_settings
-
-    def loaded(*args: Any, **kwargs: Any) -> Any:
-        settings = load_settings(*args, **kwargs)
+    def loaded(self: Any) -> Any:
+        got = settings(self)
         _mark("settings")
-        return settings
+        return got
 
-    config.load_settings = loaded  # app.cli.common binds it when the desk imports it
+    common.CliContext.settings = loaded  # type: ignore[method-assign]
     sys.argv = ["pressbox", *flags, "--db", db]
     main()
     return 0

@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from app.cli.settings_fork import SettingsInChild
 from app.core.config import Settings, load_settings
 from app.core.errors import PressboxError
 from app.core.logging import configure_logging, redact
@@ -32,12 +33,17 @@ class CliContext:
     db_path: Path | None = None
     demo: bool = False
     read_only: bool = False
+    # The desk's settings, already loading in a child (``app.cli.settings_fork``).
+    loading: SettingsInChild | None = field(default=None, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         """Load once; ``--demo`` puts the database at ``demo.db`` beside ``db.path``."""
         if self._settings is None:
-            settings = load_settings(self.config_path)
+            if self.loading is not None:
+                settings = self.loading.result()
+            else:
+                settings = load_settings(self.config_path)
             if self.db_path is not None:
                 settings.db.path = self.db_path
             elif self.demo:

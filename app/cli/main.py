@@ -149,15 +149,28 @@ def cli(
 
         click.echo(version_line(configured_db_path(db_path, config_path, demo=demo)))
         ctx.exit(0)
+    loading = None
+    if ctx.invoked_subcommand is None:
+        from app.cli.settings_fork import SettingsInChild
+
+        # The desk's settings load in a child while this process imports the desk and Textual.
+        loading = SettingsInChild(config_path)
     from app.cli.common import CliContext, with_settings
 
-    ctx.obj = CliContext(config_path=config_path, db_path=db_path, demo=demo, read_only=read_only)
+    ctx.obj = CliContext(
+        config_path=config_path,
+        db_path=db_path,
+        demo=demo,
+        read_only=read_only,
+        loading=loading,
+    )
     if ctx.invoked_subcommand is not None:
         COLLECTOR.release()  # a command runs with the collector; the desk gets it back later
     else:
+        from app.cli.desk import missing_database, open_desk
+
         settings = with_settings(ctx)
         at = _moment(at_text, settings.pipeline.timezone) if at_text is not None else None
-        from app.cli.desk import missing_database, open_desk
 
         if (missing := missing_database(settings, demo=demo, create=create)) is not None:
             _say(f"pressbox: {missing}")

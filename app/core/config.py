@@ -1,8 +1,14 @@
 """Settings: defaults < TOML file < ``.env`` (non-secret keys) < environment.
 
-One pydantic-settings model with a section per concern. Environment names are
-``PRESSBOX_<SECTION>__<KEY>``. Every interval, threshold, URL and path lives
-here; nothing else in the package hard-codes one.
+A section per concern, each a plain dataclass whose constraints are ``Annotated``
+markers; ``load_settings`` validates them with pydantic-settings. Environment names
+are ``PRESSBOX_<SECTION>__<KEY>``. Every interval, threshold, URL and path lives here;
+nothing else in the package hard-codes one.
+
+Why dataclasses and not pydantic models: importing this module (the type every layer
+takes) needs neither pydantic nor its class construction, so a process that receives
+its settings ready-made (the desk, ``app.cli.settings_fork``) never pays for them, and
+pydantic is imported only by whoever loads the settings.
 """
 
 from __future__ import annotations
@@ -12,27 +18,96 @@ import json
 import os
 import re
 import tomllib
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    DotEnvSettingsSource,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    SettingsError,
-    TomlConfigSettingsSource,
-)
 
 from app.core.errors import ConfigurationError
 from app.core.paths import default_config_path, default_data_dir, default_state_dir
 from app.core.secrets import ENV_NAMES
 from app.domain.prices import MARKETS, DevigMethod, Market
 
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
+
 ENV_PREFIX = "PRESSBOX_"
+
+TlsMode = Literal["starttls", "tls", "plain-local"]
+
+
+class _Bound:
+    """A bound pydantic enforces at load (``Ge(0)``): the same check, and the same message,
+    as ``annotated_types``' markers, without importing it (13 dataclasses) into every process.
+    """
+
+    __slots__ = ("value",)
+    key: ClassVar[str]  # the bound's name in pydantic-core's int, float and list schemas
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = handler(source)
+        typing.cast(dict[str, Any], schema)[self.key] = self.value
+        return schema
+
+
+class Ge(_Bound):
+    key = "ge"
+
+
+class Gt(_Bound):
+    key = "gt"
+
+
+class Le(_Bound):
+    key = "le"
+
+
+class MinLen(_Bound):
+    """Placed before any ``Before`` check, so that it bounds the list schema itself."""
+
+    key = "min_length"
+
+
+class _Check:
+    """A function pydantic runs on a value at load, before or after its type's own check."""
+
+    __slots__ = ("check",)
+    after: ClassVar[bool]
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        wrap = (
+            core_schema.no_info_after_validator_function
+            if self.after
+            else core_schema.no_info_before_validator_function
+        )
+        return wrap(self.check, handler(source))
+
+
+class Before(_Check):
+    """On the raw value (pydantic's ``BeforeValidator``, without importing pydantic here)."""
+
+    after = False
+
+
+class After(_Check):
+    """On the typed value (pydantic's ``AfterValidator``)."""
+
+    after = True
 
 
 def split_list(value: Any) -> Any:
@@ -54,8 +129,26 @@ def split_list(value: Any) -> Any:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-# ``NoDecode``: pydantic-settings would otherwise insist on JSON for a list from the environment.
-StrList = Annotated[list[str], NoDecode, BeforeValidator(split_list)]
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://", value):
+        # Not the value itself: a mistyped URL may carry a query string with a key in it.
+        raise ValueError("must start with http:// or https://")
+    return value
+
+
+def _known_zone(name: str) -> str:
+    # Checked at load, so every command says it in one line (not the first date maths).
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as America/New_York"
+        ) from None
+    return name
+
+
+StrList = Annotated[list[str], Before(split_list)]
+BoundedStrList = Annotated[list[str], MinLen(1), Before(split_list)]
 
 
 # Keys that name a credential. A file that holds one is refused at start.
@@ -65,81 +158,77 @@ _SECRET_KEY_PATTERN = re.compile(
 )
 
 
-class SettingsSection(BaseModel):
-    """One section of the settings; the docstring under each field is its description."""
+class SettingsSection:
+    """One section of the settings; the docstring under each field is its description.
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
+    scripts/gen-env-example reads those docstrings from the source. Loading never does:
+    pydantic's ``use_attribute_docstrings`` re-parses this module once per section, which
+    took longer than validating every setting.
+    """
 
 
+@dataclass
 class DbSettings(SettingsSection):
-    path: Path = Field(default_factory=lambda: default_data_dir() / "pressbox.db")
+    path: Path = field(default_factory=lambda: default_data_dir() / "pressbox.db")
     """SQLite database file"""
-    busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
+    busy_timeout_ms: Annotated[int, Ge(0), Le(600_000)] = 5000
     """how long a writer waits for a lock (ms)"""
 
 
+@dataclass
 class OddsApiSettings(SettingsSection):
-    base_url: str = Field("https://api.the-odds-api.com", pattern=r"^https?://")
+    base_url: Annotated[str, After(_http_url)] = "https://api.the-odds-api.com"
     """The Odds API base URL"""
     sport: str = "baseball_mlb"
     """sport key"""
-    regions: StrList = Field(default_factory=lambda: ["us"], min_length=1)
+    regions: BoundedStrList = field(default_factory=lambda: ["us"])
     """bookmaker regions (a,b or a JSON list); cost per call = markets x regions"""
-    markets: Annotated[list[Market], NoDecode, BeforeValidator(split_list)] = Field(
-        default_factory=lambda: list(MARKETS), min_length=1
+    markets: Annotated[list[Market], MinLen(1), Before(split_list)] = field(
+        default_factory=lambda: list(MARKETS)
     )
     """markets (a,b or a JSON list of h2h, spreads, totals)"""
-    timeout_s: float = Field(10.0, gt=0, le=300)
+    timeout_s: Annotated[float, Gt(0), Le(300)] = 10.0
     """HTTP timeout per request (s)"""
 
 
+@dataclass
 class MlbApiSettings(SettingsSection):
-    base_url: str = Field("https://statsapi.mlb.com", pattern=r"^https?://")
+    base_url: Annotated[str, After(_http_url)] = "https://statsapi.mlb.com"
     """MLB Stats API base URL"""
-    sport_id: int = Field(1, ge=1)
+    sport_id: Annotated[int, Ge(1)] = 1
     """MLB sportId"""
-    timeout_s: float = Field(10.0, gt=0, le=300)
+    timeout_s: Annotated[float, Gt(0), Le(300)] = 10.0
     """HTTP timeout per request (s)"""
 
 
+@dataclass
 class PipelineSettings(SettingsSection):
-    interval_s: float = Field(300.0, gt=0, le=86_400)
+    interval_s: Annotated[float, Gt(0), Le(86_400)] = 300.0
     """seconds between scheduled runs (daemon)"""
-    timezone: str = "America/New_York"
+    timezone: Annotated[str, After(_known_zone)] = "America/New_York"
     """time zone of MLB's official date ('today')"""
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, name: str) -> str:
-        # Checked at load, so every command says it in one line (not the first date maths).
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {name!r}; use an IANA name such as America/New_York"
-            ) from None
-        return name
-
-    value_edge_threshold: float = Field(0.02, ge=0, le=1)
+    value_edge_threshold: Annotated[float, Ge(0), Le(1)] = 0.02
     """minimum EV per unit to flag a value bet (0.02 = 2%)"""
-    kelly_fraction: float = Field(0.25, gt=0, le=1)
+    kelly_fraction: Annotated[float, Gt(0), Le(1)] = 0.25
     """fraction of full Kelly used for stakes"""
-    bankroll: float = Field(1000.0, gt=0)
+    bankroll: Annotated[float, Gt(0)] = 1000.0
     """bankroll the stakes are computed against"""
     devig_method: DevigMethod = "power"
     """vig removal: proportional, power or shin"""
-    lease_ttl_s: float = Field(120.0, gt=0, le=86_400)
+    lease_ttl_s: Annotated[float, Gt(0), Le(86_400)] = 120.0
     """a run lease expires after this long without a heartbeat (s)"""
-    lease_heartbeat_s: float = Field(10.0, gt=0, le=3600)
+    lease_heartbeat_s: Annotated[float, Gt(0), Le(3600)] = 10.0
     """how often a running pipeline renews its lease (s)"""
-    match_window_s: float = Field(4 * 3600.0, gt=0, le=86_400)
+    match_window_s: Annotated[float, Gt(0), Le(86_400)] = 4 * 3600.0
     """max start-time difference when matching games to odds events (s)"""
-    stale_after_s: float = Field(1800.0, gt=0)
+    stale_after_s: Annotated[float, Gt(0)] = 1800.0
     """data older than this is flagged stale on the desk (s)"""
     record_dir: Path | None = None
     """write every upstream answer here (record and replay); unset: no recording"""
 
 
+@dataclass
 class AnalyticsSettings(SettingsSection):
     """The guards around the price maths (docs/analytics.md gives the numbers behind each).
 
@@ -149,156 +238,165 @@ class AnalyticsSettings(SettingsSection):
 
     include_live: bool = False
     """true also prices games already under way (in-play quotes); false: pre-game only"""
-    max_quote_age_s: float = Field(900.0, gt=0, le=86_400)
+    max_quote_age_s: Annotated[float, Gt(0), Le(86_400)] = 900.0
     """a book's quote older than this (vs the event's newest quote, and vs now) is stale (s)"""
-    min_books: int = Field(3, ge=1, le=50)
+    min_books: Annotated[int, Ge(1), Le(50)] = 3
     """other books a consensus needs after leaving the judged book out"""
-    reference_books: StrList = Field(default_factory=list)
+    reference_books: StrList = field(default_factory=list)
     """sharp books devigged as the fair price, first available first (a,b); empty: consensus"""
-    fallback_min_edge: float = Field(0.04, ge=0, le=1)
+    fallback_min_edge: Annotated[float, Ge(0), Le(1)] = 0.04
     """with reference_books set, the edge a consensus-only line needs (no sharp book quoted)"""
-    min_margin: float = Field(0.0, ge=-0.5, le=1)
+    min_margin: Annotated[float, Ge(-0.5), Le(1)] = 0.0
     """a book line whose margin (overround - 1) is below this is an outlier"""
-    max_margin: float = Field(0.10, ge=0, le=1)
+    max_margin: Annotated[float, Ge(0), Le(1)] = 0.10
     """a book line whose margin is above this is an outlier (0.10 = 10%)"""
-    max_deviation: float = Field(0.10, gt=0, le=1)
+    max_deviation: Annotated[float, Gt(0), Le(1)] = 0.10
     """a price whose implied probability is this far from the fair probability is an outlier"""
-    max_edge: float = Field(0.15, gt=0, le=10)
+    max_edge: Annotated[float, Gt(0), Le(10)] = 0.15
     """an edge above this is an outlier (a suspicious line), never a value bet"""
     correlated_bets: bool = False
     """true allows value bets on more than one market of one game"""
-    max_stake_fraction: float = Field(0.03, gt=0, le=1)
+    max_stake_fraction: Annotated[float, Gt(0), Le(1)] = 0.03
     """no single stake above this share of the bankroll"""
-    max_exposure_fraction: float = Field(0.15, gt=0, le=1)
+    max_exposure_fraction: Annotated[float, Gt(0), Le(1)] = 0.15
     """a day's open stakes together never above this share of the bankroll (scaled down)"""
 
 
+@dataclass
 class ResilienceSettings(SettingsSection):
-    retry_attempts: int = Field(4, ge=1, le=20)
+    retry_attempts: Annotated[int, Ge(1), Le(20)] = 4
     """attempts per upstream call for transient failures"""
-    retry_timeout_s: float = Field(30.0, gt=0, le=600)
+    retry_timeout_s: Annotated[float, Gt(0), Le(600)] = 30.0
     """total time budget for the retries of one call (s)"""
-    retry_initial_wait_s: float = Field(0.5, ge=0, le=60)
+    retry_initial_wait_s: Annotated[float, Ge(0), Le(60)] = 0.5
     """first backoff wait (s)"""
-    retry_max_wait_s: float = Field(8.0, ge=0, le=600)
+    retry_max_wait_s: Annotated[float, Ge(0), Le(600)] = 8.0
     """longest backoff wait, also caps Retry-After (s)"""
-    breaker_failure_threshold: int = Field(3, ge=1, le=100)
+    breaker_failure_threshold: Annotated[int, Ge(1), Le(100)] = 3
     """consecutive failed calls that open a source's breaker"""
-    breaker_cooldown_s: float = Field(300.0, gt=0, le=86_400)
+    breaker_cooldown_s: Annotated[float, Gt(0), Le(86_400)] = 300.0
     """open breaker half-opens after this long (s)"""
-    max_response_bytes: int = Field(5_000_000, gt=0)
+    max_response_bytes: Annotated[int, Gt(0)] = 5_000_000
     """larger upstream responses are refused"""
 
 
+@dataclass
 class QuotaSettings(SettingsSection):
-    reserve_credits: int = Field(500, ge=0)
+    reserve_credits: Annotated[int, Ge(0)] = 500
     """Odds API credits never spent by scheduled runs"""
-    low_credits_warning: int = Field(1000, ge=0)
+    low_credits_warning: Annotated[int, Ge(0)] = 1000
     """warn (health, alert) below this many credits"""
-    recheck_s: float = Field(900.0, gt=0, le=86_400)
+    recheck_s: Annotated[float, Gt(0), Le(86_400)] = 900.0
     """re-read held credits (exhausted or at the reserve) this often, free (GET /v4/sports) (s)"""
 
 
+@dataclass
 class DashboardSettings(SettingsSection):
-    poll_interval_s: float = Field(2.0, gt=0, le=3600)
+    poll_interval_s: Annotated[float, Gt(0), Le(3600)] = 2.0
     """how often the desk checks the database for changes (s)"""
     read_only: bool = False
     """true removes the break-glass actions from the desk"""
-    recent_events: int = Field(20, ge=1, le=1000)
+    recent_events: Annotated[int, Ge(1), Le(1000)] = 20
     """how many recent events the desk lists"""
-    price_marker_s: float = Field(30.0, ge=0, le=3600)
+    price_marker_s: Annotated[float, Ge(0), Le(3600)] = 30.0
     """how long a moved price shows its up/down marker (s)"""
-    exit_grace_s: float = Field(3.0, gt=0, le=60)
+    exit_grace_s: Annotated[float, Gt(0), Le(60)] = 3.0
     """after a hang-up, the desk's process is ended if shutdown takes longer than this (s)"""
-    notification_history: int = Field(500, ge=10, le=100_000)
+    notification_history: Annotated[int, Ge(10), Le(100_000)] = 500
     """how many of the session's notices the desk keeps for its history (`n`)"""
 
 
+@dataclass
 class AlertsSettings(SettingsSection):
     enabled: bool = False
     """send email alerts"""
     smtp_host: str = "localhost"
     """SMTP server"""
-    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_port: Annotated[int, Ge(1), Le(65535)] = 587
     """SMTP port"""
-    tls_mode: Literal["starttls", "tls", "plain-local"] = "starttls"
+    tls_mode: TlsMode = "starttls"
     """starttls (required), tls (implicit) or plain-local (local relay only)"""
     smtp_username: str = ""
     """SMTP login (the password lives in the keyring: smtp-password)"""
     sender: str = "pressbox@localhost"
     """From address"""
-    recipients: StrList = Field(default_factory=list)
+    recipients: StrList = field(default_factory=list)
     """To addresses (a,b or a JSON list)"""
-    timeout_s: float = Field(10.0, gt=0, le=300)
+    timeout_s: Annotated[float, Gt(0), Le(300)] = 10.0
     """SMTP timeout (s)"""
-    dedupe_window_s: float = Field(3600.0, ge=0)
+    dedupe_window_s: Annotated[float, Ge(0)] = 3600.0
     """the same alert is not repeated within this window (s)"""
-    max_per_hour: int = Field(20, ge=1)
+    max_per_hour: Annotated[int, Ge(1)] = 20
     """alerts sent per hour at most"""
-    degraded_repeat: int = Field(3, ge=1)
+    degraded_repeat: Annotated[int, Ge(1)] = 3
     """alert after this many degraded runs in a row"""
-    no_success_after_s: float = Field(3600.0, gt=0)
+    no_success_after_s: Annotated[float, Gt(0)] = 3600.0
     """alert when no run succeeded for this long (s)"""
-    value_bet_edge: float = Field(0.04, ge=0, le=1)
+    value_bet_edge: Annotated[float, Ge(0), Le(1)] = 0.04
     """alert on new value bets with at least this edge"""
 
 
+@dataclass
 class SecretsSettings(SettingsSection):
-    service_name: str = Field("pressbox", min_length=1)
+    service_name: Annotated[str, MinLen(1)] = "pressbox"
     """keyring service name"""
     allow_env: bool = False
     """INSECURE opt-in: read PRESSBOX_ODDS_API_KEY / PRESSBOX_SMTP_PASSWORD from the environment"""
-    keyring_timeout_s: float = Field(5.0, gt=0, le=120)
+    keyring_timeout_s: Annotated[float, Gt(0), Le(120)] = 5.0
     """a keyring call taking longer is abandoned (s)"""
 
 
+@dataclass
 class SecuritySettings(SettingsSection):
-    max_attempts: int = Field(5, ge=1, le=100)
+    max_attempts: Annotated[int, Ge(1), Le(100)] = 5
     """wrong admin keys one origin (login user + sudo user + SSH client) may try per window"""
-    global_max_attempts: int = Field(20, ge=1, le=1000)
+    global_max_attempts: Annotated[int, Ge(1), Le(1000)] = 20
     """wrong admin keys all origins together may try per window; then every origin is locked"""
-    attempt_window_s: float = Field(900.0, gt=0)
+    attempt_window_s: Annotated[float, Gt(0)] = 900.0
     """window for counting failed attempts (s)"""
-    lockout_s: float = Field(900.0, gt=0)
+    lockout_s: Annotated[float, Gt(0)] = 900.0
     """how long the admin key stays locked (s)"""
-    run_rate_limit_s: float = Field(60.0, ge=0)
+    run_rate_limit_s: Annotated[float, Ge(0)] = 60.0
     """at most one break-glass run per this many seconds"""
-    action_rate_limit_s: float = Field(5.0, ge=0)
+    action_rate_limit_s: Annotated[float, Ge(0)] = 5.0
     """at most one other control action per this many seconds"""
-    min_admin_key_length: int = Field(16, ge=8, le=256)
+    min_admin_key_length: Annotated[int, Ge(8), Le(256)] = 16
     """shortest admin key accepted"""
-    min_admin_key_bits: float = Field(80.0, ge=80, le=256)
+    min_admin_key_bits: Annotated[float, Ge(80), Le(256)] = 80.0
     """estimated entropy (zxcvbn, bits) a new admin key needs; never below 80"""
-    handoff_wait_s: float = Field(300.0, ge=0, le=3600)
+    handoff_wait_s: Annotated[float, Ge(0), Le(3600)] = 300.0
     """how long `control execute` waits for a run it handed to the daemon (s; 0 = do not wait)"""
 
 
+@dataclass
 class HealthSettings(SettingsSection):
-    halted_critical_after_s: float = Field(3600.0, gt=0)
+    halted_critical_after_s: Annotated[float, Gt(0)] = 3600.0
     """health is CRITICAL when halted longer than this (s)"""
-    failed_runs_critical: int = Field(3, ge=1)
+    failed_runs_critical: Annotated[int, Ge(1)] = 3
     """health is CRITICAL after this many failed runs in a row"""
-    no_success_critical_s: float = Field(3 * 3600.0, gt=0)
+    no_success_critical_s: Annotated[float, Gt(0)] = 3 * 3600.0
     """health is CRITICAL when no run succeeded for this long (s)"""
 
 
+@dataclass
 class LoggingSettings(SettingsSection):
-    dir: Path = Field(default_factory=default_state_dir)
+    dir: Path = field(default_factory=default_state_dir)
     """directory of the JSON-lines log file"""
     level: Literal["debug", "info", "warning", "error"] = "info"
     """debug, info, warning or error"""
-    max_bytes: int = Field(5_000_000, gt=0)
+    max_bytes: Annotated[int, Gt(0)] = 5_000_000
     """log file size before rotation"""
-    backups: int = Field(5, ge=0, le=100)
+    backups: Annotated[int, Ge(0), Le(100)] = 5
     """rotated log files kept"""
 
 
+@dataclass
 class DemoSettings(SettingsSection):
-    interval_s: float = Field(5.0, gt=0, le=3600)
+    interval_s: Annotated[float, Gt(0), Le(3600)] = 5.0
     """seconds between runs in --demo"""
     seed: int = 20250614
     """seed of the simulated slate"""
-    fault_every: int = Field(7, ge=0)
+    fault_every: Annotated[int, Ge(0)] = 7
     """inject an upstream fault every N requests in --demo (0 = never)"""
     scripted_faults: bool = True
     """--demo's first minutes: a 429 burst, timeouts opening the odds breaker, a quota dip"""
@@ -306,56 +404,24 @@ class DemoSettings(SettingsSection):
     """admin key --demo sets when the database has none (shown on the banner; not a secret)"""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_nested_delimiter="__",
-        extra="ignore",
-        hide_input_in_errors=True,
-        validate_default=True,
-    )
+@dataclass
+class Settings:
+    """Every section; ``load_settings`` builds it from the files and the environment."""
 
-    db: DbSettings = Field(default_factory=DbSettings)
-    odds_api: OddsApiSettings = Field(default_factory=OddsApiSettings)
-    mlb_api: MlbApiSettings = Field(default_factory=MlbApiSettings)
-    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
-    analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)
-    resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
-    quota: QuotaSettings = Field(default_factory=QuotaSettings)
-    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
-    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
-    secrets: SecretsSettings = Field(default_factory=SecretsSettings)
-    security: SecuritySettings = Field(default_factory=SecuritySettings)
-    health: HealthSettings = Field(default_factory=HealthSettings)
-    logging: LoggingSettings = Field(default_factory=LoggingSettings)
-    demo: DemoSettings = Field(default_factory=DemoSettings)
-
-    # Set by load_settings() for the duration of one construction.
-    toml_source_path: ClassVar[Path | None] = None
-    dotenv_source_path: ClassVar[Path | None] = None
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if cls.dotenv_source_path is not None:
-            sources.append(
-                DotEnvSettingsSource(
-                    settings_cls,
-                    env_file=cls.dotenv_source_path,
-                    env_prefix=ENV_PREFIX,
-                    env_nested_delimiter="__",
-                )
-            )
-        if cls.toml_source_path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_source_path))
-        return tuple(sources)
+    db: DbSettings = field(default_factory=DbSettings)
+    odds_api: OddsApiSettings = field(default_factory=OddsApiSettings)
+    mlb_api: MlbApiSettings = field(default_factory=MlbApiSettings)
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    resilience: ResilienceSettings = field(default_factory=ResilienceSettings)
+    quota: QuotaSettings = field(default_factory=QuotaSettings)
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    secrets: SecretsSettings = field(default_factory=SecretsSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    demo: DemoSettings = field(default_factory=DemoSettings)
 
 
 def is_secret_key_name(name: str) -> bool:
@@ -416,16 +482,15 @@ def _refuse_secret_keys(path: Path, names: list[str]) -> None:
         )
 
 
+def section_classes(settings_cls: type[Settings] = Settings) -> dict[str, type[Any]]:
+    """Each section's name and its dataclass."""
+    hints = typing.get_type_hints(settings_cls)
+    return {section.name: hints[section.name] for section in fields(settings_cls)}
+
+
 def setting_names() -> dict[str, set[str]]:
     """Every section and its field names: what a file or a ``PRESSBOX_`` variable may name."""
-    names: dict[str, set[str]] = {}
-    for section, info in Settings.model_fields.items():
-        model = info.annotation
-        fields = (
-            model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
-        )
-        names[section] = set(fields)
-    return names
+    return {name: {key.name for key in fields(cls)} for name, cls in section_classes().items()}
 
 
 def _closest(name: str, valid: list[str]) -> str:
@@ -497,19 +562,6 @@ def _dotenv_keys(path: Path) -> dict[str, str]:
     return keys
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line naming the first bad setting, its environment name and what is accepted."""
-    first = exc.errors(include_input=False)[0]
-    loc = [str(part) for part in first["loc"]]
-    dotted = ".".join(loc)
-    env_name = ENV_PREFIX + "__".join(part.upper() for part in loc)
-    more = len(exc.errors()) - 1
-    extra = f" (and {more} more)" if more > 0 else ""
-    # A validator's own ValueError text is the message; pydantic prefixes it "Value error, ".
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return f"invalid setting {dotted} ({env_name}): {message}{extra}"
-
-
 def load_settings(
     config_path: Path | None = None,
     dotenv_path: Path | None = Path(".env"),
@@ -549,21 +601,6 @@ def load_settings(
         refuse_unknown_env_names(_dotenv_keys(use_dotenv), str(use_dotenv))
     refuse_unknown_env_names(os.environ, "the environment")
 
-    Settings.toml_source_path = use_toml
-    Settings.dotenv_source_path = use_dotenv
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        raise ConfigurationError(
-            describe_validation_error(exc),
-            hint="See .env.example for accepted values.",
-        ) from None
-    except SettingsError as exc:
-        # A value the settings source could not even parse (its text names the field only).
-        raise ConfigurationError(
-            f"invalid setting: {str(exc).splitlines()[0]}",
-            hint="Lists are a,b (comma-separated) or a JSON list; see .env.example.",
-        ) from None
-    finally:
-        Settings.toml_source_path = None
-        Settings.dotenv_source_path = None
+    from app.core.settings_loader import validated_settings
+
+    return validated_settings(use_toml, use_dotenv, overrides)

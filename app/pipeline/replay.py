@@ -9,6 +9,7 @@ and no recording of its own. No alert hook: a replay never sends mail.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from app.core.clock import FixedClock
@@ -31,9 +32,7 @@ async def replay_recording(
 ) -> list[RunResult]:
     """Run every recorded run in order; ``on_run`` sees each result as it finishes."""
     recorded = load_recording(folder)
-    quiet = settings.model_copy(
-        update={"pipeline": settings.pipeline.model_copy(update={"record_dir": None})}
-    )
+    quiet = replace(settings, pipeline=replace(settings.pipeline, record_dir=None))
     results: list[RunResult] = []
     for run in recorded:
         runner = PipelineRunner(

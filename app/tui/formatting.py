@@ -273,11 +273,11 @@ def value_cells(bet: ValueBet, games: dict[int, GameLine]) -> tuple[str, ...]:
 
 
 def run_line(
-    run: Run | None, now: datetime, tz: ZoneInfo, times: TimeView, *, rewound: bool = False
+    run: Run | None, now: datetime, tz: ZoneInfo, times: TimeView, *, no_control: bool = False
 ) -> str:
-    """The last run; ``rewound``: the desk stands at a past moment and offers no control."""
+    """The last run; ``no_control``: the desk has no X (read-only, or rewound to a past moment)."""
     if run is None:
-        if rewound:
+        if no_control:
             return "Last run: [dim]none yet[/]"
         return "Last run: [dim]none yet[/] — start one with X or `pressbox run`"
     outcome = styled(run.outcome.upper(), OUTCOME_STYLE.get(run.outcome, ""))
@@ -310,12 +310,12 @@ def next_run_line(
     tz: ZoneInfo,
     times: TimeView,
     *,
-    rewound: bool = False,
+    no_control: bool = False,
 ) -> str:
-    """The daemon's schedule; ``rewound``: as it stood then, without the X hint (no control)."""
+    """The daemon's schedule; ``no_control``: no X hint (read-only, or rewound to a past moment)."""
     daemon = snapshot.daemon
     if daemon is None or daemon.stopped_at is not None:
-        if rewound:
+        if no_control:
             stopped = daemon.stopped_at if daemon is not None else None
             since = f" (stopped {times.moment(stopped, now, tz)})" if stopped else ""
             return f"Next run: [yellow]no daemon running[/]{since}"

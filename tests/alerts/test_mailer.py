@@ -6,13 +6,13 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app.alerts.mailer import AlertDeliveryError, SmtpMailer
-from app.core.config import AlertsSettings
+from app.core.config import AlertsSettings, TlsMode
 from app.core.errors import ConfigurationError
 from app.core.secrets import StaticSecrets
 from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, Inbox, SmtpServer, Tls, free_port
 
 
-def _alerts(port: int, mode: str = "starttls", user: str = SMTP_USER) -> AlertsSettings:
+def _alerts(port: int, mode: TlsMode = "starttls", user: str = SMTP_USER) -> AlertsSettings:
     return AlertsSettings(
         enabled=True,
         smtp_host="127.0.0.1",

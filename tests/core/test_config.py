@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,52 @@ def test_invalid_value_is_one_line_naming_setting(monkeypatch: pytest.MonkeyPatc
     assert "pipeline.interval_s" in text
     assert "PRESSBOX_PIPELINE__INTERVAL_S" in text
     assert "greater than 0" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("PRESSBOX_DB__BUSY_TIMEOUT_MS", "-1", "greater than or equal to 0"),  # Ge
+        ("PRESSBOX_ODDS_API__TIMEOUT_S", "0", "greater than 0"),  # Gt
+        ("PRESSBOX_ODDS_API__TIMEOUT_S", "301", "less than or equal to 300"),  # Le
+        ("PRESSBOX_SECURITY__MIN_ADMIN_KEY_BITS", "79", "greater than or equal to 80"),
+        ("PRESSBOX_ODDS_API__REGIONS", " , ", "at least 1 item"),  # MinLen after a,b split
+        ("PRESSBOX_ODDS_API__MARKETS", "h2h,moneyline", "'h2h', 'spreads' or 'totals'"),
+        ("PRESSBOX_SECRETS__SERVICE_NAME", "", "at least 1 character"),
+        ("PRESSBOX_MLB_API__BASE_URL", "ftp://mlb.example", "start with http:// or https://"),
+        ("PRESSBOX_PIPELINE__TIMEZONE", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("PRESSBOX_ALERTS__TLS_MODE", "ssl", "'starttls', 'tls' or 'plain-local'"),
+    ],
+)
+def test_every_kind_of_bound_is_enforced_at_load(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(dotenv_path=None)
+    assert f"({name})" in info.value.one_line()
+    assert says in info.value.one_line()
+
+
+def test_a_bad_url_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A mistyped base URL may carry a query string with a key in it.
+    monkeypatch.setenv("PRESSBOX_ODDS_API__BASE_URL", "ftp://odds.example/?apiKey=canary-5511")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(dotenv_path=None)
+    assert "canary-5511" not in info.value.one_line()
+
+
+def test_the_sections_are_plain_data_and_import_no_pydantic() -> None:
+    probe = (
+        "import sys, app.core.config as c; s = c.Settings(); "
+        "print(s.db.busy_timeout_ms, s.odds_api.regions, "
+        "sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pydantic', 'pydantic_core', 'pydantic_settings', 'annotated_types'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split() == ["5000", "['us']", "[]"]
 
 
 def test_invalid_value_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,14 +9,21 @@ import importlib.util
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
-from pydantic import BaseModel, Field
 
-from app.core.config import Settings, SettingsSection, is_secret_key_name, load_settings
+from app.core.config import (
+    Settings,
+    SettingsSection,
+    is_secret_key_name,
+    load_settings,
+    section_classes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / ".env.example"
@@ -32,18 +39,15 @@ def generator() -> ModuleType:
     return module
 
 
-def section_models() -> Iterator[tuple[str, type[BaseModel]]]:
-    for section, field in Settings.model_fields.items():
-        model = field.annotation
-        assert isinstance(model, type) and issubclass(model, BaseModel)
-        yield section, model
+def section_models() -> Iterator[tuple[str, type[Any]]]:
+    yield from section_classes(Settings).items()
 
 
 def env_names() -> list[str]:
     names = []
     for section, model in section_models():
-        for key in model.model_fields:
-            names.append(f"PRESSBOX_{section.upper()}__{key.upper()}")
+        for key in fields(model):
+            names.append(f"PRESSBOX_{section.upper()}__{key.name.upper()}")
     return names
 
 
@@ -80,18 +84,20 @@ def test_every_setting_has_a_docstring() -> None:
     undocumented = [
         f"{section}.{key}"
         for section, model in section_models()
-        for key, field in model.model_fields.items()
-        if not field.description
+        for key, description in generator().descriptions(model).items()
+        if not description
     ]
     assert undocumented == []
 
 
+@dataclass
 class _UndocumentedSection(SettingsSection):
     limit: int = 3
 
 
+@dataclass
 class _SettingsWithAnUndocumentedField(Settings):
-    extra: _UndocumentedSection = Field(default_factory=_UndocumentedSection)
+    extra: _UndocumentedSection = field(default_factory=_UndocumentedSection)
 
 
 def test_generator_names_a_setting_without_a_docstring() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -118,42 +120,33 @@ def test_add_margin_power_refuses_an_overround_below_one() -> None:
 
 def test_the_policy_reads_every_guard_and_the_maths_from_the_settings() -> None:
     settings = Settings()
-    settings.pipeline = settings.pipeline.model_copy(
-        update={
-            "devig_method": "shin",
-            "value_edge_threshold": 0.031,
-            "kelly_fraction": 0.11,
-            "bankroll": 2500.0,
-        }
+    settings.pipeline = replace(
+        settings.pipeline,
+        devig_method="shin",
+        value_edge_threshold=0.031,
+        kelly_fraction=0.11,
+        bankroll=2500.0,
     )
-    settings.analytics = settings.analytics.model_copy(
-        update={
-            "min_books": 5,
-            "max_quote_age_s": 123.0,
-            "reference_books": ["pinnacle", "circasports"],
-            "fallback_min_edge": 0.051,
-            "min_margin": 0.011,
-            "max_margin": 0.081,
-            "max_deviation": 0.071,
-            "max_edge": 0.21,
-            "correlated_bets": True,
-            "max_stake_fraction": 0.021,
-        }
+    guards: dict[str, Any] = {
+        "min_books": 5,
+        "max_quote_age_s": 123.0,
+        "fallback_min_edge": 0.051,
+        "min_margin": 0.011,
+        "max_margin": 0.081,
+        "max_deviation": 0.071,
+        "max_edge": 0.21,
+        "correlated_bets": True,
+        "max_stake_fraction": 0.021,
+    }
+    settings.analytics = replace(
+        settings.analytics, reference_books=["pinnacle", "circasports"], **guards
     )
     assert Policy.from_settings(settings) == Policy(
         method="shin",
         threshold=0.031,
         kelly_fraction=0.11,
         bankroll=2500.0,
-        min_books=5,
-        max_quote_age_s=123.0,
         reference_books=("pinnacle", "circasports"),
-        fallback_min_edge=0.051,
-        min_margin=0.011,
-        max_margin=0.081,
-        max_deviation=0.071,
-        max_edge=0.21,
-        correlated_bets=True,
-        max_stake_fraction=0.021,
+        **guards,
     )
     assert hash(Policy.from_settings(settings)), "a policy stays hashable: its books are a tuple"

@@ -86,9 +86,8 @@ def test_long_passphrases_and_random_keys_pass(candidate: str) -> None:
 
 
 def test_the_bar_cannot_be_set_below_80_bits() -> None:
-    from pydantic import ValidationError
+    from app.core.config import load_settings
+    from app.core.errors import ConfigurationError
 
-    from app.core.config import SecuritySettings
-
-    with pytest.raises(ValidationError):
-        SecuritySettings(min_admin_key_bits=60)
+    with pytest.raises(ConfigurationError, match=r"security\.min_admin_key_bits"):
+        load_settings(dotenv_path=None, security={"min_admin_key_bits": 60})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.support.keyrings import (
 CANARY = "canary-odds-key-7f3a9c"  # pragma: allowlist secret
 
 
-def store_on(backend: InMemoryKeyring, **settings: object) -> KeyringSecretStore:
+def store_on(backend: InMemoryKeyring, **settings: Any) -> KeyringSecretStore:
     return KeyringSecretStore(
         SecretsSettings(**settings),
         backend=backend,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -191,7 +192,7 @@ async def test_a_malformed_base_url_is_a_configuration_error(
     mock_http: MakeHttp, settings: Settings
 ) -> None:
     http = mock_http(lambda request: httpx.Response(200, json={"dates": []}))
-    bad = settings.mlb_api.model_copy(update={"base_url": "http://[::1"})
+    bad = replace(settings.mlb_api, base_url="http://[::1")
     client = MlbClient(http, bad, max_bytes=1000)
     with pytest.raises(ConfigurationError) as caught:
         await client.schedule(DAY)

@@ -96,6 +96,16 @@ async def test_an_empty_database_says_what_to_do(desk_settings, db) -> None:
         assert app.dashboard.query_one("#games", KeyedTable).row_count == 0
 
 
+async def test_a_read_only_desk_points_at_no_key_it_has_not(desk_settings, db) -> None:
+    desk_settings.dashboard.read_only = True
+    app = PressboxApp(desk_settings, StoredDeskData(db), clock=FixedClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.poller.loads == 1)
+        text = health(app)
+        assert "none yet" in text and "no daemon running" in text
+        assert "X" not in text  # no "start one with X", no "X runs one now": X is off
+
+
 async def test_resizing_between_80x24_and_250x70_never_crashes(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -86,6 +86,8 @@ LATE_READS = {
     "app.tui.screens.source_errors",
 }
 
+VALIDATION = {"pydantic", "pydantic_core", "pydantic_settings", "annotated_types"}
+
 
 def test_the_first_frame_imports_no_control_service_and_the_keys_follow(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
@@ -110,6 +112,9 @@ def test_the_first_frame_imports_no_control_service_and_the_keys_follow(tmp_path
     first, wired = set(found["first"]), set(found["wired"])
     assert {m for m in first if m.split(".")[0] in LATE or m in LATE} == set()
     assert first & LATE_READS == set()
+    # The settings came validated from a forked child (app.cli.settings_fork): this process
+    # has imported neither pydantic nor what it is built on.
+    assert {m for m in first if m.split(".")[0] in VALIDATION} == set()
     assert not found["keys_at_first"]
     # The cyclic collector is held off for the start (app.core.collector)...
     assert found["collector_at_first"] is False

@@ -270,13 +270,14 @@ class DashboardScreen(TableScreen):
         low = self.ctx.settings.quota.low_credits_warning
         verdict = snap.verdict
         tz, times = self.ctx.tz, self.ctx.times
-        rewound = rewound_at(self.ctx.clock) is not None  # no control hints (issue 13)
+        # No X to point at: a read-only desk, or one rewound to a past moment (issue 13).
+        no_control = self.flags.read_only or rewound_at(self.ctx.clock) is not None
         self.query_one(HealthPanel).show(
             HealthLines(
                 verdict=fmt.verdict_lines(verdict),
-                run=fmt.run_line(snap.last_run, now, tz, times, rewound=rewound),
+                run=fmt.run_line(snap.last_run, now, tz, times, no_control=no_control),
                 stages=fmt.stages_line(snap.last_run),
-                next_run=fmt.next_run_line(snap, now, tz, times, rewound=rewound),
+                next_run=fmt.next_run_line(snap, now, tz, times, no_control=no_control),
                 security=fmt.security_line(
                     verdict.security if verdict is not None else None, self.ctx.tz
                 ),
